@@ -1,0 +1,175 @@
+// Package config reads seqgate's YAML configuration: listeners, the
+// repository root, tenants, throttling tiers, applications and APIs. A bad
+// file is refused as a whole with an error naming the key and what is wrong;
+// nothing starts half-configured.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// SuperTenantDomain and SuperTenantID name the super tenant, as in WSO2.
+const (
+	SuperTenantDomain = "carbon.super"
+	SuperTenantID     = -1234
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Listen     Listen `yaml:"listen"`
+	Repository string `yaml:"repository"` // WSO2-layout root; relative paths are relative to the config file
+	// ExtensionHandlerPosition is "bottom" (default: auth, throttle, usage,
+	// extension) or "top" (extension first), like WSO2's ExtensionHandlerPosition.
+	ExtensionHandlerPosition string   `yaml:"extension_handler_position"`
+	Limits                   Limits   `yaml:"limits"`
+	Timeouts                 Timeouts `yaml:"timeouts"`
+	Log                      Log      `yaml:"log"`
+	Usage                    Usage    `yaml:"usage"`
+	Tenants                  []Tenant `yaml:"tenants"`
+	Tiers                    []Tier   `yaml:"tiers"`
+	Applications             []App    `yaml:"applications"`
+	APIs                     []API    `yaml:"apis"`
+
+	// Dir is the folder of the config file (not read from YAML).
+	Dir string `yaml:"-"`
+}
+
+// Listen holds the listener addresses.
+type Listen struct {
+	HTTP  string `yaml:"http"`  // traffic, default ":8280"
+	Admin string `yaml:"admin"` // admin/health/metrics, default "127.0.0.1:9765"; "" or "off" disables
+}
+
+// Limits bound what a client may send.
+type Limits struct {
+	MaxBodyBytes int `yaml:"max_body_bytes"` // default 10 MiB; larger bodies get 413
+	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
+	MaxJSONDepth int `yaml:"max_json_depth"` // default 256
+}
+
+// Timeouts for servers and backend calls.
+type Timeouts struct {
+	Read    Duration `yaml:"read"`    // client request read, default 30s
+	Write   Duration `yaml:"write"`   // client response write, default 30s
+	Idle    Duration `yaml:"idle"`    // keep-alive idle, default 120s
+	Backend Duration `yaml:"backend"` // whole backend call, default 60s
+}
+
+// Log configures zap.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info (default), warn, error
+	Format string `yaml:"format"` // json (default) or console
+}
+
+// Usage configures the usage handler.
+type Usage struct {
+	Events *bool `yaml:"events"` // per-request JSON event log line, default true
+}
+
+// Tenant maps a numeric tenant id to its domain; the id names its folder
+// repository/tenants/<id>/..., the domain its URLs /t/<domain>/...
+type Tenant struct {
+	ID     int    `yaml:"id"`
+	Domain string `yaml:"domain"`
+}
+
+// Tier is a throttling tier: Requests per Unit.
+type Tier struct {
+	Name     string   `yaml:"name"`
+	Requests int      `yaml:"requests"`
+	Unit     Duration `yaml:"unit"`
+}
+
+// App is an application with its API keys.
+type App struct {
+	Name        string   `yaml:"name"`
+	ID          string   `yaml:"id"`
+	Tenant      string   `yaml:"tenant"` // domain; default the super tenant
+	ConsumerKey string   `yaml:"consumer_key"`
+	User        string   `yaml:"user"`
+	Keys        []string `yaml:"keys"`
+	Tier        string   `yaml:"tier"` // optional: overrides the API tier for this app
+}
+
+// API is one published API.
+type API struct {
+	Provider  string     `yaml:"provider"`
+	Name      string     `yaml:"name"`
+	Version   string     `yaml:"version"`
+	Context   string     `yaml:"context"` // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
+	Tenant    string     `yaml:"tenant"`  // domain; default the super tenant
+	Auth      string     `yaml:"auth"`    // "apikey" (default) or "none"
+	Tier      string     `yaml:"tier"`    // throttling tier; "" or "Unlimited" means no limit
+	Backend   []string   `yaml:"backend"` // backend base URLs, round-robin
+	Resources []Resource `yaml:"resources"`
+}
+
+// Resource is one resource of an API.
+type Resource struct {
+	Methods     []string `yaml:"methods"`      // default: all
+	URITemplate string   `yaml:"uri_template"` // e.g. /orders/{id}, /*; default /*
+	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated
+}
+
+// Duration is a time.Duration written as "30s", "1m".
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (e.g. 30s, 1m): %w", n.Line, s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Load reads, defaults and validates the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c.Dir = filepath.Dir(abs)
+	if c.Repository != "" && !filepath.IsAbs(c.Repository) {
+		c.Repository = filepath.Join(c.Dir, c.Repository)
+	}
+	return c, nil
+}
+
+// Parse decodes YAML (unknown keys are errors), applies defaults and
+// validates.
+func Parse(data []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	c.defaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

@@ -1,0 +1,365 @@
+package mediation
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/valyala/fasthttp"
+	"go.uber.org/zap"
+)
+
+// Direction tells which way a message flows: In is the request path, Out the
+// response path. Its String form is the suffix of the WSO2 sequence names.
+type Direction uint8
+
+const (
+	In Direction = iota
+	Out
+)
+
+func (d Direction) String() string {
+	if d == Out {
+		return "Out"
+	}
+	return "In"
+}
+
+// Outcome is what a mediator that stopped the flow asked the gateway to do.
+type Outcome uint8
+
+const (
+	// Continue: nothing special; the flow ended normally or by a filter.
+	Continue Outcome = iota
+	// Respond: write the current message back to the client now; on the
+	// request path no backend is called and the response chain does not run.
+	Respond
+	// Drop: stop; the client gets 202 Accepted with no body (as MI documents).
+	Drop
+	// Loopback: the current request becomes the response and the response
+	// chain (Out sequences) runs; no backend is called.
+	Loopback
+)
+
+// MessageContext is one message in flight. It wraps the transport's request
+// and response and works on them in place: transport-scope properties are
+// the headers of the current message, never a copied map. It is reset and
+// reused between requests: nothing may keep a reference to it, or to bytes
+// it returns, after the request ends.
+type MessageContext struct {
+	Req  *fasthttp.Request
+	Resp *fasthttp.Response
+	Dir  Direction
+
+	TenantDomain string
+	// Sequences resolves <sequence key="..."/> against the tenant's Set the
+	// request started with.
+	Sequences SequenceLookup
+	Logger    *zap.Logger
+	// Outcome is set by a mediator that stops the flow.
+	Outcome Outcome
+
+	// Props is the default (Synapse) scope, Axis2 the axis2 scope for the
+	// properties that are not magic (see SetProperty).
+	Props Props
+	Axis2 Props
+
+	restURLPostfix string
+	noEntityBody   bool
+	statusSet      bool
+	depth          int
+
+	jsonDoc    any
+	jsonErr    error
+	jsonParsed bool
+	xmlDoc     *xmlquery.Node
+	xmlErr     error
+	xmlParsed  bool
+
+	// Limits bound the work done on hostile payloads.
+	Limits Limits
+}
+
+// Limits bound payload parsing and nesting.
+type Limits struct {
+	MaxXMLDepth  int // deepest element nesting accepted in an XML payload
+	MaxJSONDepth int // deepest nesting accepted in a JSON payload
+	MaxSeqDepth  int // deepest <sequence key> nesting at run time
+}
+
+// DefaultLimits are used when a context is created with zero Limits.
+var DefaultLimits = Limits{MaxXMLDepth: 256, MaxJSONDepth: 256, MaxSeqDepth: 64}
+
+// Reset clears the context for reuse with new transport objects.
+func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) {
+	props, axis2 := mc.Props, mc.Axis2
+	props.Reset()
+	axis2.Reset()
+	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, Limits: DefaultLimits}
+}
+
+// --- current message: headers and body of the request on In, of the response on Out
+
+// Header returns the transport header name of the current message.
+func (mc *MessageContext) Header(name string) string {
+	if mc.Dir == Out {
+		return string(mc.Resp.Header.Peek(name))
+	}
+	return string(mc.Req.Header.Peek(name))
+}
+
+// HeaderBytes is Header without the copy; valid until the header changes.
+func (mc *MessageContext) HeaderBytes(name string) []byte {
+	if mc.Dir == Out {
+		return mc.Resp.Header.Peek(name)
+	}
+	return mc.Req.Header.Peek(name)
+}
+
+// SetHeader sets a transport header of the current message.
+func (mc *MessageContext) SetHeader(name, value string) {
+	if mc.Dir == Out {
+		mc.Resp.Header.Set(name, value)
+		return
+	}
+	mc.Req.Header.Set(name, value)
+}
+
+// DelHeader removes a transport header of the current message.
+func (mc *MessageContext) DelHeader(name string) {
+	if mc.Dir == Out {
+		mc.Resp.Header.Del(name)
+		return
+	}
+	mc.Req.Header.Del(name)
+}
+
+// RangeHeaders calls fn for every header of the current message.
+func (mc *MessageContext) RangeHeaders(fn func(k, v []byte)) {
+	if mc.Dir == Out {
+		mc.Resp.Header.VisitAll(fn)
+		return
+	}
+	mc.Req.Header.VisitAll(fn)
+}
+
+// ClearHeaders removes every header of the current message except the ones
+// the transport owns (Content-Length, Host on requests).
+func (mc *MessageContext) ClearHeaders() {
+	var keys []string
+	mc.RangeHeaders(func(k, _ []byte) { keys = append(keys, string(k)) })
+	for _, k := range keys {
+		if k == "Host" || k == "Content-Length" {
+			continue
+		}
+		mc.DelHeader(k)
+	}
+}
+
+// Body returns the payload of the current message.
+func (mc *MessageContext) Body() []byte {
+	if mc.Dir == Out {
+		return mc.Resp.Body()
+	}
+	return mc.Req.Body()
+}
+
+// SetBody replaces the payload of the current message and drops any parsed
+// form of the old one.
+func (mc *MessageContext) SetBody(b []byte) {
+	if mc.Dir == Out {
+		mc.Resp.SetBody(b)
+	} else {
+		mc.Req.SetBody(b)
+	}
+	mc.InvalidatePayload()
+}
+
+// InvalidatePayload forgets parsed forms of the payload after it changed.
+func (mc *MessageContext) InvalidatePayload() {
+	mc.jsonDoc, mc.jsonErr, mc.jsonParsed = nil, nil, false
+	mc.xmlDoc, mc.xmlErr, mc.xmlParsed = nil, nil, false
+}
+
+// ContentType is the Content-Type of the current message.
+func (mc *MessageContext) ContentType() string {
+	if mc.Dir == Out {
+		return string(mc.Resp.Header.ContentType())
+	}
+	return string(mc.Req.Header.ContentType())
+}
+
+// SetContentType sets the Content-Type of the current message.
+func (mc *MessageContext) SetContentType(ct string) {
+	if mc.Dir == Out {
+		mc.Resp.Header.SetContentType(ct)
+	} else {
+		mc.Req.Header.SetContentType(ct)
+	}
+}
+
+// RESTURLPostfix is the path (and query) appended to the endpoint URL: the
+// request path after the API context and version, as Synapse computes it.
+func (mc *MessageContext) RESTURLPostfix() string { return mc.restURLPostfix }
+
+// SetRESTURLPostfix sets the postfix (the router does, and the
+// REST_URL_POSTFIX axis2 property).
+func (mc *MessageContext) SetRESTURLPostfix(p string) { mc.restURLPostfix = p }
+
+// NoEntityBody reports whether NO_ENTITY_BODY is set: the message has no body.
+func (mc *MessageContext) NoEntityBody() bool { return mc.noEntityBody }
+
+// StatusSet reports whether HTTP_SC was set on the request path (for respond).
+func (mc *MessageContext) StatusSet() bool { return mc.statusSet }
+
+// EnterSequence guards run-time sequence nesting (dynamic keys can recurse);
+// call the returned func when the sequence returns.
+func (mc *MessageContext) EnterSequence() (leave func(), ok bool) {
+	max := mc.Limits.MaxSeqDepth
+	if max <= 0 {
+		max = DefaultLimits.MaxSeqDepth
+	}
+	if mc.depth >= max {
+		return nil, false
+	}
+	mc.depth++
+	return mc.leaveSequence, true
+}
+
+func (mc *MessageContext) leaveSequence() { mc.depth-- }
+
+// --- properties by scope
+
+// Property scopes, as written in scope="..." and get-property('scope', ...).
+const (
+	ScopeDefault   = "default"
+	ScopeTransport = "transport"
+	ScopeAxis2     = "axis2"
+	ScopeSystem    = "system"
+	ScopeEnv       = "env"
+	ScopeOperation = "operation"
+	ScopeRegistry  = "registry"
+)
+
+// Property reads a property by scope. Unknown or unset properties give
+// ("", false), which expressions turn into the empty string like Synapse.
+func (mc *MessageContext) Property(scope, name string) (string, bool) {
+	switch scope {
+	case ScopeDefault, "", ScopeOperation:
+		if v, ok := mc.Props.Get(name); ok {
+			return v, true
+		}
+		return mc.special(name)
+	case ScopeTransport:
+		v := mc.HeaderBytes(name)
+		if v == nil {
+			return "", false
+		}
+		return string(v), true
+	case ScopeAxis2:
+		return mc.axis2Get(name)
+	case ScopeSystem, ScopeEnv:
+		return lookupEnv(name)
+	}
+	return "", false
+}
+
+// special answers the names get-property computes rather than stores.
+func (mc *MessageContext) special(name string) (string, bool) {
+	switch name {
+	case "SYSTEM_TIME":
+		return strconv.FormatInt(time.Now().UnixMilli(), 10), true
+	case "SYSTEM_DATE":
+		return time.Now().Format("1/2/06 3:04 PM"), true
+	case "MESSAGE_FORMAT":
+		return "pox", true
+	}
+	return "", false
+}
+
+// SetProperty sets a property by scope. The axis2 magic properties act on
+// the message: HTTP_SC sets the status, messageType/ContentType the
+// Content-Type, REST_URL_POSTFIX the backend path, HTTP_METHOD the method.
+func (mc *MessageContext) SetProperty(scope, name, value string) {
+	switch scope {
+	case ScopeTransport:
+		mc.SetHeader(name, value)
+	case ScopeAxis2:
+		mc.axis2Set(name, value)
+	default:
+		mc.Props.Set(name, value)
+	}
+}
+
+// RemoveProperty removes a property by scope (the mirror of SetProperty).
+func (mc *MessageContext) RemoveProperty(scope, name string) {
+	switch scope {
+	case ScopeTransport:
+		mc.DelHeader(name)
+	case ScopeAxis2:
+		mc.axis2Del(name)
+	default:
+		mc.Props.Del(name)
+	}
+}
+
+func (mc *MessageContext) axis2Get(name string) (string, bool) {
+	switch name {
+	case "HTTP_SC":
+		if mc.Dir == Out || mc.statusSet {
+			return strconv.Itoa(mc.Resp.StatusCode()), true
+		}
+		return "", false
+	case "messageType", "ContentType":
+		ct := mc.ContentType()
+		return ct, ct != ""
+	case "REST_URL_POSTFIX":
+		return mc.restURLPostfix, true
+	case "HTTP_METHOD":
+		return string(mc.Req.Header.Method()), true
+	case "NO_ENTITY_BODY":
+		if mc.noEntityBody {
+			return "true", true
+		}
+		return "", false
+	}
+	return mc.Axis2.Get(name)
+}
+
+func (mc *MessageContext) axis2Set(name, value string) {
+	switch name {
+	case "HTTP_SC":
+		if sc, err := strconv.Atoi(value); err == nil && sc >= 100 && sc <= 999 {
+			mc.Resp.SetStatusCode(sc)
+			mc.statusSet = true
+		}
+		return
+	case "messageType", "ContentType":
+		mc.SetContentType(value)
+	case "REST_URL_POSTFIX":
+		mc.restURLPostfix = value
+	case "HTTP_METHOD":
+		mc.Req.Header.SetMethod(value)
+	case "NO_ENTITY_BODY":
+		mc.noEntityBody = value == "true"
+	}
+	mc.Axis2.Set(name, value)
+}
+
+func (mc *MessageContext) axis2Del(name string) {
+	switch name {
+	case "ContentType", "messageType":
+		if mc.Dir == Out {
+			mc.Resp.Header.Del("Content-Type")
+		} else {
+			mc.Req.Header.Del("Content-Type")
+		}
+	case "REST_URL_POSTFIX":
+		mc.restURLPostfix = ""
+	case "NO_ENTITY_BODY":
+		mc.noEntityBody = false
+	case "TRANSPORT_HEADERS":
+		mc.ClearHeaders()
+	}
+	mc.Axis2.Del(name)
+}

@@ -1,0 +1,69 @@
+package mediation
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Regex is a compiled Java-style regular expression used with full-match
+// semantics (Java's matcher.matches()), as filter, switch and property
+// pattern= need. RE2 (Go's regexp) runs every pattern it can; patterns it
+// cannot (look-ahead such as ^(?!.*(POST|PUT|PATCH)).*$, which the API-M
+// default sequences use) fall back to regexp2, a backtracking engine, bounded
+// by a match timeout so a hostile input cannot hang a request.
+type Regex struct {
+	src string
+	re  *regexp.Regexp
+	re2 *regexp2.Regexp
+}
+
+// RegexTimeout bounds one backtracking match.
+const RegexTimeout = 50 * time.Millisecond
+
+// CompileRegex compiles pattern for full matching.
+func CompileRegex(pattern string) (*Regex, error) {
+	if re, err := regexp.Compile(`^(?:` + pattern + `)$`); err == nil {
+		return &Regex{src: pattern, re: re}, nil
+	}
+	re2, err := regexp2.Compile(`^(?:`+pattern+`)\z`, regexp2.None)
+	if err != nil {
+		return nil, err
+	}
+	re2.MatchTimeout = RegexTimeout
+	return &Regex{src: pattern, re2: re2}, nil
+}
+
+// MatchString reports whether the whole of s matches. A backtracking match
+// that times out counts as no match.
+func (r *Regex) MatchString(s string) bool {
+	if r.re != nil {
+		return r.re.MatchString(s)
+	}
+	ok, err := r.re2.MatchString(s)
+	return err == nil && ok
+}
+
+// FindGroup returns capture group g of a full match, or "" (property pattern/group).
+func (r *Regex) FindGroup(s string, g int) string {
+	if r.re != nil {
+		m := r.re.FindStringSubmatch(s)
+		if m == nil || g >= len(m) {
+			return ""
+		}
+		return m[g]
+	}
+	m, err := r.re2.FindStringMatch(s)
+	if err != nil || m == nil {
+		return ""
+	}
+	gr := m.GroupByNumber(g)
+	if gr == nil {
+		return ""
+	}
+	return gr.String()
+}
+
+// String is the pattern as written.
+func (r *Regex) String() string { return r.src }
