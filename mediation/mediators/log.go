@@ -1,0 +1,219 @@
+package mediators
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+	"github.com/seqgate/seqgate/mediation"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// logMediator is <log>: one log line assembled like Synapse's LogMediator
+// (simple: To, addressing fields, Direction; headers: the transport
+// headers; full: simple plus the payload; custom: only the properties),
+// then the child <property> values as "name = value", joined by the
+// separator. It is written as one zap entry at the category's level, and
+// nothing is formatted when that level is disabled: log mediators sit on
+// the hot path of most sequences.
+type logMediator struct {
+	level  logLevel
+	zlevel zapcore.Level
+	sep    string
+	props  []logProp
+	fields []zap.Field // "mediator":"log", plus "category" for TRACE/FATAL
+}
+
+type logLevel uint8
+
+const (
+	logSimple logLevel = iota
+	logHeaders
+	logFull
+	logCustom
+)
+
+type logProp struct {
+	name string
+	val  valueOrExpr
+}
+
+func init() { mediation.Register("log", newLog) }
+
+// Mediate implements mediation.Mediator. It never stops the flow; an
+// expression error inside a property is logged in place of the value, as a
+// log line must not fail a request.
+func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
+	if mc.Logger == nil || !mc.Logger.Core().Enabled(l.zlevel) {
+		return true, nil
+	}
+	var b strings.Builder
+	switch l.level {
+	case logSimple:
+		l.simple(&b, mc)
+	case logHeaders:
+		l.headers(&b, mc)
+	case logFull:
+		l.simple(&b, mc)
+		l.item(&b, "Payload: ", string(mc.Body()))
+	}
+	l.properties(&b, mc)
+	msg := strings.TrimPrefix(b.String(), l.sep)
+	mc.Logger.Log(l.zlevel, msg, l.fields...)
+	return true, nil
+}
+
+func (l *logMediator) item(b *strings.Builder, label, v string) {
+	b.WriteString(l.sep)
+	b.WriteString(label)
+	b.WriteString(v)
+}
+
+// simple writes the message-information part: To is always written, the
+// other addressing fields only when present.
+func (l *logMediator) simple(b *strings.Builder, mc *mediation.MessageContext) {
+	to, ok := mc.Props.Get("To")
+	if !ok && mc.Dir == mediation.In {
+		to = string(mc.Req.Header.RequestURI())
+	}
+	l.item(b, "To: ", to)
+	for _, f := range [...]struct{ prop, label string }{
+		{"From", "From: "}, {"Action", "WSAction: "}, {"ReplyTo", "ReplyTo: "},
+	} {
+		if v, ok := mc.Props.Get(f.prop); ok && v != "" {
+			l.item(b, f.label, v)
+		}
+	}
+	if sa := mc.Req.Header.Peek("SOAPAction"); len(sa) > 0 {
+		l.item(b, "SOAPAction: ", string(sa))
+	}
+	if id, ok := mc.Property(mediation.ScopeDefault, "MessageID"); ok && id != "" {
+		l.item(b, "MessageID: ", id)
+	}
+	if mc.Dir == mediation.Out {
+		l.item(b, "Direction: ", "response")
+	} else {
+		l.item(b, "Direction: ", "request")
+	}
+}
+
+// headers writes the transport headers of the current message as
+// "Name : value", the shape Synapse uses for header blocks.
+func (l *logMediator) headers(b *strings.Builder, mc *mediation.MessageContext) {
+	mc.RangeHeaders(func(k, v []byte) {
+		b.WriteString(l.sep)
+		b.Write(k)
+		b.WriteString(" : ")
+		b.Write(v)
+	})
+}
+
+func (l *logMediator) properties(b *strings.Builder, mc *mediation.MessageContext) {
+	for _, p := range l.props {
+		v, err := p.val.eval(mc)
+		if err != nil {
+			v = fmt.Sprintf("<error: %v>", err)
+		}
+		b.WriteString(l.sep)
+		b.WriteString(p.name)
+		b.WriteString(" = ")
+		b.WriteString(v)
+	}
+}
+
+func newLog(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {
+	l := &logMediator{sep: ", "}
+	var err error
+	if l.level, err = parseLogLevel(el, c); err != nil {
+		return nil, err
+	}
+	if l.level == logFull {
+		c.NeedsBody = true
+	}
+	if err := l.parseCategory(el, c); err != nil {
+		return nil, err
+	}
+	if sep, ok := mediation.Attr(el, "separator"); ok {
+		l.sep = strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(sep)
+	}
+	if l.props, err = compileLogProps(el, c); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func parseLogLevel(el *etree.Element, c *mediation.Compiler) (logLevel, error) {
+	v, ok := mediation.Attr(el, "level")
+	if !ok {
+		return logSimple, nil
+	}
+	switch v {
+	case "simple":
+		return logSimple, nil
+	case "headers":
+		return logHeaders, nil
+	case "full":
+		return logFull, nil
+	case "custom":
+		return logCustom, nil
+	}
+	return 0, c.Errorf(el, "invalid log level %q; want simple, headers, full or custom", v)
+}
+
+// parseCategory maps Synapse categories to zap levels. zap has no TRACE
+// (mapped to debug) and its Fatal exits the process (FATAL is logged at
+// error level); the original category is kept as a field for those two.
+func (l *logMediator) parseCategory(el *etree.Element, c *mediation.Compiler) error {
+	l.fields = []zap.Field{zap.String("mediator", "log")}
+	v, ok := mediation.Attr(el, "category")
+	if !ok {
+		l.zlevel = zapcore.InfoLevel
+		return nil
+	}
+	cat := strings.ToUpper(strings.TrimSpace(v))
+	switch cat {
+	case "INFO":
+		l.zlevel = zapcore.InfoLevel
+	case "DEBUG":
+		l.zlevel = zapcore.DebugLevel
+	case "WARN":
+		l.zlevel = zapcore.WarnLevel
+	case "ERROR":
+		l.zlevel = zapcore.ErrorLevel
+	case "TRACE":
+		l.zlevel = zapcore.DebugLevel
+		l.fields = append(l.fields, zap.String("category", cat))
+	case "FATAL":
+		l.zlevel = zapcore.ErrorLevel
+		l.fields = append(l.fields, zap.String("category", cat))
+	default:
+		return c.Errorf(el, "invalid log category %q; want INFO, TRACE, DEBUG, WARN, ERROR or FATAL", v)
+	}
+	return nil
+}
+
+func compileLogProps(el *etree.Element, c *mediation.Compiler) ([]logProp, error) {
+	var props []logProp
+	for _, ch := range el.ChildElements() {
+		if !mediation.IsSynapse(ch) || ch.Tag != "property" {
+			if ch.Tag == "description" {
+				continue
+			}
+			return nil, c.Errorf(ch, "unexpected element in <log>; want <property>")
+		}
+		name, _ := mediation.Attr(ch, "name")
+		if name == "" {
+			return nil, c.Errorf(ch, "name attribute is required")
+		}
+		v, ok, err := compileValueOrExpr(ch, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, c.Errorf(ch, "either value or expression is required")
+		}
+		props = append(props, logProp{name: name, val: v})
+	}
+	return props, nil
+}

@@ -1,0 +1,159 @@
+package mediators
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+	"github.com/seqgate/seqgate/mediation"
+	"github.com/valyala/bytebufferpool"
+)
+
+// payloadFactory is <payloadFactory>: it replaces the payload with a
+// template whose $1..$n are filled from <args>. The template is split into
+// literal segments and slots when the sequence is deployed, so a request
+// only evaluates the arguments and concatenates into a pooled buffer. It
+// then sets the Content-Type for the media type, as Synapse sets
+// messageType, which is what makes a payloadFactory alone switch the format
+// of an error response.
+type payloadFactory struct {
+	media mediaType
+	tmpl  template
+	args  []pfArg
+	ct    string // Content-Type to set ("" for xml: see contentType)
+}
+
+type mediaType uint8
+
+const (
+	mediaXML mediaType = iota
+	mediaJSON
+	mediaText
+)
+
+func init() { mediation.Register("payloadFactory", newPayloadFactory) }
+
+// Mediate implements mediation.Mediator.
+func (p *payloadFactory) Mediate(mc *mediation.MessageContext) (bool, error) {
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	if err := p.tmpl.render(buf, mc, p); err != nil {
+		return false, err
+	}
+	mc.SetBody(buf.B)
+	mc.SetContentType(p.contentType(mc))
+	return true, nil
+}
+
+// contentType is the media type's Content-Type; for xml an XML type the
+// message already has is kept (Synapse keeps text/xml and SOAP types).
+func (p *payloadFactory) contentType(mc *mediation.MessageContext) string {
+	if p.media != mediaXML {
+		return p.ct
+	}
+	ct := mc.ContentType()
+	mt, _, _ := strings.Cut(ct, ";")
+	switch strings.ToLower(strings.TrimSpace(mt)) {
+	case "application/xml", "text/xml", "application/soap+xml":
+		return ct
+	}
+	return "application/xml"
+}
+
+// writeArg evaluates argument i and writes it into buf, escaped for the
+// media type.
+func (p *payloadFactory) writeArg(buf *bytebufferpool.ByteBuffer, mc *mediation.MessageContext, i int) error {
+	a := &p.args[i]
+	if a.expr == nil {
+		buf.B = append(buf.B, a.value...)
+		return nil
+	}
+	v, err := a.expr.String(mc)
+	if err != nil {
+		return fmt.Errorf("payloadFactory arg %d (%s): %w", i+1, a.expr.Source(), err)
+	}
+	buf.B = insertValue(buf.B, p.media, a.kind(v), v)
+	return nil
+}
+
+func newPayloadFactory(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {
+	c.NeedsBody = true // it replaces the payload
+	p := &payloadFactory{}
+	if err := p.compileMedia(el, c); err != nil {
+		return nil, err
+	}
+	args, err := compileArgs(el, c, p.media)
+	if err != nil {
+		return nil, err
+	}
+	p.args = args
+	format, err := compileFormat(el, c, p.media)
+	if err != nil {
+		return nil, err
+	}
+	p.tmpl = splitTemplate(format, len(args))
+	return p, nil
+}
+
+func (p *payloadFactory) compileMedia(el *etree.Element, c *mediation.Compiler) error {
+	switch m, _ := mediation.Attr(el, "media-type"); m {
+	case "", "xml":
+		p.media = mediaXML
+	case "json":
+		p.media, p.ct = mediaJSON, "application/json"
+	case "text":
+		p.media, p.ct = mediaText, "text/plain"
+	default:
+		return c.Errorf(el, "invalid media-type %q; want xml, json or text", m)
+	}
+	switch t, _ := mediation.Attr(el, "template-type"); strings.ToLower(t) {
+	case "", "default":
+	case "freemarker":
+		return c.Errorf(el, "freemarker templates are not supported")
+	default:
+		return c.Errorf(el, "invalid template-type %q; want default", t)
+	}
+	return nil
+}
+
+// compileFormat returns the template text: the first element of <format>
+// serialized (xml), or its text (json, text).
+func compileFormat(el *etree.Element, c *mediation.Compiler, media mediaType) (string, error) {
+	f := synapseChild(el, "format")
+	if f == nil {
+		return "", c.Errorf(el, "<format> is required")
+	}
+	if _, ok := mediation.Attr(f, "key"); ok {
+		return "", c.Errorf(f, "format from registry key not supported")
+	}
+	if media != mediaXML {
+		if len(f.ChildElements()) > 0 {
+			return "", c.Errorf(f, "a json or text format must be text (wrap it in CDATA if it contains '<')")
+		}
+		text := charData(f)
+		if media == mediaJSON {
+			text = strings.TrimSpace(text)
+		}
+		return text, nil
+	}
+	children := f.ChildElements()
+	if len(children) == 0 {
+		return "", c.Errorf(f, "an xml format needs an element")
+	}
+	s, err := serializeElement(children[0])
+	if err != nil {
+		return "", c.Errorf(children[0], "%v", err)
+	}
+	return s, nil
+}
+
+// charData concatenates the text and CDATA children of el.
+func charData(el *etree.Element) string {
+	var b strings.Builder
+	for _, t := range el.Child {
+		if cd, ok := t.(*etree.CharData); ok {
+			b.WriteString(cd.Data)
+		}
+	}
+	return b.String()
+}

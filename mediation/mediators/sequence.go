@@ -1,0 +1,75 @@
+package mediators
+
+import (
+	"fmt"
+
+	"github.com/beevik/etree"
+	"github.com/seqgate/seqgate/mediation"
+)
+
+// sequenceRef is <sequence key="name"/>: it runs another deployed sequence
+// in place and returns its result, so a false (respond, drop...) inside it
+// stops the caller too. The key is resolved per request against the
+// tenant's snapshot (mc.Sequences), never at compile time, so a hot-deployed
+// target is picked up without recompiling its callers. A dynamic key
+// ({$ctx:X}, {get-property('X')}) is an expression evaluated per request.
+type sequenceRef struct {
+	key nameOrExpr
+}
+
+func init() { mediation.Register("sequence", newSequenceRef) }
+
+// Mediate implements mediation.Mediator.
+func (s *sequenceRef) Mediate(mc *mediation.MessageContext) (bool, error) {
+	key, err := s.key.value(mc)
+	if err != nil {
+		return false, fmt.Errorf("sequence key: %w", err)
+	}
+	if key == "" {
+		return false, fmt.Errorf("sequence key {%s} evaluated to an empty string", s.key.expr.Source())
+	}
+	return runSequence(mc, key)
+}
+
+// runSequence runs the named sequence of the request's snapshot, guarding
+// against run-away recursion through dynamic keys.
+func runSequence(mc *mediation.MessageContext, key string) (bool, error) {
+	var seq mediation.Mediator
+	if mc.Sequences != nil {
+		seq = mc.Sequences.Sequence(key)
+	}
+	if seq == nil {
+		return false, fmt.Errorf("sequence %q not found", key)
+	}
+	leave, ok := mc.EnterSequence()
+	if !ok {
+		return false, fmt.Errorf("sequence %q: sequences nested too deep (recursive key?)", key)
+	}
+	defer leave()
+	return seq.Mediate(mc)
+}
+
+func newSequenceRef(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {
+	if _, ok := mediation.Attr(el, "key"); !ok {
+		if _, named := mediation.Attr(el, "name"); named {
+			return nil, c.Errorf(el, "nested sequence definitions are not supported; use key=")
+		}
+	}
+	key, err := compileNameOrExpr(el, c, "key")
+	if err != nil {
+		return nil, err
+	}
+	if key.expr == nil {
+		c.AddRef(key.static)
+	}
+	return &sequenceRef{key: key}, nil
+}
+
+// staticRef is a reference with a fixed key, as <then sequence="x"> and
+// <else sequence="x"> write it.
+type staticRef string
+
+// Mediate implements mediation.Mediator.
+func (s staticRef) Mediate(mc *mediation.MessageContext) (bool, error) {
+	return runSequence(mc, string(s))
+}
