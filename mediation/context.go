@@ -65,9 +65,13 @@ type MessageContext struct {
 	Axis2 Props
 
 	restURLPostfix string
-	noEntityBody   bool
-	statusSet      bool
-	depth          int
+	// inHeaders are the headers mediators set on the request path; respond
+	// and loopback carry them into the response (a mock answer can set its
+	// headers) without echoing every client header back.
+	inHeaders    []string
+	noEntityBody bool
+	statusSet    bool
+	depth        int
 
 	jsonDoc    any
 	jsonErr    error
@@ -92,10 +96,10 @@ var DefaultLimits = Limits{MaxXMLDepth: 256, MaxJSONDepth: 256, MaxSeqDepth: 64}
 
 // Reset clears the context for reuse with new transport objects.
 func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) {
-	props, axis2 := mc.Props, mc.Axis2
+	props, axis2, hdrs := mc.Props, mc.Axis2, mc.inHeaders[:0]
 	props.Reset()
 	axis2.Reset()
-	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, Limits: DefaultLimits}
+	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits}
 }
 
 // --- current message: headers and body of the request on In, of the response on Out
@@ -123,7 +127,16 @@ func (mc *MessageContext) SetHeader(name, value string) {
 		return
 	}
 	mc.Req.Header.Set(name, value)
+	for _, h := range mc.inHeaders {
+		if h == name {
+			return
+		}
+	}
+	mc.inHeaders = append(mc.inHeaders, name)
 }
+
+// RequestHeadersSet lists the headers mediators set on the request path.
+func (mc *MessageContext) RequestHeadersSet() []string { return mc.inHeaders }
 
 // DelHeader removes a transport header of the current message.
 func (mc *MessageContext) DelHeader(name string) {
@@ -273,6 +286,11 @@ func (mc *MessageContext) special(name string) (string, bool) {
 		return time.Now().Format("1/2/06 3:04 PM"), true
 	case "MESSAGE_FORMAT":
 		return "pox", true
+	case "MessageID":
+		// computed once per message, then kept like any property
+		id := newMessageID()
+		mc.Props.Set("MessageID", id)
+		return id, true
 	}
 	return "", false
 }

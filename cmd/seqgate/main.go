@@ -1,0 +1,49 @@
+// Command seqgate is the gateway binary: run (the default), validate and
+// version. run's wiring reads top to bottom in run.go.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	_ "github.com/seqgate/seqgate/mediation/mediators" // registers the built-in mediators
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(dispatch(os.Args[1:]))
+}
+
+func dispatch(args []string) int {
+	cmd := "run"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return run(args)
+	case "validate":
+		return validate(args)
+	case "version":
+		fmt.Println("seqgate", version)
+		return 0
+	case "help":
+		usage()
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "seqgate: unknown command %q\n", cmd)
+	usage()
+	return 2
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage:
+  seqgate [run] [-config file.yaml] [-workdir dir] [-log-level level]
+        run the gateway; without -config, on the bundled samples
+  seqgate validate <file-or-folder>
+        compile every sequence and print each error as file:line: <element>: reason
+  seqgate version
+`)
+}

@@ -1,0 +1,124 @@
+// Package gateway is the traffic listener: a fasthttp.RequestHandler that
+// routes a request, runs the handler chain on the request path, calls the
+// API's backend, runs the chain on the response path and answers. It works
+// on fasthttp's request and response in place: the request that reaches the
+// backend is the client's, rewritten; the response the client gets is the
+// backend's, mediated.
+package gateway
+
+import (
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/mediation"
+)
+
+// Options wires a Gateway.
+type Options struct {
+	Router   *route.Router
+	Repo     *deploy.Repository
+	Chain    []handlers.Handler
+	Backends *Backends
+	Limits   mediation.Limits
+	Logger   *zap.Logger
+}
+
+// Gateway serves traffic. Build it once; Handle is safe for concurrent use.
+type Gateway struct {
+	opts       Options
+	completers []handlers.Completer
+	pool       sync.Pool
+}
+
+// New builds a Gateway.
+func New(opts Options) *Gateway {
+	g := &Gateway{opts: opts}
+	for _, h := range opts.Chain {
+		if c, ok := h.(handlers.Completer); ok {
+			g.completers = append(g.completers, c)
+		}
+	}
+	g.pool.New = func() any { return &handlers.Exchange{MC: &mediation.MessageContext{}} }
+	return g
+}
+
+// Handle is the fasthttp request handler.
+func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
+	ex := g.pool.Get().(*handlers.Exchange)
+	defer g.pool.Put(ex)
+	mc := ex.MC
+	mc.Reset(&ctx.Request, &ctx.Response)
+	*ex = handlers.Exchange{MC: mc, Match: ex.Match}
+	ex.Timing.Start = time.Now()
+	ex.ClientIP = clientIP(ctx)
+	mc.Logger = g.opts.Logger
+	mc.Limits = g.opts.Limits
+
+	if st := g.opts.Router.Match(ctx.Method(), ctx.Path(), &ex.Match); st != 0 {
+		g.routeError(ex, st)
+		return
+	}
+	ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
+	mc.Sequences = ex.Seqs
+	mc.TenantDomain = ex.Match.Tenant.Domain
+	route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
+
+	g.serve(ex)
+	for _, c := range g.completers {
+		c.Complete(ex)
+	}
+}
+
+// serve runs the request chain, the backend and the response chain.
+func (g *Gateway) serve(ex *handlers.Exchange) {
+	mc := ex.MC
+	mc.Dir = mediation.In
+	if !handlers.RunRequest(g.opts.Chain, ex) {
+		switch mc.Outcome {
+		case mediation.Respond:
+			requestToResponse(mc)
+			return
+		case mediation.Drop:
+			drop(mc)
+			return
+		case mediation.Loopback:
+			requestToResponse(mc)
+		default:
+			return // a handler wrote the response (401, 429, fault...)
+		}
+	} else if !g.callBackend(ex) {
+		return
+	}
+	mc.Dir = mediation.Out
+	mc.Outcome = mediation.Continue
+	mc.InvalidatePayload()
+	if !handlers.RunResponse(g.opts.Chain, ex) && mc.Outcome == mediation.Drop {
+		drop(mc)
+	}
+}
+
+// callBackend sends the (mediated) request to the API's backend and leaves
+// its answer in mc.Resp. On failure it writes a gateway error and returns
+// false.
+func (g *Gateway) callBackend(ex *handlers.Exchange) bool {
+	mc := ex.MC
+	be := g.opts.Backends.For(ex.Match.API)
+	start := time.Now()
+	err := be.Do(mc)
+	ex.Timing.Backend = time.Since(start)
+	if err != nil {
+		g.backendError(ex, err)
+		return false
+	}
+	return true
+}
+
+func clientIP(ctx *fasthttp.RequestCtx) string {
+	return ctx.RemoteIP().String()
+}
