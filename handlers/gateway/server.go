@@ -1,10 +1,15 @@
 package gateway
 
 import (
+	"errors"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/handlers"
 )
 
 // ServerOptions bound what one client may send and how long it may take.
@@ -15,9 +20,9 @@ type ServerOptions struct {
 	IdleTimeout  time.Duration
 }
 
-// Server returns the fasthttp server for the traffic listener. fasthttp
-// answers 413 itself for bodies over MaxRequestBodySize, and 400 for
-// malformed requests, before Handle runs.
+// Server returns the fasthttp server for the traffic listener. Requests
+// fasthttp refuses before Handle runs (body over MaxRequestBodySize,
+// oversized headers, malformed requests) are answered by serverError.
 func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 	return &fasthttp.Server{
 		Handler:                       g.Handle,
@@ -31,7 +36,31 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		DisableHeaderNamesNormalizing: false,
 		CloseOnShutdown:               true,
 		Logger:                        zapPrintf{g.opts.Logger},
+		ErrorHandler:                  serverError,
 	}
+}
+
+// serverError answers requests fasthttp could not read, with the same JSON
+// error shape as every other gateway error. fasthttp's default handler
+// answers 400 for a body over the limit; a client deserves 413 there.
+func serverError(ctx *fasthttp.RequestCtx, err error) {
+	var small *fasthttp.ErrSmallBuffer
+	status, msg := fasthttp.StatusBadRequest, "Bad request"
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		status, msg = fasthttp.StatusRequestEntityTooLarge, "Request entity too large"
+	case errors.As(err, &small):
+		status, msg = fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large"
+	case isTimeout(err):
+		status, msg = fasthttp.StatusRequestTimeout, "Request timeout"
+	}
+	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, err.Error())
+	ctx.SetConnectionClose()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // zapPrintf adapts zap to fasthttp's Printf logger.
