@@ -1,0 +1,85 @@
+package deploy
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/sequences"
+)
+
+// File states in Status.
+const (
+	StateActive  = "active"  // the file's current content is deployed
+	StateRefused = "refused" // the current content is not; see Error
+)
+
+// TenantStatus is what an operator needs to see about one tenant's folder
+// (served as JSON by the admin API).
+type TenantStatus struct {
+	Domain string       `json:"domain"`
+	ID     int          `json:"id"`
+	Dir    string       `json:"dir"`
+	Loaded bool         `json:"loaded"`
+	Files  []FileStatus `json:"files"`
+}
+
+// FileStatus is one sequence file. A refused file that had deployed before
+// keeps serving that version: ServingLastGood is then true and Sequences
+// names what it still serves.
+type FileStatus struct {
+	File            string   `json:"file"`
+	Path            string   `json:"path"`
+	State           string   `json:"state"`
+	Error           string   `json:"error,omitempty"`
+	Warnings        []string `json:"warnings,omitempty"`
+	Sequences       []string `json:"sequences"`
+	ServingLastGood bool     `json:"serving_last_good"`
+}
+
+// Status returns every tenant's status, super tenant first. It never waits
+// for a reload: each tenant's status is published with its Set.
+func (r *Repository) Status() []TenantStatus {
+	out := make([]TenantStatus, 0, len(r.order))
+	for _, t := range r.order {
+		out = append(out, *t.status.Load())
+	}
+	return out
+}
+
+// logChanges logs, in the spirit of Synapse's SequenceDeployer, what a
+// reload changed: sequences deployed, updated, undeployed, and files newly
+// refused (each refusal once, not on every reload).
+func (t *tenant) logChanges(old, cur *sequences.Set, files []*file, statuses []FileStatus, announce bool) {
+	for _, name := range cur.Names() {
+		seq, prev := cur.Get(name), old.Get(name)
+		switch {
+		case prev == nil:
+			t.log.Info("sequence deployed", zap.String("name", name), zap.String("file", seq.File))
+		case prev != seq && prev.File != seq.File:
+			t.log.Info("sequence updated", zap.String("name", name), zap.String("file", seq.File), zap.String("previous_file", prev.File))
+		case prev != seq:
+			t.log.Info("sequence updated", zap.String("name", name), zap.String("file", seq.File))
+		}
+	}
+	for _, name := range old.Names() {
+		if cur.Get(name) == nil {
+			t.log.Info("sequence undeployed", zap.String("name", name), zap.String("file", old.Get(name).File))
+		}
+	}
+	byPath := make(map[string]*FileStatus, len(statuses))
+	for i := range statuses {
+		byPath[statuses[i].Path] = &statuses[i]
+	}
+	for _, f := range files {
+		st := byPath[f.path]
+		if st.Error != "" && st.Error != f.lastErr {
+			t.log.Error("sequence refused", zap.String("file", f.path), zap.String("error", st.Error),
+				zap.Bool("serving_last_good", st.ServingLastGood))
+		}
+		f.lastErr = st.Error
+	}
+	level := zap.DebugLevel
+	if announce {
+		level = zap.InfoLevel
+	}
+	t.log.Log(level, "tenant loaded", zap.String("domain", t.domain), zap.Int("files", len(files)), zap.Int("sequences", cur.Len()))
+}

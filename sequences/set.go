@@ -1,0 +1,164 @@
+package sequences
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/seqgate/seqgate/mediation"
+)
+
+// Set is a tenant's deployed sequences, immutable once built: a reload
+// builds a new Set and publishes it whole, so a request holding a Set never
+// sees a mix of two versions. A nil *Set behaves as an empty one.
+type Set struct {
+	byName map[string]*Sequence
+	names  []string // sorted
+}
+
+// Sequence returns the sequence called name as a mediation.Mediator, or a
+// nil interface (never a typed nil) when the Set has none. It implements
+// mediation.SequenceLookup and does not allocate.
+func (s *Set) Sequence(name string) mediation.Mediator {
+	if seq := s.Get(name); seq != nil {
+		return seq
+	}
+	return nil
+}
+
+// Get returns the sequence called name, or nil.
+func (s *Set) Get(name string) *Sequence {
+	if s == nil {
+		return nil
+	}
+	return s.byName[name]
+}
+
+// Names lists the sequence names, sorted. The slice is shared: do not modify.
+func (s *Set) Names() []string {
+	if s == nil {
+		return nil
+	}
+	return s.names
+}
+
+// Len is the number of sequences.
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.names)
+}
+
+// Entry is one file offered to Build, in deploy order. Seq is the version
+// to serve (nil when the file has none). Err, when set, is the reason the
+// file's current content was refused; Seq may then be the previous version
+// kept serving.
+type Entry struct {
+	File string
+	Seq  *Sequence
+	Err  error
+}
+
+// Report is what Build decided for one Entry.
+type Report struct {
+	Served   bool     // the entry's Seq is in the Set
+	Err      error    // the entry's Err, or why Seq was refused (duplicate, cycle)
+	Warnings []string // compile warnings and references to sequences the Set lacks
+}
+
+// Build links entries into a Set and returns one Report per entry (same
+// index). Entries are taken in order: a name already claimed by an earlier
+// entry refuses the later one with an error naming both files, and a
+// sequence whose static references would close a cycle is refused with the
+// path. A reference to a missing sequence is only a warning: WSO2 resolves
+// keys at run time, and the run-time depth guard covers dynamic keys.
+func Build(entries []Entry) (*Set, []Report) {
+	reports := make([]Report, len(entries))
+	set := &Set{byName: make(map[string]*Sequence, len(entries))}
+	for i, e := range entries {
+		reports[i].Err = e.Err
+		if e.Seq == nil {
+			continue
+		}
+		reports[i].Warnings = append(reports[i].Warnings, e.Seq.Warnings...)
+		if err := set.admit(e.Seq); err != nil {
+			if reports[i].Err == nil {
+				reports[i].Err = err
+			}
+			continue
+		}
+		reports[i].Served = true
+	}
+	for n := range set.byName {
+		set.names = append(set.names, n)
+	}
+	sort.Strings(set.names)
+	for i, e := range entries {
+		if reports[i].Served {
+			reports[i].Warnings = append(reports[i].Warnings, set.missingRefs(e.Seq)...)
+		}
+	}
+	return set, reports
+}
+
+// admit adds seq unless its name is taken or it closes a reference cycle.
+func (s *Set) admit(seq *Sequence) error {
+	if prev, dup := s.byName[seq.Name]; dup {
+		return linkError(seq, fmt.Sprintf("sequence %q is already deployed from %s; refused from %s", seq.Name, prev.File, seq.File))
+	}
+	for _, ref := range seq.edges() {
+		if path := s.pathTo(ref, seq.Name, map[string]bool{}); path != nil {
+			return linkError(seq, "sequence reference cycle: "+formatCycle(seq.Name, path))
+		}
+	}
+	s.byName[seq.Name] = seq
+	return nil
+}
+
+// pathTo returns the reference path from "from" to "to" through admitted
+// sequences (from first, to last), or nil when there is none.
+func (s *Set) pathTo(from, to string, seen map[string]bool) []string {
+	if from == to {
+		return []string{to}
+	}
+	if seen[from] {
+		return nil
+	}
+	seen[from] = true
+	seq := s.byName[from]
+	if seq == nil {
+		return nil
+	}
+	for _, next := range seq.edges() {
+		if p := s.pathTo(next, to, seen); p != nil {
+			return append([]string{from}, p...)
+		}
+	}
+	return nil
+}
+
+func formatCycle(start string, path []string) string {
+	out := start
+	for _, n := range path {
+		out += " -> " + n
+	}
+	return out
+}
+
+// missingRefs warns about static references the Set cannot resolve now.
+func (s *Set) missingRefs(seq *Sequence) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, ref := range seq.edges() {
+		if s.byName[ref] == nil && !seen[ref] {
+			seen[ref] = true
+			out = append(out, fmt.Sprintf("%s:%d: <sequence>: %q references sequence %q, which is not deployed (resolved at run time)",
+				seq.File, seq.Line, seq.Name, ref))
+		}
+	}
+	return out
+}
+
+func linkError(seq *Sequence, msg string) error {
+	return &mediation.CompileError{File: seq.File, Line: seq.Line, Element: "sequence", Msg: msg}
+}
