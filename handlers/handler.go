@@ -6,30 +6,50 @@ package handlers
 import (
 	"time"
 
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Handler is Synapse's handler shape: one side per direction, each returning
 // whether the flow continues. A handler that returns false on the request
-// path must have written the response into mc.Resp (status, headers, body);
-// the gateway then sends it without calling the backend.
+// path must have written the response into ex.MC.Resp (status, headers,
+// body); the gateway then sends it without calling the backend.
 type Handler interface {
 	Name() string
-	HandleRequest(mc *mediation.MessageContext) bool
-	HandleResponse(mc *mediation.MessageContext) bool
+	HandleRequest(ex *Exchange) bool
+	HandleResponse(ex *Exchange) bool
 }
 
 // Completer is implemented by handlers that need to see every finished
 // request, whichever handler or mediator ended it (the usage handler records
-// its event there). Complete runs after the response is final, before it is
+// its event there). Complete runs once the response is final, before it is
 // written; it must copy anything it keeps.
 type Completer interface {
-	Complete(mc *mediation.MessageContext, rt *RequestTiming)
+	Complete(ex *Exchange)
 }
 
-// RequestTiming is measured by the gateway for the usage handler.
+// Exchange is one request/response pair as the handlers see it: the message
+// context, where the router sent it, and the tenant's sequence snapshot read
+// once when the request started (so a hot swap never mixes two versions).
+type Exchange struct {
+	MC     *mediation.MessageContext
+	Match  route.Match
+	Seqs   *sequences.Set
+	Timing RequestTiming
+	// ClientIP is the client's address (the gateway sets it); the throttle
+	// keys unauthenticated requests by it.
+	ClientIP string
+	// App is the application the auth handler identified, nil when the
+	// resource needs no key; throttle and usage read it.
+	App *config.App
+}
+
+// RequestTiming is measured by the gateway and the extension handler for the
+// usage handler.
 type RequestTiming struct {
 	Start     time.Time
-	Backend   time.Duration // time spent waiting for the backend
-	Mediation time.Duration // time spent in the extension handler's sequences
+	Backend   time.Duration // waiting for the backend
+	Mediation time.Duration // running extension sequences, both directions
 }

@@ -43,7 +43,7 @@ type Config struct {
 // Listen holds the listener addresses.
 type Listen struct {
 	HTTP  string `yaml:"http"`  // traffic, default ":8280"
-	Admin string `yaml:"admin"` // admin/health/metrics, default "127.0.0.1:9765"; "" or "off" disables
+	Admin string `yaml:"admin"` // admin/health/metrics, default "127.0.0.1:9765"; "off" disables
 }
 
 // Limits bound what a client may send.
@@ -89,9 +89,9 @@ type Tier struct {
 // App is an application with its API keys.
 type App struct {
 	Name        string   `yaml:"name"`
-	ID          string   `yaml:"id"`
-	Tenant      string   `yaml:"tenant"` // domain; default the super tenant
-	ConsumerKey string   `yaml:"consumer_key"`
+	ID          string   `yaml:"id"`           // default: Name
+	Tenant      string   `yaml:"tenant"`       // domain; default the super tenant
+	ConsumerKey string   `yaml:"consumer_key"` // api.ut.consumerKey; default: ID
 	User        string   `yaml:"user"`
 	Keys        []string `yaml:"keys"`
 	Tier        string   `yaml:"tier"` // optional: overrides the API tier for this app

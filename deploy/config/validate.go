@@ -1,7 +1,172 @@
 package config
 
-// defaults fills unset options (placeholder, replaced by the real one).
-func (c *Config) defaults() {}
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
-// Validate checks the whole config (placeholder, replaced by the real one).
-func (c *Config) Validate() error { return nil }
+// problems collects every error of a config, so one run shows them all.
+type problems []error
+
+func (p *problems) add(format string, args ...any) {
+	*p = append(*p, fmt.Errorf(format, args...))
+}
+
+// Validate checks the whole config and returns every problem found, joined
+// (errors.Join); each names its key path, e.g.
+// `apis[1] (admin--Foo:v1.0): backend[0]: "ftp://x" is not an http(s) URL`.
+// It expects defaults to have been applied (Parse does).
+func (c *Config) Validate() error {
+	var p problems
+	c.validateTop(&p)
+	domains := c.validateTenants(&p)
+	tiers := c.validateTiers(&p)
+	c.validateApps(&p, domains, tiers)
+	c.validateAPIs(&p, domains, tiers)
+	return errors.Join(p...)
+}
+
+func (c *Config) validateTop(p *problems) {
+	if c.Listen.HTTP == "" {
+		p.add("listen.http: empty address")
+	}
+	if c.ExtensionHandlerPosition != PositionTop && c.ExtensionHandlerPosition != PositionBottom {
+		p.add("extension_handler_position: %q is not top or bottom", c.ExtensionHandlerPosition)
+	}
+	positive := []struct {
+		key string
+		v   int64
+	}{
+		{"limits.max_body_bytes", int64(c.Limits.MaxBodyBytes)},
+		{"limits.max_xml_depth", int64(c.Limits.MaxXMLDepth)},
+		{"limits.max_json_depth", int64(c.Limits.MaxJSONDepth)},
+		{"timeouts.read", int64(c.Timeouts.Read)},
+		{"timeouts.write", int64(c.Timeouts.Write)},
+		{"timeouts.idle", int64(c.Timeouts.Idle)},
+		{"timeouts.backend", int64(c.Timeouts.Backend)},
+	}
+	for _, x := range positive {
+		if x.v <= 0 {
+			p.add("%s: must be positive", x.key)
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		p.add("log.level: %q is not debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "json" && c.Log.Format != "console" {
+		p.add("log.format: %q is not json or console", c.Log.Format)
+	}
+}
+
+// validateTenants checks ids and domains and returns the declared domains,
+// the super tenant included.
+func (c *Config) validateTenants(p *problems) map[string]bool {
+	domains := map[string]bool{SuperTenantDomain: true}
+	ids := map[int]int{}
+	for i, t := range c.Tenants {
+		at := fmt.Sprintf("tenants[%d] (%s)", i, t.Domain)
+		if t.ID <= 0 {
+			p.add("%s: id %d must be positive (the super tenant is implicit)", at, t.ID)
+		} else if j, dup := ids[t.ID]; dup {
+			p.add("%s: id %d already used by tenants[%d]", at, t.ID, j)
+		}
+		ids[t.ID] = i
+		switch {
+		case t.Domain == SuperTenantDomain:
+			p.add("%s: domain %s is the implicit super tenant", at, SuperTenantDomain)
+		case !validDomain(t.Domain):
+			p.add("%s: domain %q is not a valid DNS name (lower-case labels of a-z, 0-9, -)", at, t.Domain)
+		case domains[t.Domain]:
+			p.add("%s: domain declared twice", at)
+		}
+		domains[t.Domain] = true
+	}
+	return domains
+}
+
+// validDomain accepts lower-case DNS names: labels of 1-63 letters, digits
+// and inner hyphens, separated by dots, 253 characters at most.
+func validDomain(d string) bool {
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validateTiers checks the tiers and returns them by name.
+func (c *Config) validateTiers(p *problems) map[string]bool {
+	tiers := map[string]bool{}
+	for i, t := range c.Tiers {
+		at := fmt.Sprintf("tiers[%d] (%s)", i, t.Name)
+		switch {
+		case t.Name == "":
+			p.add("%s: name is required", at)
+		case strings.EqualFold(t.Name, TierUnlimited):
+			p.add("%s: %s is reserved for no limit", at, TierUnlimited)
+		case tiers[t.Name]:
+			p.add("%s: name declared twice", at)
+		}
+		tiers[t.Name] = true
+		if t.Requests <= 0 {
+			p.add("%s: requests must be > 0", at)
+		}
+		if t.Unit <= 0 {
+			p.add("%s: unit must be > 0", at)
+		}
+	}
+	return tiers
+}
+
+// tierKnown reports whether name is "" / Unlimited or a declared tier.
+func tierKnown(tiers map[string]bool, name string) bool {
+	return name == "" || name == TierUnlimited || tiers[name]
+}
+
+// validateApps checks applications; keys are never printed in errors.
+func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
+	type where struct{ app, key int }
+	keys := map[string]where{}
+	names := map[string]int{}
+	for i, a := range c.Applications {
+		at := fmt.Sprintf("applications[%d] (%s)", i, a.Name)
+		if a.Name == "" {
+			p.add("%s: name is required", at)
+		} else if j, dup := names[a.Tenant+"/"+a.Name]; dup {
+			p.add("%s: name already used by applications[%d] in tenant %s", at, j, a.Tenant)
+		}
+		names[a.Tenant+"/"+a.Name] = i
+		if !domains[a.Tenant] {
+			p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
+		}
+		if !tierKnown(tiers, a.Tier) {
+			p.add("%s: tier %q is not declared in tiers", at, a.Tier)
+		}
+		if len(a.Keys) == 0 {
+			p.add("%s: keys: at least one key is required", at)
+		}
+		for k, key := range a.Keys {
+			if strings.TrimSpace(key) == "" {
+				p.add("%s: keys[%d]: empty key", at, k)
+				continue
+			}
+			if w, dup := keys[key]; dup {
+				p.add("%s: keys[%d]: same key as applications[%d] keys[%d]", at, k, w.app, w.key)
+				continue
+			}
+			keys[key] = where{i, k}
+		}
+	}
+}

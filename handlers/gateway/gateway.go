@@ -60,7 +60,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 
-	if st := g.opts.Router.Match(ctx.Method(), ctx.Path(), &ex.Match); st != 0 {
+	// The router decodes template variables itself and refuses dot
+	// segments, so it gets the path as the client sent it: ctx.Path() is
+	// already decoded and normalised (%2541 would become A, not %41).
+	if st := g.opts.Router.Match(ctx.Method(), ctx.Request.URI().PathOriginal(), &ex.Match); st != 0 {
 		g.routeError(ex, st)
 		return
 	}

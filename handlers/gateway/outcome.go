@@ -41,9 +41,14 @@ func drop(mc *mediation.MessageContext) {
 }
 
 func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
-	if status == fasthttp.StatusMethodNotAllowed {
+	switch status {
+	case fasthttp.StatusMethodNotAllowed:
 		handlers.WriteError(ex.MC, status, "405", "Method not allowed",
 			"the method "+string(ex.MC.Req.Header.Method())+" is not allowed for the requested resource")
+		return
+	case fasthttp.StatusBadRequest:
+		handlers.WriteError(ex.MC, status, "400", "Bad request",
+			"the path has a '.' or '..' segment, which is never routed")
 		return
 	}
 	handlers.WriteError(ex.MC, fasthttp.StatusNotFound, "404", "No matching resource found",

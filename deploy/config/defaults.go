@@ -1,0 +1,116 @@
+package config
+
+import "strings"
+
+// Default values, documented in README.md beside every option.
+const (
+	DefaultHTTP         = ":8280"
+	DefaultAdmin        = "127.0.0.1:9765"
+	AdminOff            = "off"
+	DefaultMaxBodyBytes = 10 << 20
+	DefaultMaxXMLDepth  = 256
+	DefaultMaxJSONDepth = 256
+	DefaultURITemplate  = "/*"
+	AuthAPIKey          = "apikey"
+	AuthNone            = "none"
+	PositionTop         = "top"
+	PositionBottom      = "bottom"
+	TierUnlimited       = "Unlimited"
+)
+
+// Default timeouts.
+const (
+	DefaultReadTimeout    = Duration(30e9)
+	DefaultWriteTimeout   = Duration(30e9)
+	DefaultIdleTimeout    = Duration(120e9)
+	DefaultBackendTimeout = Duration(60e9)
+)
+
+// AdminEnabled reports whether the admin listener runs ("off" disables it).
+func (l Listen) AdminEnabled() bool { return !strings.EqualFold(l.Admin, AdminOff) }
+
+// EventsEnabled reports whether the usage handler writes one event line per
+// request (usage.events, default true).
+func (u Usage) EventsEnabled() bool { return u.Events == nil || *u.Events }
+
+// defaults fills every unset option. It only fills and normalises (case of
+// enums, methods, trailing slashes); Validate judges what is left.
+func (c *Config) defaults() {
+	setStr(&c.Listen.HTTP, DefaultHTTP)
+	setStr(&c.Listen.Admin, DefaultAdmin)
+	c.ExtensionHandlerPosition = strings.ToLower(strings.TrimSpace(c.ExtensionHandlerPosition))
+	setStr(&c.ExtensionHandlerPosition, PositionBottom)
+	setInt(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
+	setInt(&c.Limits.MaxXMLDepth, DefaultMaxXMLDepth)
+	setInt(&c.Limits.MaxJSONDepth, DefaultMaxJSONDepth)
+	setDur(&c.Timeouts.Read, DefaultReadTimeout)
+	setDur(&c.Timeouts.Write, DefaultWriteTimeout)
+	setDur(&c.Timeouts.Idle, DefaultIdleTimeout)
+	setDur(&c.Timeouts.Backend, DefaultBackendTimeout)
+	c.Log.Level = strings.ToLower(c.Log.Level)
+	c.Log.Format = strings.ToLower(c.Log.Format)
+	setStr(&c.Log.Level, "info")
+	setStr(&c.Log.Format, "json")
+	if c.Usage.Events == nil {
+		t := true
+		c.Usage.Events = &t
+	}
+	for i := range c.Applications {
+		a := &c.Applications[i]
+		setStr(&a.Tenant, SuperTenantDomain)
+		setStr(&a.ID, a.Name)
+		setStr(&a.ConsumerKey, a.ID)
+	}
+	for i := range c.APIs {
+		c.APIs[i].defaults()
+	}
+}
+
+// defaults fills an API: tenant, auth, one catch-all resource when none is
+// listed, upper-case methods, no trailing "/" on the context.
+func (a *API) defaults() {
+	setStr(&a.Tenant, SuperTenantDomain)
+	a.Auth = strings.ToLower(a.Auth)
+	setStr(&a.Auth, AuthAPIKey)
+	if len(a.Context) > 1 {
+		a.Context = strings.TrimRight(a.Context, "/")
+	}
+	if len(a.Resources) == 0 {
+		a.Resources = []Resource{{}}
+	}
+	for i := range a.Resources {
+		r := &a.Resources[i]
+		setStr(&r.URITemplate, DefaultURITemplate)
+		r.Auth = strings.ToLower(r.Auth)
+		for j, m := range r.Methods {
+			r.Methods[j] = strings.ToUpper(strings.TrimSpace(m))
+		}
+	}
+}
+
+// AuthRequired reports whether a resource of api needs an API key: the
+// resource's own auth wins, else the API's.
+func (r *Resource) AuthRequired(api *API) bool {
+	if r.Auth != "" {
+		return r.Auth != AuthNone
+	}
+	return api.Auth != AuthNone
+}
+
+func setStr(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setDur(p *Duration, v Duration) {
+	if *p == 0 {
+		*p = v
+	}
+}

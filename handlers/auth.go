@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/route"
+)
+
+// Properties the auth handler sets on success, as API-M's
+// APIAuthenticationHandler does (APIMgtGatewayConstants names).
+const (
+	PropConsumerKey = "api.ut.consumerKey"
+	PropAppName     = "api.ut.application.name"
+	PropAppID       = "api.ut.application.id"
+	PropUserID      = "api.ut.userId"
+	PropUTAPI       = "api.ut.api"
+	PropUTVersion   = "api.ut.version"
+	PropUTAPIVer    = "api.ut.api_version"
+	PropUTContext   = "api.ut.context"
+	PropUTResource  = "api.ut.resource"
+	PropUTMethod    = "api.ut.HTTP_METHOD"
+	PropUTPublisher = "api.ut.apiPublisher"
+	PropAppNameOld  = "APPLICATION_NAME"
+	PropEndUser     = "END_USER_NAME"
+)
+
+// Header names a key may come in.
+const (
+	HeaderAPIKey = "apikey"
+	bearer       = "bearer "
+)
+
+// Auth checks API keys against the configured applications. The key map
+// is built once; a request costs one map lookup.
+type Auth struct {
+	keys map[string]*config.App // key -> application (keys are unique across apps)
+}
+
+// NewAuth indexes the applications' keys. The config must be validated
+// (keys unique); a duplicate here is still refused.
+func NewAuth(cfg *config.Config) (*Auth, error) {
+	a := &Auth{keys: map[string]*config.App{}}
+	for i := range cfg.Applications {
+		app := &cfg.Applications[i]
+		for k, key := range app.Keys {
+			if _, dup := a.keys[key]; dup {
+				return nil, errDupKey(i, k)
+			}
+			a.keys[key] = app
+		}
+	}
+	return a, nil
+}
+
+// Name implements Handler.
+func (*Auth) Name() string { return "auth" }
+
+// HandleRequest lets unauthenticated resources pass, and otherwise requires
+// a key of an application of the API's tenant: in the apikey header, or as
+// Authorization: Bearer <key>. The credential headers are removed before
+// the backend call (API-M does not forward them either). Keys are never
+// logged or echoed.
+func (a *Auth) HandleRequest(ex *Exchange) bool {
+	m := &ex.Match
+	if m.Resource == nil || !m.Resource.AuthRequired {
+		return true
+	}
+	req := &ex.MC.Req.Header
+	key := req.Peek(HeaderAPIKey)
+	fromAuthz := false
+	if len(key) == 0 {
+		key, fromAuthz = bearerToken(req.Peek(fasthttp.HeaderAuthorization))
+	}
+	if len(key) == 0 {
+		WriteError(ex.MC, fasthttp.StatusUnauthorized, CodeMissingCredentials, "Missing Credentials",
+			"Invalid Credentials. Make sure your API invocation call has a header: 'apikey: API_KEY' or 'Authorization: Bearer API_KEY'")
+		return false
+	}
+	app := a.keys[string(key)]
+	if app == nil || app.Tenant != m.Tenant.Domain {
+		WriteError(ex.MC, fasthttp.StatusUnauthorized, CodeInvalidCredentials, "Invalid Credentials",
+			"Invalid Credentials. Make sure you have provided the correct security credentials")
+		return false
+	}
+	if fromAuthz {
+		req.Del(fasthttp.HeaderAuthorization)
+	} else {
+		req.Del(HeaderAPIKey)
+	}
+	ex.App = app
+	setAuthProps(ex, app)
+	return true
+}
+
+// HandleResponse implements Handler; nothing to do on the way back.
+func (*Auth) HandleResponse(*Exchange) bool { return true }
+
+// bearerToken returns the token of "Bearer <token>" (scheme case-insensitive).
+func bearerToken(h []byte) ([]byte, bool) {
+	if len(h) <= len(bearer) || !bytes.EqualFold(h[:len(bearer)], []byte(bearer)) {
+		return nil, false
+	}
+	return bytes.TrimSpace(h[len(bearer):]), true
+}
+
+// setAuthProps sets the api.ut.* properties; every value is a string that
+// already exists, so nothing is allocated.
+func setAuthProps(ex *Exchange, app *config.App) {
+	p := &ex.MC.Props
+	api := ex.Match.API
+	p.Set(PropConsumerKey, app.ConsumerKey)
+	p.Set(PropAppName, app.Name)
+	p.Set(PropAppID, app.ID)
+	p.Set(PropUserID, app.User)
+	p.Set(PropAppNameOld, app.Name)
+	p.Set(PropEndUser, app.User)
+	p.Set(PropUTAPI, api.Cfg.Name)
+	p.Set(PropUTVersion, api.Cfg.Version)
+	// The newest API-M sets api_version from SYNAPSE_REST_API_VERSION.
+	p.Set(PropUTAPIVer, api.Cfg.Version)
+	p.Set(PropUTContext, api.Context)
+	sub, _ := p.Get(route.PropSubPath)
+	p.Set(PropUTResource, sub)
+	p.Set(PropUTMethod, route.MethodString(ex.MC.Req.Header.Method()))
+	p.Set(PropUTPublisher, api.Cfg.Provider)
+}
+
+func errDupKey(app, key int) error {
+	return fmt.Errorf("auth: applications[%d] keys[%d]: key already used by another application", app, key)
+}

@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/valyala/fasthttp"
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/sequences"
+)
+
+// Extension is WSO2 API-M's APIManagerExtensionHandler: on each side it runs
+// the tenant's global sequence (WSO2AM--Ext--In/Out), then the API's own
+// (<provider>--<name>:v<version>--In/Out), from the Set the request started
+// with. An absent sequence is skipped; a global sequence that stops the flow
+// keeps the per-API one from running; the per-API sequence's result is the
+// handler's. Both directions run in the same order.
+type Extension struct {
+	log *zap.Logger
+}
+
+// NewExtension builds the handler; log receives mediation errors.
+func NewExtension(log *zap.Logger) *Extension {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Extension{log: log}
+}
+
+// Name implements Handler.
+func (*Extension) Name() string { return "extension" }
+
+// HandleRequest runs WSO2AM--Ext--In, then <api>--In.
+func (e *Extension) HandleRequest(ex *Exchange) bool { return e.mediate(ex, mediation.In) }
+
+// HandleResponse runs WSO2AM--Ext--Out, then <api>--Out.
+func (e *Extension) HandleResponse(ex *Exchange) bool { return e.mediate(ex, mediation.Out) }
+
+var globalNames = [2]string{sequences.GlobalName(mediation.In), sequences.GlobalName(mediation.Out)}
+
+func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
+	global := ex.Seqs.Get(globalNames[dir])
+	var perAPI *sequences.Sequence
+	if api := ex.Match.API; api != nil {
+		if dir == mediation.In {
+			perAPI = ex.Seqs.Get(api.InSeq)
+		} else {
+			perAPI = ex.Seqs.Get(api.OutSeq)
+		}
+	}
+	if global == nil && perAPI == nil {
+		return true
+	}
+	mc := ex.MC
+	mc.Dir = dir
+	if mc.Sequences == nil && ex.Seqs != nil {
+		mc.Sequences = ex.Seqs
+	}
+	start := time.Now()
+	defer func() { ex.Timing.Mediation += time.Since(start) }()
+	for _, seq := range [2]*sequences.Sequence{global, perAPI} {
+		if seq == nil {
+			continue
+		}
+		cont, err := seq.Mediate(mc)
+		if err != nil {
+			e.fail(ex, seq.Name, err)
+			return false
+		}
+		if !cont {
+			return false
+		}
+	}
+	return true
+}
+
+// fail handles an error that left a sequence (no onError handled it), as
+// Synapse's default fault handler does: the error properties are set (the
+// first failure's, if the sequence already set them), then the tenant's
+// "fault" sequence shapes the answer, which is sent as a respond would send
+// it, with status 500 unless the sequence sets HTTP_SC. Without a fault
+// sequence, or if it fails too, the client gets a 500 JSON error.
+func (e *Extension) fail(ex *Exchange, seqName string, err error) {
+	mc := ex.MC
+	e.log.Error("mediation failed", zap.String("tenant", ex.tenantDomain()),
+		zap.String("api", ex.apiName()), zap.String("sequence", seqName), zap.Error(err))
+	if _, set := mc.Props.Get(PropErrorCode); !set {
+		mc.Props.Set(PropErrorCode, sequences.DefaultErrorCode)
+		mc.Props.Set(PropErrorMessage, err.Error())
+		mc.Props.Set(PropErrorDetail, err.Error())
+	}
+	if fault := ex.Seqs.Get(sequences.FaultSequence); fault != nil && fault.Name != seqName {
+		mc.SetProperty(mediation.ScopeAxis2, "HTTP_SC", "500")
+		_, ferr := fault.Mediate(mc)
+		if ferr == nil {
+			mc.Outcome = mediation.Respond
+			return
+		}
+		e.log.Error("fault sequence failed", zap.String("tenant", ex.tenantDomain()),
+			zap.String("sequence", fault.Name), zap.Error(ferr))
+	}
+	// The properties keep the sequence's error, not the gateway's answer.
+	writeErrorBody(mc, fasthttp.StatusInternalServerError, CodeMediationError, "Mediation error", err.Error())
+	mc.Outcome = mediation.Continue
+}
+
+func (ex *Exchange) tenantDomain() string {
+	if ex.Match.Tenant != nil {
+		return ex.Match.Tenant.Domain
+	}
+	return ex.MC.TenantDomain
+}
+
+func (ex *Exchange) apiName() string {
+	if ex.Match.API != nil {
+		return ex.Match.API.Name
+	}
+	return ""
+}

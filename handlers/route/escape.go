@@ -1,0 +1,77 @@
+package route
+
+// Percent-decoding helpers that work on the raw request bytes without
+// allocating unless a decoded copy must be kept.
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// decodeAt returns the byte at s[i] after percent-decoding and the index of
+// the next one; a malformed escape is taken literally.
+func decodeAt(s []byte, i int) (byte, int) {
+	if s[i] == '%' && i+2 < len(s) {
+		hi, ok1 := unhex(s[i+1])
+		lo, ok2 := unhex(s[i+2])
+		if ok1 && ok2 {
+			return hi<<4 | lo, i + 3
+		}
+	}
+	return s[i], i + 1
+}
+
+// unescape percent-decodes a path segment ('+' stays '+': it is a path).
+func unescape(s []byte) string {
+	n := 0
+	for i := 0; i < len(s); n++ {
+		_, i = decodeAt(s, i)
+	}
+	if n == len(s) {
+		return string(s)
+	}
+	out := make([]byte, 0, n)
+	for i := 0; i < len(s); {
+		var c byte
+		c, i = decodeAt(s, i)
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// equalUnescaped compares a raw segment with a literal after decoding.
+func equalUnescaped(s []byte, lit string) bool {
+	if string(s) == lit {
+		return true
+	}
+	j := 0
+	for i := 0; i < len(s); j++ {
+		var c byte
+		c, i = decodeAt(s, i)
+		if j >= len(lit) || lit[j] != c {
+			return false
+		}
+	}
+	return j == len(lit)
+}
+
+// isDotSegment reports "." or "..", also percent-encoded (%2e).
+func isDotSegment(s []byte) bool {
+	dots := 0
+	for i := 0; i < len(s); {
+		c, next := decodeAt(s, i)
+		if c != '.' {
+			return false
+		}
+		dots++
+		i = next
+	}
+	return dots == 1 || dots == 2
+}

@@ -1,0 +1,159 @@
+package route
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/seqgate/seqgate/deploy/config"
+)
+
+// Resource is one resource of an API: the methods it allows and its URI
+// template, compiled into segments.
+type Resource struct {
+	Cfg *config.Resource
+	// Methods lists the allowed methods; empty means all.
+	Methods      []string
+	Template     string
+	AuthRequired bool
+
+	methods methodSet
+	segs    []segment
+	star    bool     // template ends in /*: anything may follow
+	varKeys []string // "uri.var.<name>" per variable, in template order
+}
+
+type segment struct {
+	lit   string // literal text; "" for a variable
+	isVar bool
+	name  string
+}
+
+func newResource(api *config.API, c *config.Resource) (*Resource, error) {
+	if err := config.CheckURITemplate(c.URITemplate); err != nil {
+		return nil, fmt.Errorf("uri_template %q: %w", c.URITemplate, err)
+	}
+	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthRequired: c.AuthRequired(api)}
+	for _, m := range c.Methods {
+		bit := methodBit(m)
+		if bit == 0 {
+			return nil, fmt.Errorf("method %q is not supported", m)
+		}
+		r.methods |= bit
+	}
+	path, _, _ := strings.Cut(c.URITemplate, "?")
+	path = strings.Trim(path, "/")
+	if path == "" {
+		return r, nil
+	}
+	parts := strings.Split(path, "/")
+	if parts[len(parts)-1] == "*" {
+		r.star = true
+		parts = parts[:len(parts)-1]
+	}
+	for _, p := range parts {
+		if strings.HasPrefix(p, "{") {
+			name := p[1 : len(p)-1]
+			r.segs = append(r.segs, segment{isVar: true, name: name})
+			r.varKeys = append(r.varKeys, "uri.var."+name)
+			continue
+		}
+		r.segs = append(r.segs, segment{lit: p})
+	}
+	return r, nil
+}
+
+// Allows reports whether the resource accepts method.
+func (r *Resource) Allows(method []byte) bool {
+	return r.methods == 0 || r.methods&methodBit(string(method)) != 0
+}
+
+// moreSpecific orders resources so the most specific template is tried
+// first. Templates are compared position by position; the first difference
+// decides: a literal beats a variable, a variable beats the end of the
+// template, the end beats a trailing /*. So /files/* is tried before /{id},
+// and /{id} before /*. Equal ones keep config order.
+func (r *Resource) moreSpecific(o *Resource) bool {
+	for i := 0; i <= len(r.segs) || i <= len(o.segs); i++ {
+		if a, b := r.rank(i), o.rank(i); a != b {
+			return a > b
+		}
+	}
+	return false
+}
+
+func (r *Resource) rank(i int) int {
+	switch {
+	case i < len(r.segs) && r.segs[i].isVar:
+		return 2
+	case i < len(r.segs):
+		return 3
+	case i == len(r.segs) && !r.star:
+		return 1
+	case i == len(r.segs):
+		return 0
+	}
+	return -1 // past the end: both ended at an earlier position
+}
+
+// match matches the path after the API prefix (no query), appending the
+// variables to m.Vars; on failure m.Vars is left as it was.
+func (r *Resource) match(post []byte, m *Match) bool {
+	mark := len(m.Vars)
+	s := post
+	if len(s) > 0 && s[0] == '/' {
+		s = s[1:]
+	}
+	for i := range r.segs {
+		if len(s) == 0 {
+			m.Vars = m.Vars[:mark]
+			return false
+		}
+		cur := s
+		s = nil
+		for j, c := range cur {
+			if c == '/' {
+				cur, s = cur[:j], cur[j+1:]
+				break
+			}
+		}
+		seg := &r.segs[i]
+		if seg.isVar {
+			if len(cur) == 0 {
+				m.Vars = m.Vars[:mark]
+				return false
+			}
+			m.Vars = append(m.Vars, Var{Name: seg.name, Value: unescape(cur)})
+		} else if !equalUnescaped(cur, seg.lit) {
+			m.Vars = m.Vars[:mark]
+			return false
+		}
+	}
+	if r.star || len(s) == 0 {
+		return true
+	}
+	m.Vars = m.Vars[:mark]
+	return false
+}
+
+// methodSet is a bit per supported method.
+type methodSet uint8
+
+func methodBit(m string) methodSet {
+	switch m {
+	case "GET":
+		return 1 << 0
+	case "POST":
+		return 1 << 1
+	case "PUT":
+		return 1 << 2
+	case "DELETE":
+		return 1 << 3
+	case "PATCH":
+		return 1 << 4
+	case "HEAD":
+		return 1 << 5
+	case "OPTIONS":
+		return 1 << 6
+	}
+	return 0
+}

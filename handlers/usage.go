@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/deploy/config"
+)
+
+// Usage records every finished request: one JSON log line (logger "usage",
+// unless usage.events is false) and Prometheus metrics. Labels are tenant
+// and API only, so cardinality is bounded by the config; the label-bound
+// children are resolved once per API at start, so Complete does not hash
+// label values per request.
+type Usage struct {
+	log       *zap.Logger // nil when events are off
+	byAPI     map[*config.API]*apiMetrics
+	unmatched *apiMetrics
+}
+
+// unmatchedAPI labels requests that reached the chain without an API.
+const unmatchedAPI = "_unmatched_"
+
+type apiMetrics struct {
+	tenant, api string
+	requests    [6]prometheus.Counter // by status class: 0 other, 1xx..5xx
+	total       prometheus.Observer
+	backend     prometheus.Observer
+	mediation   prometheus.Observer
+}
+
+// NewUsage registers the metrics on reg and binds their children per API.
+func NewUsage(cfg *config.Config, log *zap.Logger, reg *prometheus.Registry) (*Usage, error) {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "seqgate_requests_total", Help: "Requests served, by tenant, API and status class.",
+	}, []string{"tenant", "api", "status"})
+	hist := func(name, help string) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: prometheus.DefBuckets},
+			[]string{"tenant", "api"})
+	}
+	total := hist("seqgate_request_duration_seconds", "Whole request time in the gateway, backend included.")
+	backend := hist("seqgate_backend_duration_seconds", "Time waiting for the backend.")
+	mediation := hist("seqgate_mediation_duration_seconds", "Time spent running extension sequences.")
+	for _, c := range []prometheus.Collector{requests, total, backend, mediation} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("usage: register metrics: %w", err)
+		}
+	}
+	bind := func(tenant, api string) *apiMetrics {
+		m := &apiMetrics{tenant: tenant, api: api, total: total.WithLabelValues(tenant, api),
+			backend: backend.WithLabelValues(tenant, api), mediation: mediation.WithLabelValues(tenant, api)}
+		for i, class := range statusClasses {
+			m.requests[i] = requests.WithLabelValues(tenant, api, class)
+		}
+		return m
+	}
+	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI)}
+	for i := range cfg.APIs {
+		a := &cfg.APIs[i]
+		u.byAPI[a] = bind(a.Tenant, a.SynapseName())
+	}
+	if cfg.Usage.EventsEnabled() && log != nil {
+		u.log = log.Named("usage")
+	}
+	return u, nil
+}
+
+var statusClasses = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// Name implements Handler.
+func (*Usage) Name() string { return "usage" }
+
+// HandleRequest implements Handler; usage only records in Complete.
+func (*Usage) HandleRequest(*Exchange) bool { return true }
+
+// HandleResponse implements Handler.
+func (*Usage) HandleResponse(*Exchange) bool { return true }
+
+// Complete records the finished request.
+func (u *Usage) Complete(ex *Exchange) {
+	m := u.unmatched
+	if ex.Match.API != nil {
+		if bound := u.byAPI[ex.Match.API.Cfg]; bound != nil {
+			m = bound
+		}
+	}
+	status := ex.MC.Resp.StatusCode()
+	class := status / 100
+	if class < 1 || class > 5 {
+		class = 0
+	}
+	total := time.Since(ex.Timing.Start)
+	m.requests[class].Inc()
+	m.total.Observe(total.Seconds())
+	m.backend.Observe(ex.Timing.Backend.Seconds())
+	m.mediation.Observe(ex.Timing.Mediation.Seconds())
+	if u.log != nil {
+		u.event(ex, m, status, total)
+	}
+}
+
+// event writes the usage line. zap copies the field values into its
+// buffer before Write returns, so nothing of the request is kept.
+func (u *Usage) event(ex *Exchange, m *apiMetrics, status int, total time.Duration) {
+	ce := u.log.Check(zap.InfoLevel, "request")
+	if ce == nil {
+		return
+	}
+	app, version, resource := "", "", ""
+	if ex.App != nil {
+		app = ex.App.Name
+	}
+	if ex.Match.API != nil {
+		version = ex.Match.API.Cfg.Version
+	}
+	if ex.Match.Resource != nil {
+		resource = ex.Match.Resource.Template
+	}
+	ce.Write(
+		zap.String("tenant", m.tenant),
+		zap.String("api", m.api),
+		zap.String("version", version),
+		zap.String("resource", resource),
+		zap.ByteString("method", ex.MC.Req.Header.Method()),
+		zap.String("application", app),
+		zap.Int("status", status),
+		zap.Float64("latency_ms", ms(total)),
+		zap.Float64("backend_ms", ms(ex.Timing.Backend)),
+		zap.Float64("mediation_ms", ms(ex.Timing.Mediation)),
+	)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
