@@ -1,0 +1,137 @@
+package mediation
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ohler55/ojg"
+	"github.com/ohler55/ojg/jp"
+	"github.com/ohler55/ojg/oj"
+)
+
+// Valuer is implemented by expressions that have a typed result besides its
+// string form: payloadFactory inserts a JSONPath object result as JSON, not
+// as a quoted string. Value returns nil for no match.
+type Valuer interface {
+	Value(mc *MessageContext) (any, error)
+}
+
+// jsonPathExpr is json-eval(<path>): a Jayway-style JSONPath (ojg's jp)
+// over the payload as JSON.
+type jsonPathExpr struct {
+	src  string
+	path jp.Expr
+	root bool // the path is "$": the whole payload
+}
+
+// CompileJSONPath compiles a bare JSONPath such as "$.order.id", as
+// payloadFactory's evaluator="json" arguments are written; a json-eval(...)
+// wrapper is accepted too.
+func CompileJSONPath(path string) (Expression, error) {
+	s := strings.TrimSpace(path)
+	if strings.HasPrefix(s, "json-eval(") && strings.HasSuffix(s, ")") {
+		s = s[len("json-eval(") : len(s)-1]
+	}
+	return compileJSONPath(path, s)
+}
+
+func compileJSONPath(src, path string) (Expression, error) {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return nil, fmt.Errorf("jsonpath: empty path")
+	}
+	x, err := jp.ParseString(path)
+	if err != nil {
+		return nil, fmt.Errorf("jsonpath %q: %w", path, err)
+	}
+	return &jsonPathExpr{src: src, path: x, root: path == "$"}, nil
+}
+
+// Value is the match: the element itself for a single match, a []any for
+// several, nil for none.
+func (j *jsonPathExpr) Value(mc *MessageContext) (any, error) {
+	doc, err := mc.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("json-eval(%s): %w", j.path, err)
+	}
+	if j.root {
+		return doc, nil
+	}
+	res := j.path.Get(doc)
+	switch len(res) {
+	case 0:
+		return nil, nil
+	case 1:
+		return res[0], nil
+	}
+	return res, nil
+}
+
+// String is Synapse's stringValueOf for JSONPath: a primitive's plain text,
+// an object's or array's JSON, and "null" when nothing matches.
+func (j *jsonPathExpr) String(mc *MessageContext) (string, error) {
+	v, err := j.Value(mc)
+	if err != nil {
+		return "", err
+	}
+	return JSONText(v), nil
+}
+
+// Bool is true for a match that is not null, false, "" or empty.
+func (j *jsonPathExpr) Bool(mc *MessageContext) (bool, error) {
+	v, err := j.Value(mc)
+	if err != nil {
+		return false, err
+	}
+	switch v := v.(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return v, nil
+	case string:
+		return v != "", nil
+	case []any:
+		return len(v) > 0, nil
+	}
+	return true, nil
+}
+
+func (j *jsonPathExpr) NeedsBody() bool { return true }
+func (j *jsonPathExpr) Source() string  { return j.src }
+
+var jsonWriters = sync.Pool{New: func() any {
+	o := ojg.DefaultOptions
+	o.Sort = true // Go maps have no order; sorted keys keep output stable
+	return &oj.Writer{Options: o}
+}}
+
+// JSONText renders a JSON value the way Synapse's JSONPath string value
+// does: strings plain, integral numbers without a fraction, nil as "null",
+// objects and arrays as compact JSON with sorted keys.
+func JSONText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e18 {
+			return strconv.FormatInt(int64(v), 10)
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case map[string]any, []any:
+		w := jsonWriters.Get().(*oj.Writer)
+		defer jsonWriters.Put(w)
+		return w.JSON(v)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,88 @@
+package mediation_test
+
+import (
+	"testing"
+
+	"github.com/seqgate/seqgate/mediation"
+)
+
+func TestJSONPathString(t *testing.T) {
+	order := msg{body: "@order.json", ct: "application/json"}
+	cases := []struct {
+		name, expr string
+		m          msg
+		want       string
+		wantBool   bool
+	}{
+		{"nested field", "json-eval($.order.customer)", order, "Ann Lee", true},
+		{"integer number", "json-eval($.order.id)", order, "42", true},
+		{"fraction", "json-eval($.order.total)", order, "19.5", true},
+		{"boolean", "json-eval($.order.express)", order, "true", true},
+		{"index", "json-eval($.items[1].sku)", order, "B-2", true},
+		{"object as json", "json-eval($.items[0])", order, `{"price":5,"qty":2,"sku":"A-1"}`, true},
+		{"deep scan list", "json-eval($..sku)", order, `["A-1","B-2"]`, true},
+		{"filter single match", "json-eval($.items[?(@.qty > 1)].sku)", order, "A-1", true},
+		{"no match is null", "json-eval($.order.missing)", order, "null", false},
+		{"json null is null", "json-eval($.order.note)", order, "null", false},
+		{"whole payload", "json-eval($)", msg{body: `{"a":[1,2]}`, ct: "application/json"}, `{"a":[1,2]}`, true},
+		{"empty body", "json-eval($.a)", msg{}, "null", false},
+		{"xml payload converted", "json-eval($.order.customer)", msg{body: "<order><customer>Bo</customer><id>7</id></order>", ct: "application/xml"}, "Bo", true},
+		{"xml number primitive", "json-eval($.order.id)", msg{body: "<order><id>7</id></order>", ct: "application/xml"}, "7", true},
+		{"xml repeated as array", "json-eval($.o.i)", msg{body: "<o><i>1</i><i>2</i></o>", ct: "application/xml"}, "[1,2]", true},
+		{"jsonObject unwrapped", "json-eval($.x)", msg{body: "<jsonObject><x>y</x></jsonObject>", ct: "application/xml"}, "y", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustCompile(t, tc.expr, nil)
+			if !e.NeedsBody() {
+				t.Error("NeedsBody = false")
+			}
+			mc := newMC(t, tc.m)
+			got, err := e.String(mc)
+			if err != nil || got != tc.want {
+				t.Errorf("String = %q, %v; want %q", got, err, tc.want)
+			}
+			b, err := e.Bool(mc)
+			if err != nil || b != tc.wantBool {
+				t.Errorf("Bool = %v, %v; want %v", b, err, tc.wantBool)
+			}
+		})
+	}
+}
+
+func TestCompileJSONPath(t *testing.T) {
+	mc := newMC(t, msg{body: `{"user":{"name":"x","roles":["a"]}}`, ct: "application/json"})
+	cases := []struct {
+		path string
+		want any
+	}{
+		{"$.user.name", "x"},
+		{"json-eval($.user.name)", "x"},
+		{"$.user.roles", []any{"a"}},
+		{"$.nope", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			e, err := mediation.CompileJSONPath(tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := e.(mediation.Valuer).Value(mc)
+			if err != nil || mediation.JSONText(v) != mediation.JSONText(tc.want) {
+				t.Errorf("Value = %#v, %v; want %#v", v, err, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "$.a[", "json-eval()"} {
+		if _, err := mediation.CompileJSONPath(bad); err == nil {
+			t.Errorf("CompileJSONPath(%q): no error", bad)
+		}
+	}
+}
+
+func TestJSONPathBadPayload(t *testing.T) {
+	e := mustCompile(t, "json-eval($.a)", nil)
+	if _, err := e.String(newMC(t, msg{body: `{"a":`, ct: "application/json"})); err == nil {
+		t.Error("no error for malformed JSON")
+	}
+}
