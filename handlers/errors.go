@@ -18,6 +18,11 @@ const (
 	// CodeMediationError is seqgate's own: a sequence failed and no fault
 	// sequence answered. API-M has no public code for this case.
 	CodeMediationError = "900500"
+	// CodeBadPayload: a sequence needed the request payload and it is
+	// malformed or nested too deep (400); CodeBadBackendPayload: the same for
+	// the backend's response (502). Both are seqgate's own codes.
+	CodeBadPayload        = "900400"
+	CodeBadBackendPayload = "900502"
 )
 
 // Synapse error properties (default scope), the contract of fault sequences.

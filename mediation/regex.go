@@ -1,6 +1,7 @@
 package mediation
 
 import (
+	"fmt"
 	"regexp"
 	"time"
 
@@ -27,9 +28,14 @@ func CompileRegex(pattern string) (*Regex, error) {
 	if re, err := regexp.Compile(`^(?:` + pattern + `)$`); err == nil {
 		return &Regex{src: pattern, re: re}, nil
 	}
+	// The error must quote what the user wrote, not our ^(?:...)$ wrapping,
+	// so a pattern neither engine takes is compiled once more, bare.
 	re2, err := regexp2.Compile(`^(?:`+pattern+`)\z`, regexp2.None)
 	if err != nil {
-		return nil, err
+		if _, err2 := regexp2.Compile(pattern, regexp2.None); err2 != nil {
+			return nil, err2
+		}
+		return nil, fmt.Errorf("with full-match anchors: %w", err)
 	}
 	re2.MatchTimeout = RegexTimeout
 	return &Regex{src: pattern, re2: re2}, nil

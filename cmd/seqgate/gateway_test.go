@@ -45,6 +45,10 @@ func startBackend(tb testing.TB, delay time.Duration) (string, *atomic.Int64) {
 		ctx.Response.Header.SetBytesV("X-Saw-Req-Added", ctx.Request.Header.Peek("X-Req-Added"))
 		ctx.Response.Header.SetBytesV("X-Bench", ctx.Request.Header.Peek("X-Bench"))
 		ctx.SetContentType("application/json")
+		if strings.HasSuffix(string(ctx.Path()), "/garbage") {
+			ctx.SetBodyString(`{"broken`)
+			return
+		}
 		ctx.SetBodyString(`{"ok":true,"path":"` + string(ctx.Path()) + `"}`)
 	}}
 	go func() { _ = s.Serve(ln) }()
@@ -170,6 +174,31 @@ func TestGatewayOutcomes(t *testing.T) {
 				t.Errorf("backend hit %v, want %v", hit, tc.backendHit)
 			}
 		})
+	}
+}
+
+// TestGatewayBadPayload: a sequence that reads a malformed payload answers
+// 400 (client's body) or 502 (backend's body), never 500.
+func TestGatewayBadPayload(t *testing.T) {
+	backend, _ := startBackend(t, 0)
+	f := startGateway(t, testConfig, map[string]string{
+		"in.xml": seqXML("admin--Open:v1.0.0--In", `<property name="read" expression="$trp:X-Read"/>
+			<filter source="$ctx:read" regex="in"><then>
+			<property name="id" expression="json-eval($.id)"/></then></filter>`),
+		"out.xml": seqXML("admin--Open:v1.0.0--Out", `<filter source="$ctx:read" regex="out"><then>
+			<property name="x" expression="json-eval($.x)"/></then></filter>`),
+	}, backend, zap.NewNop())
+	resp := do(t, f.addr, "GET", "/open/1.0.0/garbage", "", "X-Read", "out")
+	if resp.StatusCode() != 502 || !strings.Contains(string(resp.Body()), `"900502"`) {
+		t.Errorf("malformed backend JSON: %d %s, want 502 with code 900502", resp.StatusCode(), resp.Body())
+	}
+	resp = do(t, f.addr, "POST", "/open/1.0.0/a", `{"id": nope`, "X-Read", "in")
+	if resp.StatusCode() != 400 || !strings.Contains(string(resp.Body()), `"900400"`) {
+		t.Errorf("malformed request JSON: %d %s, want 400 with code 900400", resp.StatusCode(), resp.Body())
+	}
+	resp = do(t, f.addr, "POST", "/open/1.0.0/a", `{"id": 1}`, "X-Read", "in")
+	if resp.StatusCode() != 200 {
+		t.Errorf("well-formed request JSON: %d %s, want 200", resp.StatusCode(), resp.Body())
 	}
 }
 

@@ -18,6 +18,9 @@ func newLogger(c config.Log) (*zap.Logger, error) {
 	zc := zap.NewProductionConfig()
 	zc.Level = zap.NewAtomicLevelAt(lvl)
 	zc.Sampling = nil
+	// Errors here are config problems and failed calls, told by their
+	// fields; a Go stack trace would only bury the file:line that matters.
+	zc.DisableStacktrace = true
 	zc.EncoderConfig.TimeKey = "ts"
 	zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
 	if c.Format == "console" {

@@ -65,15 +65,14 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	// already decoded and normalised (%2541 would become A, not %41).
 	if st := g.opts.Router.Match(ctx.Method(), ctx.Request.URI().PathOriginal(), &ex.Match); st != 0 {
 		g.routeError(ex, st)
-		return
+	} else {
+		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
+		mc.Sequences = ex.Seqs
+		mc.TenantDomain = ex.Match.Tenant.Domain
+		route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
+		g.serve(ex)
 	}
-	ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
-	mc.Sequences = ex.Seqs
-	mc.TenantDomain = ex.Match.Tenant.Domain
-	route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
-
-	g.serve(ex)
-	for _, c := range g.completers {
+	for _, c := range g.completers { // every request is counted, routed or not
 		c.Complete(ex)
 	}
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ours.sh SCENARIO: serve one bench scenario on 127.0.0.1:$OURS_PORT in front of
+# $BACKEND_URL (both exported by ../shared/bench/compare.sh). Scenarios:
+#   pass       one API, auth off, no sequences, usage events off
+#   headers    global In adds X-Req-Added: 1, global Out adds X-Resp-Added: 1
+#   mediation  the production chain: API-key auth, a tier that does not reject,
+#              usage on (metrics + per-request JSON event), global and per-API In
+#              and Out sequences of 5 mediators each (repo-chain/)
+#   json       payloadFactory (json, 3 json-eval args) on the request body (repo-json/)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+scen=${1:?scenario}
+bin=${SEQGATE_BIN:-$here/out/seqgate}
+work=${BENCH_WORK:-$(mktemp -d)}
+events=false repo=$here/repo-empty auth=none
+case $scen in
+	pass) ;;
+	headers) repo=$here/repo-headers ;;
+	mediation) repo=$here/repo-chain auth=apikey events=true ;;
+	json) repo=$here/repo-json ;;
+	*) echo "ours.sh: unknown scenario $scen" >&2; exit 2 ;;
+esac
+mkdir -p "$here/repo-empty"
+cat >"$work/ours-$scen.yaml" <<YAML
+listen: { http: "127.0.0.1:${OURS_PORT:-18090}", admin: "127.0.0.1:${OURS_ADMIN_PORT:-18091}" }
+repository: $repo
+log: { level: info }
+usage: { events: $events }
+tiers: [ { name: Bench, requests: 1000000000, unit: 1m } ]
+applications: [ { name: BenchApp, id: "1", consumer_key: bench-ck, user: bench, keys: [ bench-key ] } ]
+apis:
+  - provider: admin
+    name: Bench
+    version: 1.0.0
+    context: /bench
+    auth: $auth
+    tier: Bench
+    backend: [ "$BACKEND_URL" ]
+YAML
+exec "$bin" run -config "$work/ours-$scen.yaml"

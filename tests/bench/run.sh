@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# run.sh: every seqgate speed figure in one command. Builds seqgate, then runs
+# ../shared/bench/compare.sh (seqgate beside nginx, HAProxy, Caddy and Go's
+# reverse proxy, same pinned CPUs, one run) with our three scenarios, and the
+# Go benchmarks. Results land in tests/bench/out/. Knobs are compare.sh's
+# (DURATION, WARMUP, CONNS, SYSTEMS, SCENARIOS) plus SKIP_GO_BENCH=1.
+# Needs the peers: ../shared/bench/setup-peers.sh (once per machine).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+shared=${SHARED:-$repo/../shared}
+[ -x "$shared/bench/compare.sh" ] || { echo "run.sh: $shared/bench/compare.sh not found" >&2; exit 1; }
+mkdir -p "$here/out"
+(cd "$repo" && go build -o "$here/out/seqgate" ./cmd/seqgate)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+export SEQGATE_BIN=$here/out/seqgate
+export OURS_PATH=/bench/1.0.0/ OURS_HEADER='apikey: bench-key'
+export OURS_CMD="$here/ours.sh pass" OURS_HEADERS_CMD="$here/ours.sh headers" OURS_MEDIATION_CMD="$here/ours.sh mediation"
+export RESULTS_CSV=$here/out/compare-$stamp.csv
+"$shared/bench/compare.sh" | tee "$here/out/compare-$stamp.md"
+if [ "${SKIP_GO_BENCH:-0}" != 1 ]; then
+	(cd "$repo" && go test -run '^$' -bench . -benchmem -count=1 ./cmd/... ./mediation/... ./handlers/... ./sequences/... ./deploy/...) \
+		| grep -E '^(Benchmark|ok|PASS|FAIL)' | tee "$here/out/gobench-$stamp.txt"
+fi
+echo "results: $here/out/*-$stamp.*"
