@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -66,7 +67,7 @@ func (f *fixture) exchange(t testing.TB, method, uri string, headers ...string) 
 	}
 	mc := &mediation.MessageContext{}
 	mc.Reset(req, resp)
-	ex := &Exchange{MC: mc, ClientIP: "127.0.0.1"}
+	ex := &Exchange{MC: mc, ClientIP: netip.MustParseAddr("127.0.0.1")}
 	if st := f.router.Match(req.Header.Method(), req.RequestURI(), &ex.Match); st != 0 {
 		t.Fatalf("%s %s: route status %d", method, uri, st)
 	}

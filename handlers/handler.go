@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/seqgate/seqgate/deploy/config"
@@ -40,7 +41,7 @@ type Exchange struct {
 	Timing RequestTiming
 	// ClientIP is the client's address (the gateway sets it); the throttle
 	// keys unauthenticated requests by it.
-	ClientIP string
+	ClientIP netip.Addr
 	// App is the application the auth handler identified, nil when the
 	// resource needs no key; throttle and usage read it.
 	App *config.App

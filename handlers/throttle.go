@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"hash/maphash"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -40,7 +41,7 @@ type shard struct {
 type throttleKey struct {
 	api *config.API
 	app *config.App
-	ip  string // only when app is nil
+	ip  netip.Addr // only when app is nil
 }
 
 type window struct {
@@ -121,7 +122,7 @@ func (t *Throttle) shardOf(k throttleKey) uint64 {
 	if k.app != nil {
 		h = h*31 + maphash.String(t.seed, k.app.ID)
 	} else {
-		h = h*31 + maphash.String(t.seed, k.ip)
+		h = h*31 + maphash.Comparable(t.seed, k.ip)
 	}
 	return h % throttleShards
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,7 +36,7 @@ func (f *fixture) throttle(t testing.TB) (*Throttle, *clock) {
 func (f *fixture) do(t testing.TB, auth *Auth, th *Throttle, uri, ip string, headers ...string) int {
 	t.Helper()
 	ex := f.exchange(t, "GET", uri, headers...)
-	ex.ClientIP = ip
+	ex.ClientIP = netip.MustParseAddr(ip)
 	if !auth.HandleRequest(ex) {
 		return ex.MC.Resp.StatusCode()
 	}
@@ -131,7 +132,7 @@ func TestThrottleSweepsEndedWindows(t *testing.T) {
 	th, clk := f.throttle(t)
 	for i := range 50 {
 		ex := f.exchange(t, "GET", "/open/v1/x")
-		ex.ClientIP = fmt.Sprintf("10.1.0.%d", i)
+		ex.ClientIP = netip.MustParseAddr(fmt.Sprintf("10.1.0.%d", i))
 		th.HandleRequest(ex)
 	}
 	if th.Len() != 50 {
@@ -172,7 +173,7 @@ func TestThrottleConcurrent(t *testing.T) {
 			defer wg.Done()
 			for range 20 {
 				ex := f.exchange(t, "GET", "/orders/v1/1", "apikey", "key-fast")
-				ex.ClientIP = fmt.Sprintf("10.0.0.%d", g)
+				ex.ClientIP = netip.MustParseAddr(fmt.Sprintf("10.0.0.%d", g))
 				if !auth.HandleRequest(ex) {
 					t.Error("auth refused")
 					return

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -9,24 +10,58 @@ import (
 	"github.com/seqgate/seqgate/deploy/config"
 )
 
-// newLogger builds the process logger: JSON (or console) on stderr.
+// logBufferSize is the buffer of the log writer: enough for a flush
+// interval of log lines at high request rates.
+const logBufferSize = 256 << 10
+
+// newLogger builds the process logger on stderr, JSON (or console). Lines
+// are buffered unless c.Unbuffered: a write(2) per line would cost more
+// than the rest of a header-only chain. Warnings and errors are flushed at
+// once, and the caller's Sync flushes the rest on exit.
 func newLogger(c config.Log) (*zap.Logger, error) {
 	lvl, err := zapcore.ParseLevel(c.Level)
 	if err != nil {
 		return nil, fmt.Errorf("log.level: %w", err)
 	}
-	zc := zap.NewProductionConfig()
-	zc.Level = zap.NewAtomicLevelAt(lvl)
-	zc.Sampling = nil
-	// Errors here are config problems and failed calls, told by their
-	// fields; a Go stack trace would only bury the file:line that matters.
-	zc.DisableStacktrace = true
-	zc.EncoderConfig.TimeKey = "ts"
-	zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
+	ec := zap.NewProductionEncoderConfig()
+	ec.TimeKey = "ts"
+	ec.EncodeTime = zapcore.ISO8601TimeEncoder
+	enc := zapcore.NewJSONEncoder(ec)
 	if c.Format == "console" {
-		zc.Encoding = "console"
-		zc.EncoderConfig = zap.NewDevelopmentEncoderConfig()
+		enc = zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
 	}
-	zc.OutputPaths = []string{"stderr"}
-	return zc.Build()
+	var ws zapcore.WriteSyncer = zapcore.Lock(os.Stderr)
+	if !c.Unbuffered {
+		ws = &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(os.Stderr), Size: logBufferSize,
+			FlushInterval: c.FlushInterval.D()}
+	}
+	core := urgentCore{zapcore.NewCore(enc, ws, lvl), ws}
+	// No caller and no stack traces: errors here are config problems and
+	// failed calls, told by their fields (file:line of the sequence, not of
+	// our Go code), and capturing the caller costs a stack walk per line.
+	return zap.New(core), nil
+}
+
+// urgentCore flushes the writer after every entry at warn level or above,
+// so problems are seen at once even when lines are buffered.
+type urgentCore struct {
+	zapcore.Core
+	ws zapcore.WriteSyncer
+}
+
+func (c urgentCore) With(f []zapcore.Field) zapcore.Core { return urgentCore{c.Core.With(f), c.ws} }
+
+func (c urgentCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.Enabled(e.Level) {
+		return ce.AddCore(e, c)
+	}
+	return ce
+}
+
+func (c urgentCore) Write(e zapcore.Entry, f []zapcore.Field) error {
+	err := c.Core.Write(e, f)
+	if e.Level >= zapcore.WarnLevel {
+		_ = c.ws.Sync()
+	}
+	return err
 }

@@ -65,6 +65,12 @@ type Timeouts struct {
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info (default), warn, error
 	Format string `yaml:"format"` // json (default) or console
+	// Lines are buffered and written at least every FlushInterval (default
+	// 200ms), warnings and errors at once: one write per request and log
+	// line costs more CPU than the rest of a header-only chain.
+	// Unbuffered writes every line as it comes.
+	FlushInterval Duration `yaml:"flush_interval"`
+	Unbuffered    bool     `yaml:"unbuffered"`
 }
 
 // Usage configures the usage handler.

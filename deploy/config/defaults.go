@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Default values, documented in README.md beside every option.
 const (
@@ -51,6 +54,9 @@ func (c *Config) defaults() {
 	c.Log.Format = strings.ToLower(c.Log.Format)
 	setStr(&c.Log.Level, "info")
 	setStr(&c.Log.Format, "json")
+	if c.Log.FlushInterval <= 0 {
+		c.Log.FlushInterval = Duration(200 * time.Millisecond)
+	}
 	if c.Usage.Events == nil {
 		t := true
 		c.Usage.Events = &t

@@ -94,8 +94,60 @@ func newTarget(raw string, o BackendOptions) (*target, error) {
 // For returns the backend of api.
 func (bs *Backends) For(api *route.API) *Backend { return bs.byAPI[api] }
 
-// hopHeaders are connection-level headers a proxy must not forward (RFC 9110 §7.6.1).
-var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade", "Proxy-Authorization"}
+// hopHeaders are connection-level headers a proxy must not forward (RFC
+// 9110 §7.6.1). Connection is handled apart: fasthttp keeps it as a flag.
+var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade", "Proxy-Authorization"}
+
+// hopIndex is the index of k in hopHeaders, or -1.
+func hopIndex(k []byte) int {
+	for i, hh := range hopHeaders {
+		if len(k) == len(hh) && strings.EqualFold(string(k), hh) {
+			return i
+		}
+	}
+	return -1
+}
+
+// stripRequestHop and stripResponseHop remove the hop-by-hop headers in one
+// scan (they are rare: a Del per name would scan every header six times).
+// Two concrete functions, not one over an interface: through an interface
+// the range-over-func loop escapes and allocates.
+func stripRequestHop(h *fasthttp.RequestHeader) {
+	var found [len(hopHeaders)]bool
+	n := 0
+	for k := range h.All() {
+		if i := hopIndex(k); i >= 0 {
+			found[i] = true
+			n++
+		}
+	}
+	h.Del("Connection")
+	delFound(h.Del, n, &found)
+}
+
+func stripResponseHop(h *fasthttp.ResponseHeader) {
+	var found [len(hopHeaders)]bool
+	n := 0
+	for k := range h.All() {
+		if i := hopIndex(k); i >= 0 {
+			found[i] = true
+			n++
+		}
+	}
+	h.Del("Connection")
+	delFound(h.Del, n, &found)
+}
+
+func delFound(del func(string), n int, found *[len(hopHeaders)]bool) {
+	if n == 0 {
+		return
+	}
+	for i, f := range found {
+		if f {
+			del(hopHeaders[i])
+		}
+	}
+}
 
 // Do sends mc's request to the next target, to its path plus
 // REST_URL_POSTFIX, and leaves the answer in mc.Resp.
@@ -114,12 +166,8 @@ func (b *Backend) Do(mc *mediation.MessageContext) error {
 	uri = append(uri, postfix...)
 	req.SetRequestURIBytes(uri)
 	req.Header.SetHost(t.host)
-	for _, h := range hopHeaders {
-		req.Header.Del(h)
-	}
+	stripRequestHop(&req.Header)
 	err := t.client.DoTimeout(req, mc.Resp, b.timeout)
-	for _, h := range hopHeaders {
-		mc.Resp.Header.Del(h)
-	}
+	stripResponseHop(&mc.Resp.Header)
 	return err
 }

@@ -7,6 +7,8 @@
 package gateway
 
 import (
+	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -121,6 +123,11 @@ func (g *Gateway) callBackend(ex *handlers.Exchange) bool {
 	return true
 }
 
-func clientIP(ctx *fasthttp.RequestCtx) string {
-	return ctx.RemoteIP().String()
+// clientIP is the peer's address as a value: no string is built unless a
+// handler needs one.
+func clientIP(ctx *fasthttp.RequestCtx) netip.Addr {
+	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
+		return a.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
 }
