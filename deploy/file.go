@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/seqgate/seqgate/mediation/endpoint"
 	"github.com/seqgate/seqgate/sequences"
 )
 
@@ -16,8 +17,22 @@ import (
 // and its hash compared instead.
 const racyWindow = 2 * time.Second
 
-// file is one sequence file of a tenant and its compiled versions.
-type file struct {
+// kind is what a folder deploys: sequences or endpoints. T is the compiled
+// form of one file.
+type kind[T any] struct {
+	folder  string // "sequences", "endpoints" (logs)
+	isFile  func(name string) bool
+	maxSize int64
+	compile func(path string, data []byte) (*T, error)
+}
+
+var (
+	sequenceKind = kind[sequences.Sequence]{"sequences", sequences.IsSequenceFile, sequences.MaxFileSize, sequences.Compile}
+	endpointKind = kind[endpoint.Named]{"endpoints", endpoint.IsEndpointFile, endpoint.MaxFileSize, endpoint.CompileFile}
+)
+
+// file is one deployed file of a tenant and its compiled versions.
+type file[T any] struct {
 	name, path string
 	order      uint64 // deploy order: when the file was first seen
 
@@ -27,25 +42,25 @@ type file struct {
 	readAt time.Time
 	hash   [sha256.Size]byte
 
-	latest     *sequences.Sequence // compiled from the current content; nil if it failed
-	compileErr error               // why the current content failed
-	good       *sequences.Sequence // the version served at the last reload (last good)
-	lastErr    string              // error shown at the last reload, to log refusals once
+	latest     *T    // compiled from the current content; nil if it failed
+	compileErr error // why the current content failed
+	good       *T    // the version served at the last reload (last good)
+	lastErr    string
 }
 
-func newFile(dir, name string, order uint64) *file {
-	return &file{name: name, path: filepath.Join(dir, name), order: order}
+func newFile[T any](dir, name string, order uint64) *file[T] {
+	return &file[T]{name: name, path: filepath.Join(dir, name), order: order}
 }
 
 // refresh re-reads and recompiles the file if its content changed. Stat
 // follows symlinks, so a Kubernetes ..data swap shows up as a new mtime.
-func (f *file) refresh(now time.Time) {
+func (f *file[T]) refresh(k *kind[T], now time.Time) {
 	fi, err := os.Stat(f.path)
 	if err == nil && !fi.Mode().IsRegular() {
 		err = fmt.Errorf("%s: not a regular file", f.path)
 	}
-	if err == nil && fi.Size() > sequences.MaxFileSize {
-		err = fmt.Errorf("%s: file is %d bytes, larger than the %d-byte limit", f.path, fi.Size(), sequences.MaxFileSize)
+	if err == nil && fi.Size() > k.maxSize {
+		err = fmt.Errorf("%s: file is %d bytes, larger than the %d-byte limit", f.path, fi.Size(), k.maxSize)
 	}
 	if err != nil {
 		f.fail(err)
@@ -65,19 +80,19 @@ func (f *file) refresh(now time.Time) {
 	if unchanged {
 		return
 	}
-	f.latest, f.compileErr = sequences.Compile(f.path, data)
+	f.latest, f.compileErr = k.compile(f.path, data)
 }
 
 // fail records an unreadable file; its last good version keeps serving.
-func (f *file) fail(err error) {
+func (f *file[T]) fail(err error) {
 	f.read, f.latest, f.compileErr = false, nil, err
 }
 
-// entry offers the file to the linker: the newest version if it compiled,
-// else the last good one together with the reason the newest was refused.
-func (f *file) entry() sequences.Entry {
+// offer is what the file offers the linker: the newest version if it
+// compiled, else the last good one with the reason the newest was refused.
+func (f *file[T]) offer() (*T, error) {
 	if f.latest != nil {
-		return sequences.Entry{File: f.path, Seq: f.latest}
+		return f.latest, nil
 	}
-	return sequences.Entry{File: f.path, Seq: f.good, Err: f.compileErr}
+	return f.good, f.compileErr
 }

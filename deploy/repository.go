@@ -1,5 +1,6 @@
 // Package deploy owns the WSO2 repository layout on disk: each tenant's
-// sequences folder is compiled into an immutable sequences.Set, published
+// sequences folder is compiled into an immutable sequences.Set (and its
+// endpoints folder into an endpoint.Set), each published
 // with one atomic store, and kept current by watching the folders with
 // fsnotify. A file that stops compiling keeps serving its last good version
 // and shows up as refused in Status; other files and tenants are untouched.
@@ -119,11 +120,12 @@ func (r *Repository) checkTenant(t config.Tenant) error {
 }
 
 func (r *Repository) add(domain string, id int) {
-	dir := filepath.Join(r.root, "repository", "deployment", "server", "synapse-configs", "default", "sequences")
+	base := filepath.Join(r.root, "repository", "deployment", "server", "synapse-configs", "default")
 	if id != config.SuperTenantID {
-		dir = filepath.Join(r.tenantsDir, fmt.Sprint(id), "synapse-configs", "default", "sequences")
+		base = filepath.Join(r.tenantsDir, fmt.Sprint(id), "synapse-configs", "default")
 	}
-	t := newTenant(domain, id, dir, r.log.With(zap.String("tenant", domain)))
+	t := newTenant(domain, id, filepath.Join(base, "sequences"), filepath.Join(base, "endpoints"),
+		r.log.With(zap.String("tenant", domain)))
 	r.tenants[domain] = t
 	r.order = append(r.order, t)
 }

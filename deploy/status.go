@@ -20,9 +20,13 @@ type TenantStatus struct {
 	Dir    string       `json:"dir"`
 	Loaded bool         `json:"loaded"`
 	Files  []FileStatus `json:"files"`
+	// EndpointsDir and EndpointFiles are the tenant's named endpoints
+	// (synapse-configs/default/endpoints), with the same states.
+	EndpointsDir  string       `json:"endpoints_dir"`
+	EndpointFiles []FileStatus `json:"endpoint_files"`
 }
 
-// FileStatus is one sequence file. A refused file that had deployed before
+// FileStatus is one sequence or endpoint file. A refused file that had deployed before
 // keeps serving that version: ServingLastGood is then true and Sequences
 // names what it still serves.
 type FileStatus struct {
@@ -32,6 +36,7 @@ type FileStatus struct {
 	Error           string   `json:"error,omitempty"`
 	Warnings        []string `json:"warnings,omitempty"`
 	Sequences       []string `json:"sequences"`
+	Endpoints       []string `json:"endpoints,omitempty"` // endpoint files: the endpoint served
 	ServingLastGood bool     `json:"serving_last_good"`
 }
 
@@ -48,7 +53,7 @@ func (r *Repository) Status() []TenantStatus {
 // logChanges logs, in the spirit of Synapse's SequenceDeployer, what a
 // reload changed: sequences deployed, updated, undeployed, and files newly
 // refused (each refusal once, not on every reload).
-func (t *tenant) logChanges(old, cur *sequences.Set, files []*file, statuses []FileStatus, announce bool) {
+func (t *tenant) logChanges(old, cur *sequences.Set, files []*file[sequences.Sequence], statuses []FileStatus, announce bool) {
 	for _, name := range cur.Names() {
 		seq, prev := cur.Get(name), old.Get(name)
 		switch {

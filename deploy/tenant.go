@@ -1,9 +1,6 @@
 package deploy
 
 import (
-	"errors"
-	"io/fs"
-	"os"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -11,24 +8,27 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/mediation/endpoint"
 	"github.com/seqgate/seqgate/sequences"
 )
 
-// tenant is one tenant's folder and what was deployed from it.
+// tenant is one tenant's folders (sequences and endpoints, side by side in
+// synapse-configs/default) and what was deployed from them.
 type tenant struct {
 	domain string
 	id     int
-	dir    string
+	dir    string // sequences folder
+	epDir  string // endpoints folder
 	log    *zap.Logger
 
 	set    atomic.Pointer[sequences.Set]
+	eps    atomic.Pointer[endpoint.Set]
 	status atomic.Pointer[TenantStatus]
 	loaded atomic.Bool
 
-	mu        sync.Mutex // serializes reloads; guards the fields below
-	files     map[string]*file
-	nextOrder uint64
-	missing   bool // the folder did not exist at the last scan
+	mu  sync.Mutex // serializes reloads; guards the folders
+	seq *folder[sequences.Sequence]
+	ep  *folder[endpoint.Named]
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer
@@ -36,94 +36,57 @@ type tenant struct {
 	firstPending time.Time
 }
 
-func newTenant(domain string, id int, dir string, log *zap.Logger) *tenant {
-	t := &tenant{domain: domain, id: id, dir: dir, log: log, files: map[string]*file{}}
+func newTenant(domain string, id int, dir, epDir string, log *zap.Logger) *tenant {
+	t := &tenant{domain: domain, id: id, dir: dir, epDir: epDir, log: log,
+		seq: newFolder(&sequenceKind, dir), ep: newFolder(&endpointKind, epDir)}
 	t.set.Store(emptySet)
-	t.status.Store(&TenantStatus{Domain: domain, ID: id, Dir: dir, Files: []FileStatus{}})
+	t.eps.Store(emptyEndpoints)
+	t.status.Store(&TenantStatus{Domain: domain, ID: id, Dir: dir, EndpointsDir: epDir,
+		Files: []FileStatus{}, EndpointFiles: []FileStatus{}})
 	return t
 }
 
-// reload rescans the folder, recompiles changed files, links a new Set and
-// publishes it with one atomic store. announce logs "tenant loaded" at info
-// (first load, explicit Reload); hot reloads log it at debug.
+// reload rescans both folders, recompiles changed files, links a new
+// sequence Set and endpoint Set and publishes each with one atomic store.
+// announce logs "tenant loaded" at info (first load, explicit Reload); hot
+// reloads log it at debug. A folder that cannot be read keeps what it had.
 func (t *tenant) reload(announce bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	names, err := t.scan()
+	now := time.Now()
+	st := *t.status.Load()
+	if files, err := t.ep.rescan(t.log, now); err != nil {
+		t.log.Error("cannot read endpoints folder; keeping the deployed endpoints", zap.String("dir", t.epDir), zap.Error(err))
+	} else {
+		set, statuses := linkEndpoints(files)
+		old := t.eps.Swap(set)
+		st.EndpointFiles = statuses
+		t.logEndpointChanges(old, set, files, statuses)
+	}
+	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
 		t.log.Error("cannot read sequences folder; keeping the deployed sequences", zap.String("dir", t.dir), zap.Error(err))
+		t.status.Store(&st)
 		return
 	}
-	now := time.Now()
-	present := make(map[string]bool, len(names))
-	for _, n := range names {
-		present[n] = true
-		f := t.files[n]
-		if f == nil {
-			f = newFile(t.dir, n, t.nextOrder)
-			t.nextOrder++
-			t.files[n] = f
-		}
-		f.refresh(now)
-	}
-	for n := range t.files {
-		if !present[n] {
-			delete(t.files, n)
-		}
-	}
-	files := t.ordered()
 	set, statuses := link(files)
 	old := t.set.Swap(set)
 	t.loaded.Store(true)
-	t.status.Store(&TenantStatus{Domain: t.domain, ID: t.id, Dir: t.dir, Loaded: true, Files: statuses})
+	st.Loaded, st.Files = true, statuses
+	t.status.Store(&st)
 	t.logChanges(old, set, files, statuses, announce)
-}
-
-// scan lists the sequence files of the folder, sorted by name. A missing
-// folder is an empty one (logged when that changes).
-func (t *tenant) scan() ([]string, error) {
-	entries, err := os.ReadDir(t.dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		if !t.missing {
-			t.log.Info("sequences folder does not exist (yet); watching for it", zap.String("dir", t.dir))
-		}
-		t.missing = true
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.missing = false
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && sequences.IsSequenceFile(e.Name()) {
-			names = append(names, e.Name())
-		}
-	}
-	return names, nil
-}
-
-// ordered returns the files in deploy order: first seen first (the initial
-// load in name order), so a file added later never displaces an earlier
-// claim on a sequence name.
-func (t *tenant) ordered() []*file {
-	files := make([]*file, 0, len(t.files))
-	for _, f := range t.files {
-		files = append(files, f)
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].order < files[j].order })
-	return files
 }
 
 // link builds the Set from each file's newest version. A file whose newest
 // version compiles but is refused when linked (duplicate name, cycle) falls
 // back to its last good version, and the build is repeated; every round
 // moves at least one file to its fallback, so it ends.
-func link(files []*file) (*sequences.Set, []FileStatus) {
+func link(files []*file[sequences.Sequence]) (*sequences.Set, []FileStatus) {
 	entries := make([]sequences.Entry, len(files))
 	fellBack := make([]bool, len(files))
 	for i, f := range files {
-		entries[i] = f.entry()
+		seq, err := f.offer()
+		entries[i] = sequences.Entry{File: f.path, Seq: seq, Err: err}
 	}
 	for {
 		set, reports := sequences.Build(entries)
@@ -141,7 +104,7 @@ func link(files []*file) (*sequences.Set, []FileStatus) {
 }
 
 // commit records what is served from each file and builds its status.
-func commit(files []*file, entries []sequences.Entry, reports []sequences.Report) []FileStatus {
+func commit(files []*file[sequences.Sequence], entries []sequences.Entry, reports []sequences.Report) []FileStatus {
 	out := make([]FileStatus, len(files))
 	for i, f := range files {
 		r := reports[i]

@@ -10,6 +10,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/mediation/endpoint"
 	"github.com/seqgate/seqgate/sequences"
 )
 
@@ -49,14 +50,16 @@ func (r *Repository) handle(ev fsnotify.Event) {
 	var hit []*tenant
 	structural := within(ev.Name, r.tenantsDir)
 	for _, t := range r.order {
-		switch {
-		case filepath.Dir(ev.Name) == t.dir:
-			if counts(filepath.Base(ev.Name)) {
+		for _, dir := range [2]string{t.dir, t.epDir} {
+			switch {
+			case filepath.Dir(ev.Name) == dir:
+				if counts(filepath.Base(ev.Name)) {
+					hit = append(hit, t)
+				}
+			case within(ev.Name, dir):
+				structural = true
 				hit = append(hit, t)
 			}
-		case within(ev.Name, t.dir):
-			structural = true
-			hit = append(hit, t)
 		}
 	}
 	if filepath.Dir(ev.Name) == r.tenantsDir && ev.Has(fsnotify.Create) {
@@ -72,10 +75,11 @@ func (r *Repository) handle(ev fsnotify.Event) {
 	}
 }
 
-// counts tells whether an event on name can change the deployed sequences:
-// a sequence file, or a Kubernetes "..data"-style entry that swaps them all.
+// counts tells whether an event on name can change what is deployed: a
+// sequence or endpoint file, or a Kubernetes "..data"-style entry that
+// swaps them all.
 func counts(name string) bool {
-	return sequences.IsSequenceFile(name) || strings.HasPrefix(name, "..")
+	return sequences.IsSequenceFile(name) || endpoint.IsEndpointFile(name) || strings.HasPrefix(name, "..")
 }
 
 // within reports whether path is dir or one of its ancestors.
@@ -162,6 +166,7 @@ func (r *Repository) wantedWatches() map[string]bool {
 	want := map[string]bool{nearestExisting(r.tenantsDir): true}
 	for _, t := range r.order {
 		want[nearestExisting(t.dir)] = true
+		want[nearestExisting(t.epDir)] = true
 	}
 	return want
 }

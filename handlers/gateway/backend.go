@@ -1,37 +1,25 @@
 package gateway
 
 import (
-	"crypto/tls"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/valyala/fasthttp"
+	"github.com/beevik/etree"
 
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/endpoint"
 )
 
-// Backends holds one Backend per API, built at start: a fasthttp HostClient
-// (its own connection pool) per backend URL, round-robin between them.
+// Backends holds each API's backend as a Synapse endpoint, built at start:
+// one backend URL is an address endpoint, several are a loadbalance
+// (round-robin) over address endpoints. So API backends, <send> and <call>
+// share one client pool per host, the same timeouts and the same error
+// codes. Backends never suspend (API-M's publisher default: initial
+// suspension 0), so a failure is reported and the next request tries again.
 type Backends struct {
-	byAPI map[*route.API]*Backend
-}
-
-// Backend is the set of targets of one API.
-type Backend struct {
-	targets []*target
-	next    atomic.Uint32
-	timeout time.Duration
-}
-
-type target struct {
-	client   *fasthttp.HostClient
-	host     string // Host header
-	basePath string // path of the backend URL, without trailing "/"
+	byAPI map[*route.API]mediation.Endpoint
 }
 
 // BackendOptions tune every backend client.
@@ -40,134 +28,50 @@ type BackendOptions struct {
 	MaxResponseBody int
 }
 
-// NewBackends builds the clients for every API the router knows.
+// NewBackends builds the endpoints for every API the router knows. It also
+// sets the process-wide endpoint defaults (timeout, response size), which
+// endpoints in sequences use when they configure none.
 func NewBackends(apis []*route.API, o BackendOptions) (*Backends, error) {
-	bs := &Backends{byAPI: make(map[*route.API]*Backend, len(apis))}
+	endpoint.SetDefaults(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody})
+	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis))}
 	for _, api := range apis {
-		b := &Backend{timeout: o.Timeout}
-		for _, raw := range api.Cfg.Backend {
-			t, err := newTarget(raw, o)
-			if err != nil {
-				return nil, fmt.Errorf("api %s: backend %q: %w", api.Name, raw, err)
-			}
-			b.targets = append(b.targets, t)
+		if len(api.Cfg.Backend) == 0 {
+			continue
 		}
-		bs.byAPI[api] = b
+		ep, err := backendEndpoint(api.Name, api.Cfg.Backend)
+		if err != nil {
+			return nil, fmt.Errorf("api %s: %w", api.Name, err)
+		}
+		bs.byAPI[api] = ep
 	}
 	return bs, nil
 }
 
-func newTarget(raw string, o BackendOptions) (*target, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, err
+// backendEndpoint compiles the API's URLs through the endpoint compiler,
+// so they are checked exactly as an <endpoint> in a sequence would be.
+func backendEndpoint(name string, urls []string) (mediation.Endpoint, error) {
+	root := etree.NewElement("endpoint")
+	root.CreateAttr("name", name)
+	parent := root
+	if len(urls) > 1 {
+		parent = root.CreateElement("loadbalance")
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("scheme %q is not http or https", u.Scheme)
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		port := "80"
-		if u.Scheme == "https" {
-			port = "443"
+	for _, u := range urls {
+		ep := parent
+		if len(urls) > 1 {
+			ep = parent.CreateElement("endpoint")
 		}
-		addr = net.JoinHostPort(u.Hostname(), port)
+		ep.CreateElement("address").CreateAttr("uri", strings.TrimSpace(u))
 	}
-	c := &fasthttp.HostClient{
-		Addr:                          addr,
-		IsTLS:                         u.Scheme == "https",
-		NoDefaultUserAgentHeader:      true,
-		DisableHeaderNamesNormalizing: false,
-		DisablePathNormalizing:        true,
-		MaxConns:                      4096,
-		MaxIdleConnDuration:           90 * time.Second,
-		ReadTimeout:                   o.Timeout,
-		WriteTimeout:                  o.Timeout,
-		MaxResponseBodySize:           o.MaxResponseBody,
-	}
-	if c.IsTLS {
-		c.TLSConfig = &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
-	}
-	return &target{client: c, host: u.Host, basePath: strings.TrimSuffix(u.EscapedPath(), "/")}, nil
+	c := &mediation.Compiler{File: "backend of api " + name}
+	ep, _, err := endpoint.CompileWith(root, c, endpoint.Options{Suspension: &endpoint.NoSuspension})
+	return ep, err
 }
 
-// For returns the backend of api.
-func (bs *Backends) For(api *route.API) *Backend { return bs.byAPI[api] }
-
-// hopHeaders are connection-level headers a proxy must not forward (RFC
-// 9110 §7.6.1). Connection is handled apart: fasthttp keeps it as a flag.
-var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade", "Proxy-Authorization"}
-
-// hopIndex is the index of k in hopHeaders, or -1.
-func hopIndex(k []byte) int {
-	for i, hh := range hopHeaders {
-		if len(k) == len(hh) && strings.EqualFold(string(k), hh) {
-			return i
-		}
+// For returns the backend of api (nil when it has none).
+func (bs *Backends) For(api *route.API) mediation.Endpoint {
+	if ep, ok := bs.byAPI[api]; ok {
+		return ep
 	}
-	return -1
-}
-
-// stripRequestHop and stripResponseHop remove the hop-by-hop headers in one
-// scan (they are rare: a Del per name would scan every header six times).
-// Two concrete functions, not one over an interface: through an interface
-// the range-over-func loop escapes and allocates.
-func stripRequestHop(h *fasthttp.RequestHeader) {
-	var found [len(hopHeaders)]bool
-	n := 0
-	for k := range h.All() {
-		if i := hopIndex(k); i >= 0 {
-			found[i] = true
-			n++
-		}
-	}
-	h.Del("Connection")
-	delFound(h.Del, n, &found)
-}
-
-func stripResponseHop(h *fasthttp.ResponseHeader) {
-	var found [len(hopHeaders)]bool
-	n := 0
-	for k := range h.All() {
-		if i := hopIndex(k); i >= 0 {
-			found[i] = true
-			n++
-		}
-	}
-	h.Del("Connection")
-	delFound(h.Del, n, &found)
-}
-
-func delFound(del func(string), n int, found *[len(hopHeaders)]bool) {
-	if n == 0 {
-		return
-	}
-	for i, f := range found {
-		if f {
-			del(hopHeaders[i])
-		}
-	}
-}
-
-// Do sends mc's request to the next target, to its path plus
-// REST_URL_POSTFIX, and leaves the answer in mc.Resp.
-func (b *Backend) Do(mc *mediation.MessageContext) error {
-	if b == nil || len(b.targets) == 0 {
-		return fmt.Errorf("no backend configured")
-	}
-	t := b.targets[int(b.next.Add(1)-1)%len(b.targets)]
-	req := mc.Req
-	var buf [256]byte
-	uri := append(buf[:0], t.basePath...)
-	postfix := mc.RESTURLPostfix()
-	if len(uri) == 0 && (postfix == "" || postfix[0] != '/') {
-		uri = append(uri, '/')
-	}
-	uri = append(uri, postfix...)
-	req.SetRequestURIBytes(uri)
-	req.Header.SetHost(t.host)
-	stripRequestHop(&req.Header)
-	err := t.client.DoTimeout(req, mc.Resp, b.timeout)
-	stripResponseHop(&mc.Resp.Header)
-	return err
+	return nil
 }

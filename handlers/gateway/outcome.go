@@ -1,13 +1,14 @@
 package gateway
 
 import (
-	"errors"
+	"strconv"
 
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/endpoint"
 )
 
 // requestToResponse turns the current request message into the response, as
@@ -55,13 +56,24 @@ func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
 		"no API or resource matches "+string(ex.MC.Req.URI().Path()))
 }
 
-// backendError maps a failed backend call to 504 (timeout) or 502.
+var errNoBackend = &endpoint.Error{Code: endpoint.CodeSendFailed, Endpoint: "backend", Msg: "no backend configured"}
+
+// backendError answers a failed endpoint call: 504 for a timeout (101504),
+// 503 when every endpoint is suspended (303000/303001), 502 otherwise
+// (101503 connection failed, 101505 closed...). The code in the JSON body
+// and in ERROR_CODE is the Synapse code of the failure.
 func (g *Gateway) backendError(ex *handlers.Exchange, err error) {
-	status, code, msg := fasthttp.StatusBadGateway, "101503", "Error connecting to the back end"
-	if errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, fasthttp.ErrDialTimeout) {
-		status, code, msg = fasthttp.StatusGatewayTimeout, "101504", "Connection timed out"
+	status, msg := fasthttp.StatusBadGateway, "Error connecting to the back end"
+	code := endpoint.Code(err)
+	switch code {
+	case endpoint.CodeTimeout:
+		status, msg = fasthttp.StatusGatewayTimeout, "Connection timed out"
+	case endpoint.CodeAddressNoneReady, endpoint.CodeGroupNoneReady:
+		status, msg = fasthttp.StatusServiceUnavailable, "Endpoint unavailable"
+	case 0:
+		code = endpoint.CodeSendFailed
 	}
 	g.opts.Logger.Warn("backend call failed", zap.String("tenant", ex.Match.Tenant.Domain),
-		zap.String("api", ex.Match.API.Name), zap.Error(err))
-	handlers.WriteError(ex.MC, status, code, msg, err.Error())
+		zap.String("api", ex.Match.API.Name), zap.Int("error_code", code), zap.Error(err))
+	handlers.WriteError(ex.MC, status, strconv.Itoa(code), msg, err.Error())
 }

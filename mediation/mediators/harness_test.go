@@ -119,7 +119,7 @@ func rawHTTP(s string) string {
 func (e *env) transcript(cont bool, err error) string {
 	var b strings.Builder
 	mc := e.mc
-	outcome := []string{"continue", "respond", "drop", "loopback"}[mc.Outcome]
+	outcome := []string{"continue", "respond", "drop", "loopback", "send"}[mc.Outcome]
 	fmt.Fprintf(&b, "result: %v\noutcome: %s\n", cont, outcome)
 	if err != nil {
 		fmt.Fprintf(&b, "error: %v\n", err)

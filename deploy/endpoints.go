@@ -1,0 +1,89 @@
+package deploy
+
+import (
+	"sort"
+
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/mediation/endpoint"
+)
+
+var emptyEndpoints = new(endpoint.Set)
+
+// Endpoints returns the tenant's current named endpoints: never nil (empty
+// for an unknown domain or before the first load). The gateway reads it
+// once per request, with the sequence Set.
+func (r *Repository) Endpoints(domain string) *endpoint.Set {
+	if t := r.tenants[domain]; t != nil {
+		return t.eps.Load()
+	}
+	return emptyEndpoints
+}
+
+// linkEndpoints is link for the endpoints folder, with the same rules: a
+// refused newest version falls back to the last good one.
+func linkEndpoints(files []*file[endpoint.Named]) (*endpoint.Set, []FileStatus) {
+	entries := make([]endpoint.Entry, len(files))
+	fellBack := make([]bool, len(files))
+	for i, f := range files {
+		ep, err := f.offer()
+		entries[i] = endpoint.Entry{File: f.path, EP: ep, Err: err}
+	}
+	for {
+		set, reports := endpoint.Build(entries)
+		retry := false
+		for i, f := range files {
+			if !reports[i].Served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
+				fellBack[i], retry = true, true
+				entries[i] = endpoint.Entry{File: f.path, EP: f.good, Err: reports[i].Err}
+			}
+		}
+		if retry {
+			continue
+		}
+		out := make([]FileStatus, len(files))
+		for i, f := range files {
+			st := FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}, Endpoints: []string{}}
+			if reports[i].Served {
+				f.good = entries[i].EP
+				st.Endpoints = append(st.Endpoints, f.good.Name)
+			}
+			if err := reports[i].Err; err != nil {
+				st.State, st.Error, st.ServingLastGood = StateRefused, err.Error(), reports[i].Served
+			}
+			out[i] = st
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+		return set, out
+	}
+}
+
+// logEndpointChanges logs deployed, updated and undeployed endpoints, and
+// each newly refused file once.
+func (t *tenant) logEndpointChanges(old, cur *endpoint.Set, files []*file[endpoint.Named], statuses []FileStatus) {
+	for _, name := range cur.Names() {
+		switch prev := old.Get(name); {
+		case prev == nil:
+			t.log.Info("endpoint deployed", zap.String("name", name), zap.String("file", cur.Get(name).File))
+		case prev != cur.Get(name):
+			t.log.Info("endpoint updated", zap.String("name", name), zap.String("file", cur.Get(name).File))
+		}
+	}
+	for _, name := range old.Names() {
+		if cur.Get(name) == nil {
+			t.log.Info("endpoint undeployed", zap.String("name", name), zap.String("file", old.Get(name).File))
+		}
+	}
+	byPath := make(map[string]*FileStatus, len(statuses))
+	for i := range statuses {
+		byPath[statuses[i].Path] = &statuses[i]
+	}
+	for _, f := range files {
+		st := byPath[f.path]
+		if st.Error != "" && st.Error != f.lastErr {
+			t.log.Error("endpoint refused", zap.String("file", f.path), zap.String("error", st.Error),
+				zap.Bool("serving_last_good", st.ServingLastGood))
+		}
+		f.lastErr = st.Error
+	}
+}
