@@ -1,0 +1,95 @@
+package mediators
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+	"github.com/seqgate/seqgate/mediation"
+)
+
+// script is <script language="expr">: seqgate's safe replacement for
+// Synapse's JavaScript script mediator. The inline body is an expr-lang
+// program, compiled once at deploy time, that reaches the message through
+// an "mc" object shaped like Synapse's (mc.getProperty, mc.setProperty,
+// mc.getPayloadJSON, mc.setPayloadJSON, mc.getHeader, mc.setHeader...; see
+// script_env.go). Statements are separated by ";". expr-lang has no loops,
+// no file or network access; the program size is capped (scriptMaxNodes),
+// iterating builtins are off and each run has a memory budget, so a script
+// is bounded. As in Synapse, only a result of false stops the flow.
+//
+// JavaScript (and the other JSR-223 languages) cannot run here; such a
+// script is a deploy error that says how to rewrite it.
+type script struct {
+	prog *vm.Program
+	src  string
+}
+
+const (
+	scriptMaxNodes     = 500
+	scriptMemoryBudget = 50_000
+)
+
+// scriptBuiltins are the expr-lang builtins a script may use: none of them
+// iterates over a collection with a predicate or builds unbounded output.
+var scriptBuiltins = []string{"len", "type", "abs", "ceil", "floor", "round", "int", "float", "string",
+	"trim", "trimPrefix", "trimSuffix", "upper", "lower", "split", "replace", "join", "indexOf",
+	"lastIndexOf", "hasPrefix", "hasSuffix", "max", "min", "toJSON", "fromJSON", "toBase64",
+	"fromBase64", "now", "first", "last", "get", "keys", "values"}
+
+var jsLanguages = map[string]bool{"js": true, "javascript": true, "nashornjs": true, "rhino": true,
+	"ecmascript": true, "graaljs": true}
+
+func init() { mediation.Register("script", newScript) }
+
+// Mediate implements mediation.Mediator.
+func (s *script) Mediate(mc *mediation.MessageContext) (bool, error) {
+	machine := vm.VM{MemoryBudget: scriptMemoryBudget}
+	out, err := machine.Run(s.prog, scriptEnv{MC: mc})
+	if err != nil {
+		return false, fmt.Errorf("script: %w", err)
+	}
+	if b, ok := out.(bool); ok && !b {
+		return false, nil
+	}
+	return true, nil
+}
+
+func newScript(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {
+	lang, _ := mediation.Attr(el, "language")
+	switch l := strings.ToLower(strings.TrimSpace(lang)); {
+	case l == "":
+		return nil, c.Errorf(el, "language attribute is required; use language=\"expr\"")
+	case jsLanguages[l]:
+		return nil, c.Errorf(el, `javascript is not supported: rewrite the script with language="expr" (expr-lang, see README)`)
+	case l != "expr":
+		return nil, c.Errorf(el, `script language %q is not supported: rewrite the script with language="expr" (expr-lang, see README)`, lang)
+	}
+	if _, ok := mediation.Attr(el, "key"); ok {
+		return nil, c.Errorf(el, "key=: scripts from the registry are not supported; put the expr program inline in <script>")
+	}
+	if len(el.ChildElements()) > 0 {
+		return nil, c.Errorf(el, "<script> takes the program as text (wrap it in CDATA if it contains '<')")
+	}
+	src := strings.TrimSpace(charData(el))
+	if src == "" {
+		return nil, c.Errorf(el, "empty script")
+	}
+	calls := &mcCalls{}
+	opts := append([]expr.Option{expr.Env(scriptEnv{}), expr.MaxNodes(scriptMaxNodes),
+		expr.DisableAllBuiltins(), expr.Patch(calls)}, scriptFuncs...)
+	for _, b := range scriptBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	prog, err := expr.Compile(src, opts...)
+	if calls.err != nil {
+		return nil, c.Errorf(el, "expr program: %v", calls.err)
+	}
+	if err != nil {
+		return nil, c.Errorf(el, "expr program: %v", err)
+	}
+	c.NeedsBody = true // a script may read or replace the payload
+	return &script{prog: prog, src: src}, nil
+}
