@@ -53,7 +53,7 @@ var (
 // two-argument get-property; any other first argument means (name, format).
 var getPropertyScopes = map[string]bool{
 	"axis2": true, "transport": true, "operation": true, "default": true,
-	"registry": true, "system": true, "env": true,
+	"registry": true, "system": true, "env": true, "func": true, "file": true,
 }
 
 func compilePropertyRef(src, s string) Expression {

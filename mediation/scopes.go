@@ -1,9 +1,6 @@
 package mediation
 
-import (
-	"strconv"
-	"time"
-)
+import "strconv"
 
 // Properties by scope. The default scope lives in mc.Props; transport is
 // the current message's headers; axis2 is mc.Axis2 plus the "magic" names
@@ -11,14 +8,33 @@ import (
 // as Synapse's PropertyMediator and GetPropertyFunction behave.
 
 // Property scopes, as written in scope="..." and get-property('scope', ...).
+//
+//   - default: the Synapse property map (mc.Props), for the request and its
+//     response.
+//   - operation: Synapse's operation context, shared by request and
+//     response. seqgate's default map already lives that long, so both
+//     names read and write mc.Props: a name set in one is seen in the other.
+//   - transport: the HTTP headers of the current message.
+//   - axis2, axis2-client: the Axis2 values (mc.Axis2) and the magic names
+//     that act on the message (HTTP_SC, messageType, REST_URL_POSTFIX...,
+//     and the transport switches of transport.go). axis2-client (Axis2
+//     Options) is the same map here.
+//   - registry, file: read-only and always empty; seqgate has no registry
+//     and no file.properties (writing them is a deploy error).
+//   - system, env: read the process environment (Go has no Java system
+//     properties); read-only.
 const (
-	ScopeDefault   = "default"
-	ScopeTransport = "transport"
-	ScopeAxis2     = "axis2"
-	ScopeSystem    = "system"
-	ScopeEnv       = "env"
-	ScopeOperation = "operation"
-	ScopeRegistry  = "registry"
+	ScopeDefault     = "default"
+	ScopeTransport   = "transport"
+	ScopeAxis2       = "axis2"
+	ScopeAxis2Client = "axis2-client"
+	ScopeSystem      = "system"
+	ScopeEnv         = "env"
+	ScopeOperation   = "operation"
+	ScopeRegistry    = "registry"
+	ScopeFile        = "file"
+	// ScopeFunc is call-template parameters ($func:x): no templates, always "".
+	ScopeFunc = "func"
 )
 
 // Property reads a property by scope. Unknown or unset properties give
@@ -36,42 +52,26 @@ func (mc *MessageContext) Property(scope, name string) (string, bool) {
 			return "", false
 		}
 		return string(v), true
-	case ScopeAxis2:
+	case ScopeAxis2, ScopeAxis2Client:
 		return mc.axis2Get(name)
 	case ScopeSystem, ScopeEnv:
 		return lookupEnv(name)
 	}
-	return "", false
-}
-
-// special answers the names get-property computes rather than stores.
-func (mc *MessageContext) special(name string) (string, bool) {
-	switch name {
-	case "SYSTEM_TIME":
-		return strconv.FormatInt(time.Now().UnixMilli(), 10), true
-	case "SYSTEM_DATE":
-		return time.Now().Format("1/2/06 3:04 PM"), true
-	case "MESSAGE_FORMAT":
-		return "pox", true
-	case "MessageID":
-		// computed once per message, then kept like any property
-		id := newMessageID()
-		mc.Props.Set("MessageID", id)
-		return id, true
-	}
-	return "", false
+	return "", false // registry, file, func: nothing is stored there
 }
 
 // SetProperty sets a property by scope. The axis2 magic properties act on
 // the message: HTTP_SC sets the status, messageType/ContentType the
 // Content-Type, REST_URL_POSTFIX the backend path, HTTP_METHOD the method.
+// Read-only scopes (registry, file, system, env) are refused when the
+// sequence is deployed; here they are ignored.
 func (mc *MessageContext) SetProperty(scope, name, value string) {
 	switch scope {
 	case ScopeTransport:
 		mc.SetHeader(name, value)
-	case ScopeAxis2:
+	case ScopeAxis2, ScopeAxis2Client:
 		mc.axis2Set(name, value)
-	default:
+	case ScopeDefault, "", ScopeOperation:
 		mc.Props.Set(name, value)
 	}
 }
@@ -81,21 +81,28 @@ func (mc *MessageContext) RemoveProperty(scope, name string) {
 	switch scope {
 	case ScopeTransport:
 		mc.DelHeader(name)
-	case ScopeAxis2:
+	case ScopeAxis2, ScopeAxis2Client:
 		mc.axis2Del(name)
-	default:
+	case ScopeDefault, "", ScopeOperation:
 		mc.Props.Del(name)
 	}
 }
 
 func (mc *MessageContext) axis2Get(name string) (string, bool) {
 	switch name {
+	case "REMOTE_ADDR", "REMOTE_HOST":
+		if mc.RemoteIP.IsValid() {
+			return mc.RemoteIP.String(), true
+		}
 	case "HTTP_SC":
 		if mc.Dir == Out || mc.statusSet {
 			return strconv.Itoa(mc.Resp.StatusCode()), true
 		}
 		return "", false
-	case "messageType", "ContentType":
+	case "messageType":
+		ct := mc.MessageType()
+		return ct, ct != ""
+	case "ContentType":
 		ct := mc.ContentType()
 		return ct, ct != ""
 	case "REST_URL_POSTFIX":
@@ -111,6 +118,9 @@ func (mc *MessageContext) axis2Get(name string) (string, bool) {
 	return mc.Axis2.Get(name)
 }
 
+// axis2Set applies the magic names. messageType declares the format the
+// payload is written in (converted by SerializeForWire); ContentType only
+// relabels, as in Synapse, where the formatter is chosen by messageType.
 func (mc *MessageContext) axis2Set(name, value string) {
 	switch name {
 	case "HTTP_SC":
@@ -119,25 +129,36 @@ func (mc *MessageContext) axis2Set(name, value string) {
 			mc.statusSet = true
 		}
 		return
-	case "messageType", "ContentType":
-		mc.SetContentType(value)
+	case "messageType":
+		mc.declareMessageType(value)
+	case "ContentType":
+		mc.setContentTypeHeader(value)
 	case "REST_URL_POSTFIX":
 		mc.restURLPostfix = value
 	case "HTTP_METHOD":
 		mc.Req.Header.SetMethod(value)
 	case "NO_ENTITY_BODY":
 		mc.noEntityBody = value == "true"
+	default:
+		mc.setWireFlag(name, value)
 	}
 	mc.Axis2.Set(name, value)
 }
 
 func (mc *MessageContext) axis2Del(name string) {
 	switch name {
-	case "ContentType", "messageType":
-		if mc.Dir == Out {
-			mc.Resp.Header.Del("Content-Type")
+	case "messageType":
+		if mc.pin.dir == mc.Dir {
+			mc.pin = formatPin{}
+		}
+		mc.delContentTypeHeader()
+	case "ContentType":
+		// API-M error sequences remove it "so the formatter picks the type
+		// from messageType": the header falls back to a declared messageType.
+		if mc.pin.active(mc.Dir) {
+			mc.setContentTypeHeader(mc.pin.ctype)
 		} else {
-			mc.Req.Header.Del("Content-Type")
+			mc.delContentTypeHeader()
 		}
 	case "REST_URL_POSTFIX":
 		mc.restURLPostfix = ""
@@ -145,6 +166,16 @@ func (mc *MessageContext) axis2Del(name string) {
 		mc.noEntityBody = false
 	case "TRANSPORT_HEADERS":
 		mc.ClearHeaders()
+	default:
+		mc.setWireFlag(name, "")
 	}
 	mc.Axis2.Del(name)
+}
+
+func (mc *MessageContext) delContentTypeHeader() {
+	if mc.Dir == Out {
+		mc.Resp.Header.Del("Content-Type")
+	} else {
+		mc.Req.Header.Del("Content-Type")
+	}
 }

@@ -34,10 +34,13 @@ var soapVarPaths = map[string]string{
 	"header": "(/*[local-name()='Envelope']/*[local-name()='Header'])",
 }
 
-// variable prefixes and the property scope they read.
+// variable prefixes and the property scope they read. $func:name reads a
+// call-template parameter; seqgate has no templates, so it is always the
+// empty string, as Synapse gives for a $func: outside a template (accepted,
+// not an error: sequences written for templates still deploy).
 var varScopes = map[string]string{
 	"ctx": ScopeDefault, "var": ScopeDefault, "trp": ScopeTransport, "axis2": ScopeAxis2,
-	"operation": ScopeOperation, "sys": ScopeSystem, "url": "url",
+	"operation": ScopeOperation, "sys": ScopeSystem, "url": "url", "func": ScopeFunc,
 }
 
 func (r *xpathRewrite) run() error {

@@ -1,0 +1,131 @@
+package mediation
+
+import (
+	"fmt"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/ohler55/ojg/oj"
+)
+
+// SerializeForWire writes the current message's payload in the type its
+// messageType declares, as Axis2's message formatters do when a message
+// leaves Synapse: JSON, plain XML (the SOAP body's first element, so JSON
+// arrives as <jsonObject>), a SOAP 1.1 (text/xml) or 1.2
+// (application/soap+xml) envelope, form-urlencoded fields, or text. It runs
+// where the message goes on the wire: before the backend call, before a
+// respond or loopback turns the request into the response, and before the
+// client is answered. Without a messageType change it does nothing and the
+// bytes go out untouched (no parse). A body of no known format (binary,
+// multipart) is relabelled, never converted. A payload that cannot be read
+// returns an error marked ErrBadPayload.
+func (mc *MessageContext) SerializeForWire() error {
+	if !mc.pin.active(mc.Dir) {
+		return nil
+	}
+	declared := mc.pin.ctype
+	if len(mc.HeaderBytes("Content-Type")) == 0 {
+		mc.setContentTypeHeader(declared) // ContentType was removed: messageType labels it
+	}
+	from, to := mc.BodyFormat(), FormatOf(declared)
+	if from == to || from == FormatNone || to == FormatNone {
+		mc.pin = formatPin{}
+		return nil
+	}
+	out, err := mc.convertPayload(to)
+	if err != nil {
+		return fmt.Errorf("write %s payload as %s: %w", from, to, err)
+	}
+	mc.SetBody(out)
+	mc.pin = formatPin{} // the body is now what the Content-Type says
+	return nil
+}
+
+// convertPayload renders the payload's XML view (XMLPayload) in format to.
+func (mc *MessageContext) convertPayload(to PayloadFormat) ([]byte, error) {
+	if to == FormatJSON {
+		v, err := mc.JSON()
+		if err != nil {
+			return nil, err
+		}
+		w := jsonWriters.Get().(*oj.Writer)
+		defer jsonWriters.Put(w)
+		return []byte(w.JSON(v)), nil
+	}
+	doc, err := mc.XMLPayload()
+	if err != nil {
+		return nil, err
+	}
+	el := payloadElement(doc)
+	switch to {
+	case FormatSOAP11:
+		return appendEnvelope(nil, doc, SOAP11NS), nil
+	case FormatSOAP12:
+		return appendEnvelope(nil, doc, SOAP12NS), nil
+	case FormatForm:
+		return elementToForm(nil, el), nil
+	case FormatText:
+		if el != nil && el.Data == "text" && el.NamespaceURI == TextPayloadNS {
+			return []byte(el.InnerText()), nil
+		}
+	}
+	return appendElementXML(nil, el), nil // xml, and text that is not a <text> wrapper
+}
+
+// appendEnvelope writes a SOAP envelope of version ns around the header
+// blocks and body content of doc, with the XML declaration Axis2's SOAP
+// formatter writes.
+func appendEnvelope(dst []byte, doc *xmlquery.Node, ns string) []byte {
+	dst = append(dst, `<?xml version='1.0' encoding='UTF-8'?><soapenv:Envelope xmlns:soapenv="`...)
+	dst = append(dst, ns...)
+	dst = append(dst, `">`...)
+	if hdr := SOAPPart(doc, "Header"); hasElementChild(hdr) {
+		dst = append(dst, "<soapenv:Header>"...)
+		dst = appendChildrenXML(dst, hdr)
+		dst = append(dst, "</soapenv:Header>"...)
+	}
+	dst = append(dst, "<soapenv:Body>"...)
+	dst = appendChildrenXML(dst, SOAPPart(doc, "Body"))
+	return append(dst, "</soapenv:Body></soapenv:Envelope>"...)
+}
+
+func hasElementChild(n *xmlquery.Node) bool {
+	if n == nil {
+		return false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xmlquery.ElementNode {
+			return true
+		}
+	}
+	return false
+}
+
+func appendChildrenXML(dst []byte, parent *xmlquery.Node) []byte {
+	if parent == nil {
+		return dst
+	}
+	for c := parent.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xmlquery.ElementNode {
+			dst = appendElementXML(dst, c)
+		}
+	}
+	return dst
+}
+
+// appendElementXML serializes el on its own: the namespace declarations it
+// relies on from its ancestors (an envelope that declared xmlns:m) are
+// added to it, as Axiom does when it writes a detached element.
+func appendElementXML(dst []byte, el *xmlquery.Node) []byte {
+	if el == nil {
+		return dst
+	}
+	extra := inheritedNS(el)
+	if len(extra) == 0 {
+		return append(dst, el.OutputXML(true)...)
+	}
+	saved := el.Attr
+	el.Attr = append(append(make([]xmlquery.Attr, 0, len(saved)+len(extra)), saved...), extra...)
+	dst = append(dst, el.OutputXML(true)...)
+	el.Attr = saved
+	return dst
+}
