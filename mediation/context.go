@@ -4,6 +4,7 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
+	"net/netip"
 )
 
 // Direction tells which way a message flows: In is the request path, Out the
@@ -36,6 +37,10 @@ const (
 	// Loopback: the current request becomes the response and the response
 	// chain (Out sequences) runs; no backend is called.
 	Loopback
+	// Send: on the request path, stop mediating and send the request now to
+	// mc.SendTo (nil: the API's own backend), then run the response chain as
+	// usual (the <send> mediator with an endpoint or a To address).
+	Send
 )
 
 // MessageContext is one message in flight. It wraps the transport's request
@@ -49,12 +54,21 @@ type MessageContext struct {
 	Dir  Direction
 
 	TenantDomain string
+	// RemoteIP is the client's address (REMOTE_ADDR), kept as a value and
+	// formatted only when a mediator reads it.
+	RemoteIP netip.Addr
 	// Sequences resolves <sequence key="..."/> against the tenant's Set the
 	// request started with.
 	Sequences SequenceLookup
 	Logger    *zap.Logger
 	// Outcome is set by a mediator that stops the flow.
 	Outcome Outcome
+	// Endpoints resolves <endpoint key="..."/> against the tenant's deployed
+	// named endpoints (the gateway sets it, like Sequences).
+	Endpoints EndpointLookup
+	// SendTo is the endpoint a <send> chose when Outcome is Send; nil sends
+	// to the API's own backend.
+	SendTo Endpoint
 
 	// Props is the default (Synapse) scope, Axis2 the axis2 scope for the
 	// properties that are not magic (see SetProperty).
@@ -77,6 +91,11 @@ type MessageContext struct {
 	xmlErr     error
 	xmlParsed  bool
 
+	// pin is a messageType declared on the current message (payload_format.go);
+	// wire holds the transport properties the gateway applies (transport.go).
+	pin  formatPin
+	wire wireFlags
+
 	// Limits bound the work done on hostile payloads.
 	Limits Limits
 }
@@ -86,6 +105,10 @@ type Limits struct {
 	MaxXMLDepth  int // deepest element nesting accepted in an XML payload
 	MaxJSONDepth int // deepest nesting accepted in a JSON payload
 	MaxSeqDepth  int // deepest <sequence key> nesting at run time
+	// XML and JSON are the threat-protector limits beyond depth (element,
+	// key and length counts); zero fields mean no limit. See threat.go.
+	XML  XMLLimits
+	JSON JSONLimits
 }
 
 // DefaultLimits are used when a context is created with zero Limits.
@@ -175,7 +198,9 @@ func (mc *MessageContext) Body() []byte {
 }
 
 // SetBody replaces the payload of the current message and drops any parsed
-// form of the old one.
+// form of the old one. The new bytes are taken to be in the body's current
+// format (BodyFormat); a mediator that writes another format calls
+// SetContentType too.
 func (mc *MessageContext) SetBody(b []byte) {
 	if mc.Dir == Out {
 		mc.Resp.SetBody(b)
@@ -199,8 +224,19 @@ func (mc *MessageContext) ContentType() string {
 	return string(mc.Req.Header.ContentType())
 }
 
-// SetContentType sets the Content-Type of the current message.
+// SetContentType sets the Content-Type of the current message and says the
+// body is in that format (a mediator that builds a payload calls it, as
+// Synapse's payloadFactory sets messageType); a pending messageType
+// conversion is dropped. The axis2 messageType property declares a wire
+// type without this (see declareMessageType).
 func (mc *MessageContext) SetContentType(ct string) {
+	if mc.pin.dir == mc.Dir {
+		mc.pin = formatPin{}
+	}
+	mc.setContentTypeHeader(ct)
+}
+
+func (mc *MessageContext) setContentTypeHeader(ct string) {
 	if mc.Dir == Out {
 		mc.Resp.Header.SetContentType(ct)
 	} else {

@@ -2,11 +2,8 @@ package mediation
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/ohler55/ojg/oj"
 )
@@ -60,14 +57,14 @@ func (mc *MessageContext) parseJSON() (any, error) {
 	if len(body) == 0 {
 		return nil, nil
 	}
-	if !mc.bodyIsJSON(body) {
+	if mc.BodyFormat() != FormatJSON {
 		doc, err := mc.XMLPayload()
 		if err != nil {
 			return nil, err
 		}
 		return ElementToJSON(payloadElement(doc)), nil
 	}
-	if err := checkJSONDepth(body, mc.maxJSONDepth()); err != nil {
+	if err := CheckJSON(body, mc.jsonLimits()); err != nil {
 		return nil, err
 	}
 	v, err := oj.Parse(body)
@@ -75,16 +72,6 @@ func (mc *MessageContext) parseJSON() (any, error) {
 		return nil, fmt.Errorf("parse json payload: %w", err)
 	}
 	return v, nil
-}
-
-// bodyIsJSON tells a JSON body from XML or text the way the Axis2 builders
-// are chosen: by Content-Type, or by the first byte when that says nothing.
-func (mc *MessageContext) bodyIsJSON(trimmed []byte) bool {
-	ct := mc.ContentType()
-	if strings.Contains(strings.ToLower(ct), "json") {
-		return true
-	}
-	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }
 
 func (mc *MessageContext) maxJSONDepth() int {
@@ -101,53 +88,17 @@ func (mc *MessageContext) maxXMLDepth() int {
 	return DefaultLimits.MaxXMLDepth
 }
 
-// checkJSONDepth scans for { and [ outside strings: ojg has no depth limit
-// and a recursive conversion must not meet a hostile nesting.
-func checkJSONDepth(b []byte, max int) error {
-	depth, inStr, esc := 0, false, false
-	for _, c := range b {
-		switch {
-		case inStr:
-			if esc {
-				esc = false
-			} else if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-		case c == '{' || c == '[':
-			if depth++; depth > max {
-				return fmt.Errorf("json payload: %w (limit %d)", ErrPayloadTooDeep, max)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return nil
+// jsonLimits and xmlLimits are the payload limits with the configured
+// depth, checked by CheckJSON/CheckXML before a tree is built (ojg and
+// xmlquery have no limits of their own).
+func (mc *MessageContext) jsonLimits() JSONLimits {
+	l := mc.Limits.JSON
+	l.Depth = mc.maxJSONDepth()
+	return l
 }
 
-// checkXMLDepth pre-scans an XML body with a streaming decoder: xmlquery
-// builds the whole tree with no nesting limit.
-func checkXMLDepth(b []byte, max int) error {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("parse xml payload: %w", err)
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			if depth++; depth > max {
-				return fmt.Errorf("xml payload: %w (limit %d)", ErrPayloadTooDeep, max)
-			}
-		case xml.EndElement:
-			depth--
-		}
-	}
+func (mc *MessageContext) xmlLimits() XMLLimits {
+	l := mc.Limits.XML
+	l.Depth = mc.maxXMLDepth()
+	return l
 }

@@ -23,14 +23,19 @@ func (mc *MessageContext) XMLPayload() (*xmlquery.Node, error) {
 	return mc.xmlDoc, mc.xmlErr
 }
 
+// buildXML builds the view by the body's format, as Axis2 picks a builder
+// by content type: JSON as jsonObject, form data as <xformValues>, text/plain
+// as <text> whatever it holds; an unlabelled body that is neither JSON nor
+// XML is text too.
 func (mc *MessageContext) buildXML() (*xmlquery.Node, error) {
 	body := bytes.TrimSpace(mc.Body())
-	switch {
-	case len(body) == 0:
+	if len(body) == 0 {
 		doc, _ := newEnvelope()
 		return doc, nil
-	case mc.bodyIsJSON(body):
-		if err := checkJSONDepth(body, mc.maxJSONDepth()); err != nil {
+	}
+	switch mc.BodyFormat() {
+	case FormatJSON:
+		if err := CheckJSON(body, mc.jsonLimits()); err != nil {
 			return nil, err
 		}
 		el, err := JSONToElement(body)
@@ -38,17 +43,24 @@ func (mc *MessageContext) buildXML() (*xmlquery.Node, error) {
 			return nil, err
 		}
 		return wrapInEnvelope(el), nil
-	case body[0] == '<':
+	case FormatForm:
+		return wrapInEnvelope(formToElement(body)), nil
+	case FormatXML, FormatSOAP11, FormatSOAP12:
 		return mc.parseXMLBody(body)
 	}
+	return wrapInEnvelope(textElement(mc.Body())), nil
+}
+
+// textElement is Axis2's text wrapper, <text xmlns=".../payload">.
+func textElement(s []byte) *xmlquery.Node {
 	el := newElement("text", "", TextPayloadNS)
 	el.Attr = []xmlquery.Attr{{Name: xml.Name{Local: "xmlns"}, Value: TextPayloadNS}}
-	xmlquery.AddChild(el, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(body)})
-	return wrapInEnvelope(el), nil
+	xmlquery.AddChild(el, &xmlquery.Node{Type: xmlquery.TextNode, Data: string(s)})
+	return el
 }
 
 func (mc *MessageContext) parseXMLBody(body []byte) (*xmlquery.Node, error) {
-	if err := checkXMLDepth(body, mc.maxXMLDepth()); err != nil {
+	if err := CheckXML(body, mc.xmlLimits()); err != nil {
 		return nil, err
 	}
 	doc, err := xmlquery.ParseWithOptions(bytes.NewReader(body),

@@ -120,15 +120,11 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	}
 	gw := gateway.New(gateway.Options{
 		Router: router, Repo: repo, Chain: chain, Backends: backends, Logger: log,
-		Limits: mediation.Limits{MaxXMLDepth: cfg.Limits.MaxXMLDepth, MaxJSONDepth: cfg.Limits.MaxJSONDepth,
-			MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth},
+		Limits: payloadLimits(cfg.Limits),
 	})
-	s := &server{cfg: cfg, repo: repo, traffic: &gatewayServer{gw: gw, opts: gateway.ServerOptions{
-		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReadTimeout: cfg.Timeouts.Read.D(),
-		WriteTimeout: cfg.Timeouts.Write.D(), IdleTimeout: cfg.Timeouts.Idle.D(),
-	}}}
+	s := &server{cfg: cfg, repo: repo, traffic: &gatewayServer{gw: gw, opts: gateway.ServerOptionsFrom(cfg)}}
 	if cfg.Listen.Admin != "" && cfg.Listen.Admin != "off" {
-		s.admin = &http.Server{Addr: cfg.Listen.Admin, Handler: admin.Handler(repo, reg),
+		s.admin = &http.Server{Addr: cfg.Listen.Admin, Handler: admin.RequireToken(cfg.Listen.AdminToken, admin.Handler(repo, reg)),
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	}
 	return s, nil
@@ -188,3 +184,14 @@ func (s *server) serve(log *zap.Logger) int {
 }
 
 func (s *server) close() { _ = s.repo.Close() }
+
+// payloadLimits are the limits a sequence's payload access enforces.
+func payloadLimits(l config.Limits) mediation.Limits {
+	return mediation.Limits{
+		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
+		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
+			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
+		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
+			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength},
+	}
+}

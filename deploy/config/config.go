@@ -6,7 +6,9 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -44,21 +46,53 @@ type Config struct {
 type Listen struct {
 	HTTP  string `yaml:"http"`  // traffic, default ":8280"
 	Admin string `yaml:"admin"` // admin/health/metrics, default "127.0.0.1:9765"; "off" disables
+	// AdminToken is required on every admin path but /healthz and /readyz
+	// (Authorization: Bearer <token>) when Admin is not a loopback address:
+	// the admin API reveals deployment details and can trigger reloads.
+	// AdminTokenFile reads it from a file instead (a mounted Secret).
+	AdminToken     string `yaml:"admin_token"`
+	AdminTokenFile string `yaml:"admin_token_file"`
 }
 
 // Limits bound what a client may send.
+// Every limit, its default and the status it returns is listed in README.md
+// and SECURITY.md.
 type Limits struct {
-	MaxBodyBytes int `yaml:"max_body_bytes"` // default 10 MiB; larger bodies get 413
+	MaxBodyBytes   int `yaml:"max_body_bytes"`   // default 10 MiB; larger bodies get 413
+	MaxURIBytes    int `yaml:"max_uri_bytes"`    // request target, default 8 KiB; 414
+	MaxHeaderBytes int `yaml:"max_header_bytes"` // header block, default 8 KiB; 431
+	MaxHeaders     int `yaml:"max_headers"`      // header lines, default 100; 431
+	MaxConns       int `yaml:"max_conns"`        // open client connections, default 10000; 503
+	// AllowEncodedSlashes lets %2F and %5C through in paths (default false:
+	// 400), for APIs whose path variables carry them; decoded dot segments
+	// are refused either way.
+	AllowEncodedSlashes bool `yaml:"allow_encoded_slashes"`
+
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256
+	// The other limits of WSO2's XML and JSON threat protectors, checked
+	// when a sequence reads the payload (400 on a request, 502 on a response).
+	MaxXMLElements        int `yaml:"max_xml_elements"`         // maxElementCount, default 100000
+	MaxXMLAttributes      int `yaml:"max_xml_attributes"`       // maxAttributeCount per element, default 256
+	MaxXMLAttributeLength int `yaml:"max_xml_attribute_length"` // maxAttributeLength, default 64 KiB
+	MaxXMLChildren        int `yaml:"max_xml_children"`         // maxChildrenPerElement, default 10000
+	MaxXMLTextLength      int `yaml:"max_xml_text_length"`      // one text node, default 1 MiB
+	MaxJSONKeys           int `yaml:"max_json_keys"`            // maxPropertyCount per object, default 10000
+	MaxJSONArrayLength    int `yaml:"max_json_array_length"`    // maxArrayElementCount, default 100000
+	MaxJSONStringLength   int `yaml:"max_json_string_length"`   // maxStringLength, default 1 MiB
+	MaxJSONKeyLength      int `yaml:"max_json_key_length"`      // maxKeyLength, default 1024
 }
 
 // Timeouts for servers and backend calls.
 type Timeouts struct {
-	Read    Duration `yaml:"read"`    // client request read, default 30s
-	Write   Duration `yaml:"write"`   // client response write, default 30s
-	Idle    Duration `yaml:"idle"`    // keep-alive idle, default 120s
-	Backend Duration `yaml:"backend"` // whole backend call, default 60s
+	// HeaderRead bounds the request line and headers, from the connection's
+	// first byte wait (new connection) or the first byte (keep-alive): a
+	// slowloris client is cut off after it. Default 10s; 408 and close.
+	HeaderRead Duration `yaml:"header_read"`
+	Read       Duration `yaml:"read"`    // request body, from the end of the headers, default 30s
+	Write      Duration `yaml:"write"`   // client response write, default 30s
+	Idle       Duration `yaml:"idle"`    // keep-alive idle, default 120s
+	Backend    Duration `yaml:"backend"` // whole backend call, default 60s
 }
 
 // Log configures zap.
@@ -161,6 +195,9 @@ func Load(path string) (*Config, error) {
 	if c.Repository != "" && !filepath.IsAbs(c.Repository) {
 		c.Repository = filepath.Join(c.Dir, c.Repository)
 	}
+	if err := c.Listen.readTokenFile(c.Dir); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	return c, nil
 }
 
@@ -170,7 +207,7 @@ func Parse(data []byte) (*Config, error) {
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is an empty config
 		return nil, err
 	}
 	c.defaults()

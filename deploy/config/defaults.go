@@ -7,26 +7,42 @@ import (
 
 // Default values, documented in README.md beside every option.
 const (
-	DefaultHTTP         = ":8280"
-	DefaultAdmin        = "127.0.0.1:9765"
-	AdminOff            = "off"
-	DefaultMaxBodyBytes = 10 << 20
-	DefaultMaxXMLDepth  = 256
-	DefaultMaxJSONDepth = 256
-	DefaultURITemplate  = "/*"
-	AuthAPIKey          = "apikey"
-	AuthNone            = "none"
-	PositionTop         = "top"
-	PositionBottom      = "bottom"
-	TierUnlimited       = "Unlimited"
+	DefaultHTTP           = ":8280"
+	DefaultAdmin          = "127.0.0.1:9765"
+	AdminOff              = "off"
+	DefaultMaxBodyBytes   = 10 << 20
+	DefaultMaxXMLDepth    = 256
+	DefaultMaxJSONDepth   = 256
+	DefaultMaxURIBytes    = 8 << 10
+	DefaultMaxHeaderBytes = 8 << 10
+	DefaultMaxHeaders     = 100
+	DefaultMaxConns       = 10000
+	// WSO2 threat protector limits; generous, since the body limit already
+	// bounds the total: these stop a small body from building a huge tree.
+	DefaultMaxXMLElements        = 100000
+	DefaultMaxXMLAttributes      = 256
+	DefaultMaxXMLAttributeLength = 64 << 10
+	DefaultMaxXMLChildren        = 10000
+	DefaultMaxXMLTextLength      = 1 << 20
+	DefaultMaxJSONKeys           = 10000
+	DefaultMaxJSONArrayLength    = 100000
+	DefaultMaxJSONStringLength   = 1 << 20
+	DefaultMaxJSONKeyLength      = 1024
+	DefaultURITemplate           = "/*"
+	AuthAPIKey                   = "apikey"
+	AuthNone                     = "none"
+	PositionTop                  = "top"
+	PositionBottom               = "bottom"
+	TierUnlimited                = "Unlimited"
 )
 
 // Default timeouts.
 const (
-	DefaultReadTimeout    = Duration(30e9)
-	DefaultWriteTimeout   = Duration(30e9)
-	DefaultIdleTimeout    = Duration(120e9)
-	DefaultBackendTimeout = Duration(60e9)
+	DefaultHeaderReadTimeout = Duration(10e9)
+	DefaultReadTimeout       = Duration(30e9)
+	DefaultWriteTimeout      = Duration(30e9)
+	DefaultIdleTimeout       = Duration(120e9)
+	DefaultBackendTimeout    = Duration(60e9)
 )
 
 // AdminEnabled reports whether the admin listener runs ("off" disables it).
@@ -46,6 +62,8 @@ func (c *Config) defaults() {
 	setInt(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
 	setInt(&c.Limits.MaxXMLDepth, DefaultMaxXMLDepth)
 	setInt(&c.Limits.MaxJSONDepth, DefaultMaxJSONDepth)
+	c.Limits.defaults()
+	setDur(&c.Timeouts.HeaderRead, DefaultHeaderReadTimeout)
 	setDur(&c.Timeouts.Read, DefaultReadTimeout)
 	setDur(&c.Timeouts.Write, DefaultWriteTimeout)
 	setDur(&c.Timeouts.Idle, DefaultIdleTimeout)
@@ -70,6 +88,23 @@ func (c *Config) defaults() {
 	for i := range c.APIs {
 		c.APIs[i].defaults()
 	}
+}
+
+// defaults fills the connection and threat-protector limits.
+func (l *Limits) defaults() {
+	setInt(&l.MaxURIBytes, DefaultMaxURIBytes)
+	setInt(&l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	setInt(&l.MaxHeaders, DefaultMaxHeaders)
+	setInt(&l.MaxConns, DefaultMaxConns)
+	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
+	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
+	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)
+	setInt(&l.MaxXMLChildren, DefaultMaxXMLChildren)
+	setInt(&l.MaxXMLTextLength, DefaultMaxXMLTextLength)
+	setInt(&l.MaxJSONKeys, DefaultMaxJSONKeys)
+	setInt(&l.MaxJSONArrayLength, DefaultMaxJSONArrayLength)
+	setInt(&l.MaxJSONStringLength, DefaultMaxJSONStringLength)
+	setInt(&l.MaxJSONKeyLength, DefaultMaxJSONKeyLength)
 }
 
 // defaults fills an API: tenant, auth, one catch-all resource when none is

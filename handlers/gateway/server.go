@@ -9,52 +9,120 @@ import (
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
 )
 
 // ServerOptions bound what one client may send and how long it may take.
+// Zero fields take the config package's defaults, so every limit holds even
+// when a caller sets only some of them.
 type ServerOptions struct {
-	MaxBodyBytes int
-	ReadTimeout  time.Duration
-	WriteTimeout time.Duration
-	IdleTimeout  time.Duration
+	MaxBodyBytes        int
+	MaxURIBytes         int  // request target; 414 beyond
+	MaxHeaderBytes      int  // header block without the request line; 431 beyond
+	MaxHeaders          int  // header lines; 431 beyond
+	MaxConns            int  // open client connections; 503 beyond
+	AllowEncodedSlashes bool // %2F and %5C in paths; 400 when false
+	// HeaderReadTimeout bounds the request line and headers: from the
+	// connection's opening (first request) or first byte (keep-alive).
+	HeaderReadTimeout time.Duration
+	ReadTimeout       time.Duration // the body, from the end of the headers
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
 }
 
-// Server returns the fasthttp server for the traffic listener. Requests
-// fasthttp refuses before Handle runs (body over MaxRequestBodySize,
-// oversized headers, malformed requests) are answered by serverError.
+// ServerOptionsFrom maps a validated config onto ServerOptions.
+func ServerOptionsFrom(c *config.Config) ServerOptions {
+	l, t := c.Limits, c.Timeouts
+	return ServerOptions{
+		MaxBodyBytes: l.MaxBodyBytes, MaxURIBytes: l.MaxURIBytes, MaxHeaderBytes: l.MaxHeaderBytes,
+		MaxHeaders: l.MaxHeaders, MaxConns: l.MaxConns, AllowEncodedSlashes: l.AllowEncodedSlashes,
+		HeaderReadTimeout: t.HeaderRead.D(), ReadTimeout: t.Read.D(), WriteTimeout: t.Write.D(), IdleTimeout: t.Idle.D(),
+	}
+}
+
+// withDefaults fills zero fields from the config defaults.
+func (o ServerOptions) withDefaults() ServerOptions {
+	def := func(p *int, v int) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	defD := func(p *time.Duration, v config.Duration) {
+		if *p <= 0 {
+			*p = v.D()
+		}
+	}
+	def(&o.MaxBodyBytes, config.DefaultMaxBodyBytes)
+	def(&o.MaxURIBytes, config.DefaultMaxURIBytes)
+	def(&o.MaxHeaderBytes, config.DefaultMaxHeaderBytes)
+	def(&o.MaxHeaders, config.DefaultMaxHeaders)
+	def(&o.MaxConns, config.DefaultMaxConns)
+	defD(&o.HeaderReadTimeout, config.DefaultHeaderReadTimeout)
+	defD(&o.ReadTimeout, config.DefaultReadTimeout)
+	defD(&o.WriteTimeout, config.DefaultWriteTimeout)
+	defD(&o.IdleTimeout, config.DefaultIdleTimeout)
+	return o
+}
+
+// Server returns the fasthttp server for the traffic listener.
+//
+// fasthttp's ReadTimeout runs from a connection's opening (or a keep-alive
+// request's first byte) over headers and body alike; it is set to the
+// header timeout, and HeaderReceived re-arms the deadline with the body
+// timeout once the headers are in. A slowloris client therefore gets
+// HeaderReadTimeout, not the longer body allowance.
+//
+// The read buffer holds the whole request line and header block: a request
+// that does not fit is refused by fasthttp (431, see serverError); one that
+// fits is checked by guard before routing (414, 431, 400).
 func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
+	o = o.withDefaults()
+	body := fasthttp.RequestConfig{ReadTimeout: o.ReadTimeout}
 	return &fasthttp.Server{
-		Handler:                       g.Handle,
+		Handler:                       g.guard(o),
+		HeaderReceived:                func(*fasthttp.RequestHeader) fasthttp.RequestConfig { return body },
 		Name:                          "seqgate",
+		Concurrency:                   o.MaxConns,
+		ReadBufferSize:                o.MaxURIBytes + o.MaxHeaderBytes + requestLineSlack,
 		MaxRequestBodySize:            o.MaxBodyBytes,
-		ReadTimeout:                   o.ReadTimeout,
+		ReadTimeout:                   o.HeaderReadTimeout,
 		WriteTimeout:                  o.WriteTimeout,
 		IdleTimeout:                   o.IdleTimeout,
 		DisablePreParseMultipartForm:  true,
 		NoDefaultContentType:          true,
 		DisableHeaderNamesNormalizing: false,
+		SecureErrorLogMessage:         true, // never copy request bytes (credentials) into errors and logs
 		CloseOnShutdown:               true,
 		Logger:                        zapPrintf{g.opts.Logger},
-		ErrorHandler:                  serverError,
+		ErrorHandler:                  g.serverError,
 	}
 }
 
+// requestLineSlack is room for the method, the protocol and line ends
+// beside the URI in the read buffer.
+const requestLineSlack = 64
+
 // serverError answers requests fasthttp could not read, with the same JSON
-// error shape as every other gateway error. fasthttp's default handler
-// answers 400 for a body over the limit; a client deserves 413 there.
-func serverError(ctx *fasthttp.RequestCtx, err error) {
+// error shape as every other gateway error. The description is a fixed
+// text per class: fasthttp's messages quote the request bytes, which may
+// hold another header's credentials. The full error goes to the debug log.
+func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
 	var small *fasthttp.ErrSmallBuffer
-	status, msg := fasthttp.StatusBadRequest, "Bad request"
+	status, msg, desc := fasthttp.StatusBadRequest, "Bad request", "the request is not valid HTTP/1.1 (malformed request line, header, chunk or framing)"
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		status, msg = fasthttp.StatusRequestEntityTooLarge, "Request entity too large"
+		status, msg, desc = fasthttp.StatusRequestEntityTooLarge, "Request entity too large", "the body is over limits.max_body_bytes"
 	case errors.As(err, &small):
-		status, msg = fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large"
+		status, msg, desc = fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large",
+			"the request line and headers are over limits.max_uri_bytes + limits.max_header_bytes"
 	case isTimeout(err):
-		status, msg = fasthttp.StatusRequestTimeout, "Request timeout"
+		status, msg, desc = fasthttp.StatusRequestTimeout, "Request timeout", "the request was not received within timeouts.header_read or timeouts.read"
 	}
-	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, err.Error())
+	if g.opts.Logger != nil {
+		g.opts.Logger.Debug("request refused before routing", zap.Int("status", status), zap.Error(err))
+	}
+	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, desc)
 	ctx.SetConnectionClose()
 }
 

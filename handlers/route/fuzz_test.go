@@ -1,0 +1,48 @@
+package route
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzMatch: any method and path routes to a status without panicking; a
+// path with a dot segment (also percent-encoded) is never routed; a match
+// stays inside the tenant the path names and inside its API's prefix.
+func FuzzMatch(f *testing.F) {
+	for _, s := range [][2]string{
+		{"GET", "/orders/v1/42"}, {"PUT", "/orders/v1/7/items/9?expand=1"}, {"GET", "/t/abc.com/stock/1.0.0/x"},
+		{"GET", "/orders/v1/../v1/42"}, {"GET", "/orders/v1/%2e%2E/x"}, {"GET", "/t/..%2F..%2Fetc/x"},
+		{"GET", "/t/ABC.com/stock/1.0.0/x"}, {"GET", "/t//stock/1.0.0"}, {"DELETE", "/orders/v1/admin/purge"},
+		{"GET", "/orders/v1/files/a%2Fb"}, {"GET", "//orders/v1/1"}, {"GET", "/orders/v1/a%00"}, {"", ""}, {"GET", "?"},
+		{"GET", "/t/abc.com"}, {"GET", "/t/"}, {"GET", "/orders/v1/deep/2.0/x"}, {"GET", "/orders/v1/%"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	r := newTestRouter(f)
+	f.Fuzz(func(t *testing.T, method, path string) {
+		var m Match
+		st := r.Match([]byte(method), []byte(path), &m)
+		if st != 0 && st != StatusBadPath && st != StatusNotFound && st != StatusMethodNotAllowed {
+			t.Fatalf("Match(%q, %q) = %d, not a documented status", method, path, st)
+		}
+		if st != 0 {
+			return
+		}
+		raw, _, _ := bytes.Cut([]byte(path), []byte("?"))
+		if hasDotSegment(raw) {
+			t.Fatalf("routed %q, which has a dot segment", path)
+		}
+		if m.API == nil || m.Resource == nil || m.Tenant == nil {
+			t.Fatalf("match without API, resource or tenant: %+v", m)
+		}
+		if m.API.Tenant != m.Tenant {
+			t.Fatalf("%q routed to tenant %s but API of tenant %s", path, m.Tenant.Domain, m.API.Tenant.Domain)
+		}
+		if !bytes.HasPrefix(raw, []byte(m.API.Prefix)) {
+			t.Fatalf("%q routed to %s, whose prefix it does not start with", path, m.API.Prefix)
+		}
+		if !bytes.HasSuffix(raw, []byte(m.Postfix)) {
+			t.Fatalf("%q: postfix %q is not the rest of the path", path, m.Postfix)
+		}
+	})
+}

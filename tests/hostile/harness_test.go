@@ -1,0 +1,257 @@
+// Package hostile sends what the internet sends to a gateway at its edge:
+// oversized and malformed requests, smuggling attempts, path tricks, slow
+// clients, hostile payloads and unauthenticated admin calls. Every test
+// runs the real binary, talks to it over real sockets (raw TCP where a
+// client library would refuse to send the attack), and checks the status,
+// that the process still serves a normal request afterwards, and that its
+// resident memory stays bounded. The limits tested are documented in
+// SECURITY.md and deploy/config/README.md.
+package hostile
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binPath is the binary under test: $SEQGATE_BIN, or built once by TestMain.
+var binPath string
+
+func TestMain(m *testing.M) { os.Exit(runMain(m)) }
+
+func runMain(m *testing.M) int {
+	if p := os.Getenv("SEQGATE_BIN"); p != "" {
+		binPath = p
+		return m.Run()
+	}
+	dir, err := os.MkdirTemp("", "seqgate-hostile-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hostile:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binPath = filepath.Join(dir, "seqgate")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", binPath, "github.com/seqgate/seqgate/cmd/seqgate")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "hostile: building seqgate:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// Limits every test runs under: small, so attacks stay cheap to send.
+const limitsYAML = `
+limits:
+  max_body_bytes: 65536
+  max_uri_bytes: 1024
+  max_header_bytes: 2048
+  max_headers: 20
+  max_xml_depth: 32
+  max_json_depth: 32
+  max_xml_elements: 1000
+  max_xml_attributes: 8
+  max_xml_attribute_length: 256
+  max_xml_children: 200
+  max_xml_text_length: 4096
+  max_json_keys: 50
+  max_json_array_length: 1000
+  max_json_string_length: 4096
+  max_json_key_length: 64
+timeouts: {header_read: 1s, read: 5s, idle: 1s, backend: 5s}
+`
+
+// payloadSeq makes /payload/v1 read its request payload (an XPath over the
+// body), so the payload limits apply. WSO2 writes version v1 as ":vv1".
+const payloadSeq = `<sequence xmlns="http://ws.apache.org/ns/synapse" name="admin--Payload:vv1--In">
+  <property name="n" expression="count(//*)"/>
+</sequence>
+`
+
+// gateway is one running seqgate with a recording backend.
+type gateway struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	traffic string // 127.0.0.1:port
+	admin   string
+	stderr  *syncBuffer
+	hits    *atomic.Int64 // requests the backend received
+	exited  chan error
+}
+
+// startGateway writes a repository and config (extra YAML is appended
+// after the listen section, e.g. an admin token) and waits for /readyz.
+func startGateway(t *testing.T, listenExtra string) *gateway {
+	t.Helper()
+	dir := t.TempDir()
+	hits := &atomic.Int64{}
+	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("backend saw " + r.URL.EscapedPath()))
+	}))
+	t.Cleanup(be.Close)
+	seqDir := filepath.Join(dir, "repository", "deployment", "server", "synapse-configs", "default", "sequences")
+	tenantDir := filepath.Join(dir, "repository", "tenants", "1", "synapse-configs", "default", "sequences")
+	for _, d := range []string{seqDir, tenantDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(seqDir, "payload_in.xml"), payloadSeq)
+	for attempt := 0; attempt < 3; attempt++ {
+		traffic, admin := freePort(t), freePort(t)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, listenExtra, limitsYAML)
+		for _, a := range []struct{ name, ctx, tenant string }{
+			{"Echo", "/echo", "carbon.super"}, {"Payload", "/payload", "carbon.super"}, {"Secret", "/secret", "acme.com"},
+		} {
+			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: %s, auth: none, backend: [%q]}\n",
+				a.name, a.ctx, a.tenant, be.URL+a.ctx)
+		}
+		cfgPath := filepath.Join(dir, "config.yaml")
+		writeFile(t, cfgPath, cfg)
+		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits}
+		if g.launch(cfgPath) {
+			return g
+		}
+	}
+	t.Fatal("seqgate did not start after 3 attempts")
+	return nil
+}
+
+// launch starts the process; false means a port was taken meanwhile.
+func (g *gateway) launch(cfgPath string) bool {
+	t := g.t
+	g.stderr = &syncBuffer{}
+	g.cmd = exec.Command(binPath, "run", "-config", cfgPath)
+	g.cmd.Stderr = g.stderr
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	g.exited = make(chan error, 1)
+	go func() { g.exited <- g.cmd.Wait() }()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-g.exited:
+			if strings.Contains(g.stderr.String(), "address already in use") {
+				return false
+			}
+			t.Fatalf("seqgate exited before ready (%v):\n%s", err, g.stderr.String())
+		default:
+		}
+		if r, err := client.Get("http://" + g.admin + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				t.Cleanup(g.stop)
+				return true
+			}
+		}
+	}
+	_ = g.cmd.Process.Kill()
+	t.Fatalf("seqgate not ready within 10s:\n%s", g.stderr.String())
+	return false
+}
+
+func (g *gateway) stop() {
+	_ = g.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-g.exited:
+	case <-time.After(5 * time.Second):
+		_ = g.cmd.Process.Kill()
+		<-g.exited
+		g.t.Errorf("seqgate did not stop within 5s of SIGTERM")
+	}
+}
+
+// alive asserts the process is still running and serves a normal request.
+func (g *gateway) alive() {
+	g.t.Helper()
+	select {
+	case err := <-g.exited:
+		g.t.Fatalf("seqgate died (%v); stderr tail:\n%s", err, tail(g.stderr.String(), 3000))
+	default:
+	}
+	r := send(g.t, g.traffic, "GET /echo/v1/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3*time.Second)
+	if r.status != 200 || !strings.Contains(r.body, "backend saw /echo/ping") {
+		g.t.Fatalf("normal request after the attack: status %d body %q", r.status, r.body)
+	}
+}
+
+// maxRSS is the bound on the gateway's resident memory after an attack:
+// generous (an idle gateway uses ~20 MB), but far below what an unbounded
+// buffer or tree would take.
+const maxRSS = 256 << 20
+
+// rss returns the gateway's resident set size in bytes (Linux VmRSS).
+func (g *gateway) rss() int64 {
+	g.t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(g.cmd.Process.Pid) + "/status")
+	if err != nil {
+		g.t.Fatalf("reading VmRSS: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				g.t.Fatalf("VmRSS %q: %v", v, err)
+			}
+			return kb << 10
+		}
+	}
+	g.t.Fatal("no VmRSS in /proc status")
+	return 0
+}
+
+// bounded asserts the process is alive and its memory below maxRSS.
+func (g *gateway) bounded() {
+	g.t.Helper()
+	g.alive()
+	if r := g.rss(); r > maxRSS {
+		g.t.Errorf("VmRSS %d MiB after the attack, bound %d MiB", r>>20, maxRSS>>20)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}

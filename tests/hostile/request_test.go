@@ -1,0 +1,91 @@
+package hostile
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRequestLimits: the request line, the headers and the body are
+// bounded, each with its documented status; the connection is closed.
+func TestRequestLimits(t *testing.T) {
+	g := startGateway(t, "")
+	hdrs := func(n int) []string {
+		h := make([]string, n)
+		for i := range h {
+			h[i] = "X-H: " + strings.Repeat("v", 8)
+		}
+		return h
+	}
+	cases := []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"uri at limit", req("GET", "/echo/v1/"+strings.Repeat("a", 1024-len("/echo/v1/")), "Connection: close"), 200},
+		{"uri over max_uri_bytes", req("GET", "/echo/v1/"+strings.Repeat("a", 1100)), 414},
+		{"query over max_uri_bytes", req("GET", "/echo/v1/x?q="+strings.Repeat("a", 1100)), 414},
+		{"request line over the read buffer", req("GET", "/echo/v1/"+strings.Repeat("a", 8000)), 431},
+		{"headers at max_headers", req("GET", "/echo/v1/x", append(hdrs(18), "Connection: close")...), 200},
+		{"headers over max_headers", req("GET", "/echo/v1/x", hdrs(21)...), 431},
+		{"header over max_header_bytes", req("GET", "/echo/v1/x", "X-Big: "+strings.Repeat("b", 2100)), 431},
+		{"headers over the read buffer", req("GET", "/echo/v1/x", "X-Big: "+strings.Repeat("b", 9000)), 431},
+		{"body over max_body_bytes", req("POST", "/echo/v1/x", "Content-Length: 70000") + strings.Repeat("b", 70000), 413},
+		{"chunked body over max_body_bytes", req("POST", "/echo/v1/x", "Transfer-Encoding: chunked") +
+			strings.Repeat("2710\r\n"+strings.Repeat("c", 10000)+"\r\n", 7) + "0\r\n\r\n", 413},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := send(t, g.traffic, c.raw, 2*time.Second)
+			if r.status != c.want {
+				t.Fatalf("status %d, want %d; body %q", r.status, c.want, r.body)
+			}
+			if c.want >= 400 && !r.closed {
+				t.Errorf("connection left open after %d", c.want)
+			}
+			if c.want >= 400 && !strings.Contains(r.body, `"code":"`) {
+				t.Errorf("error body is not the gateway's JSON error: %q", r.body)
+			}
+		})
+	}
+	g.bounded()
+}
+
+// TestSmuggling: requests whose length two parsers could read differently
+// are refused with 400 and the connection closed, and never reach the
+// backend (the bytes after them can't become a second request).
+func TestSmuggling(t *testing.T) {
+	g := startGateway(t, "")
+	smuggled := "GET /echo/v1/smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+	cases := []struct{ name, raw string }{
+		{"content-length and transfer-encoding", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled},
+		{"transfer-encoding then content-length", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" + smuggled},
+		{"duplicate differing content-length", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 44\r\n\r\n" + smuggled},
+		{"duplicate equal content-length", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 44\r\nContent-Length: 44\r\n\r\n" + smuggled},
+		{"content-length list", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 44, 44\r\n\r\n" + smuggled},
+		{"signed content-length", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: +44\r\n\r\n" + smuggled},
+		{"invalid chunk size", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + smuggled},
+		{"overflowing chunk size", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff1\r\n" + smuggled},
+		{"unknown transfer-encoding", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + smuggled},
+		{"transfer-encoding list", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + smuggled},
+		{"space before colon", "POST /echo/v1/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + smuggled},
+		{"transfer-encoding on HTTP/1.0", "POST /echo/v1/x HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled},
+		{"two host headers", "GET /echo/v1/x HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + smuggled},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := g.hits.Load()
+			r := send(t, g.traffic, c.raw, 2*time.Second)
+			if r.status != 400 {
+				t.Errorf("status %d, want 400; body %q", r.status, r.body)
+			}
+			if !r.closed {
+				t.Error("connection left open: the smuggled bytes could be read as a request")
+			}
+			if n := g.hits.Load() - before; n != 0 {
+				t.Errorf("the backend received %d request(s)", n)
+			}
+		})
+	}
+	g.bounded()
+}
