@@ -59,6 +59,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	*ex = handlers.Exchange{MC: mc, Match: ex.Match}
 	ex.Timing.Start = time.Now()
 	ex.ClientIP = clientIP(ctx)
+	mc.RemoteIP = ex.ClientIP
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 
@@ -70,6 +71,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	} else {
 		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
 		mc.Sequences = ex.Seqs
+		mc.Endpoints = g.opts.Repo.Endpoints(ex.Match.Tenant.Domain)
 		mc.TenantDomain = ex.Match.Tenant.Domain
 		route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
 		g.serve(ex)
@@ -83,38 +85,60 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc := ex.MC
 	mc.Dir = mediation.In
+	var to mediation.Endpoint // nil: the API's backend
 	if !handlers.RunRequest(g.opts.Chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
-			requestToResponse(mc)
+			if g.toWire(ex) {
+				requestToResponse(mc)
+				mc.FinishResponse()
+			}
 			return
 		case mediation.Drop:
 			drop(mc)
 			return
 		case mediation.Loopback:
+			if !g.toWire(ex) {
+				return
+			}
 			requestToResponse(mc)
+		case mediation.Send: // <send> with an endpoint or a To address
+			to = mc.SendTo
 		default:
 			return // a handler wrote the response (401, 429, fault...)
 		}
-	} else if !g.callBackend(ex) {
+	}
+	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {
 		return
 	}
 	mc.Dir = mediation.Out
 	mc.Outcome = mediation.Continue
 	mc.InvalidatePayload()
-	if !handlers.RunResponse(g.opts.Chain, ex) && mc.Outcome == mediation.Drop {
+	if handlers.RunResponse(g.opts.Chain, ex) || mc.Outcome == mediation.Respond {
+		g.answer(ex)
+	} else if mc.Outcome == mediation.Drop {
 		drop(mc)
 	}
 }
 
-// callBackend sends the (mediated) request to the API's backend and leaves
-// its answer in mc.Resp. On failure it writes a gateway error and returns
-// false.
-func (g *Gateway) callBackend(ex *handlers.Exchange) bool {
+// callBackend sends the (mediated) request to ep, or to the API's backend
+// when ep is nil, and leaves its answer in mc.Resp. On failure it writes a
+// gateway error and returns false.
+func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool {
 	mc := ex.MC
-	be := g.opts.Backends.For(ex.Match.API)
+	if ep == nil {
+		ep = g.opts.Backends.For(ex.Match.API)
+	}
+	if !g.toWire(ex) {
+		return false
+	}
 	start := time.Now()
-	err := be.Do(mc)
+	var err error
+	if ep == nil {
+		err = errNoBackend
+	} else {
+		err = ep.Send(mc, mc.Req, mc.Resp)
+	}
 	ex.Timing.Backend = time.Since(start)
 	if err != nil {
 		g.backendError(ex, err)

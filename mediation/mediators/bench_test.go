@@ -2,9 +2,11 @@ package mediators
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -27,6 +29,18 @@ func BenchmarkMediators(b *testing.B) {
 		{"drop", `<drop/>`},
 		{"loopback", `<loopback/>`},
 		{"sequence", `<sequence key="target"/>`},
+		{"in", `<in><property name="a" value="b"/></in>`},
+		{"out-skipped", `<out><property name="a" value="b"/></out>`},
+		{"builder", `<builder><messageBuilder contentType="application/json"/></builder>`},
+		{"makefault-soap11", `<makefault version="soap11"><code expression="$ctx:SOAP_FAULT_CODE"/><reason value="Authentication Failure"/><detail expression="$trp:X-Trace"/></makefault>`},
+		{"class-noop", `<class name="org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler"/>`},
+		{"class-regex-protector", `<property name="regex" value=".*drop\s+table.*|.*'.*"/><property name="threatType" value="SQL-Injection"/><class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector"/>`},
+		{"script", `<script language="expr">mc.setProperty("trace", mc.getHeader("X-Trace")); mc.getProperty("trace") != "blocked"</script>`},
+		{"validate", `<validate><schema>{"type":"object","properties":{"a":{"type":"integer"}}}</schema><on-fail><drop/></on-fail></validate>`},
+		{"enrich-body-property-body", `<enrich><source type="body"/><target type="property" property="MessageBody"/></enrich><enrich><source type="property" property="MessageBody"/><target type="body"/></enrich>`},
+		{"enrich-json-path", `<enrich><source type="inline">1</source><target xpath="json-eval($.a)"/></enrich>`},
+		{"send", `<send/>`},
+		{"send-endpoint", `<send><endpoint><address uri="http://127.0.0.1:9/x"/></endpoint></send>`},
 	}
 	target, _, err := compileSnippet(`<property name="in" value="target"/>`)
 	if err != nil {
@@ -51,4 +65,76 @@ func BenchmarkMediators(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCacheThrottle measures the stateful mediators: a cache miss
+// (hash + pending key), a cache hit (hash + lookup + cached response put in
+// place; the copy of the pristine request each round is included), a
+// throttle rate check, and a concurrency slot taken and given back.
+func BenchmarkCacheThrottle(b *testing.B) {
+	const req = "GET /orders/1.0.0/o?x=1 HTTP/1.1\nHost: h\nAccept: application/json\nX-Trace: t-1\nAuthorization: Bearer abc\n\n"
+	mustCompile := func(src string) mediation.List {
+		l, _, err := compileSnippet(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return l
+	}
+	policy := `<policy><wsp:Policy ` + policyNS + `>%s</wsp:Policy></policy>`
+	finder := mustCompile(`<cache id="bench" timeout="600"/>`)
+	collector := mustCompile(`<cache collector="true"/>`)
+	rate := mustCompile(`<throttle id="bench-rate">` + strings.Replace(policy, "%s",
+		`<throttle:MaximumCount>1000000000</throttle:MaximumCount><throttle:UnitTime>3600000</throttle:UnitTime>`, 1) + `</throttle>`)
+	conc := mustCompile(`<throttle id="bench-conc">` + strings.Replace(policy, "%s",
+		`<throttle:MaximumConcurrentAccess>10</throttle:MaximumConcurrentAccess>`, 1) + `</throttle>`)
+	release := mustCompile(`<throttle id="bench-conc"/>`)
+
+	b.Run("cache-miss", func(b *testing.B) {
+		e := newEnv(b, req, "")
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := finder.Mediate(e.mc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cache-hit", func(b *testing.B) {
+		e := newEnv(b, req, "HTTP/1.1 200 OK\nContent-Type: application/json\nX-Backend: 1\n\n{\"a\":1}\n")
+		pristine := &fasthttp.Request{}
+		e.mc.Req.CopyTo(pristine)
+		e.mc.Dir = mediation.In
+		finder.Mediate(e.mc)
+		e.mc.Dir = mediation.Out
+		collector.Mediate(e.mc)
+		b.ReportAllocs()
+		for b.Loop() {
+			pristine.CopyTo(e.mc.Req)
+			e.mc.Reset(e.mc.Req, e.mc.Resp)
+			if cont, err := finder.Mediate(e.mc); cont || err != nil {
+				b.Fatal("expected a hit", err)
+			}
+		}
+	})
+	b.Run("throttle-rate", func(b *testing.B) {
+		e := newEnv(b, req, "")
+		e.mc.Axis2.Set("REMOTE_ADDR", "10.1.2.3")
+		b.ReportAllocs()
+		for b.Loop() {
+			if cont, err := rate.Mediate(e.mc); !cont || err != nil {
+				b.Fatal("rejected", err)
+			}
+		}
+	})
+	b.Run("throttle-concurrency", func(b *testing.B) {
+		e := newEnv(b, req, "")
+		b.ReportAllocs()
+		for b.Loop() {
+			e.mc.Dir = mediation.In
+			if cont, err := conc.Mediate(e.mc); !cont || err != nil {
+				b.Fatal("rejected", err)
+			}
+			e.mc.Dir = mediation.Out
+			release.Mediate(e.mc)
+		}
+	})
 }
