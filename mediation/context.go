@@ -87,9 +87,12 @@ type MessageContext struct {
 	jsonDoc    any
 	jsonErr    error
 	jsonParsed bool
-	xmlDoc     *xmlquery.Node
-	xmlErr     error
-	xmlParsed  bool
+	// jsonRawChecked: the raw body passed validation and the limits once
+	// (the JSONPath fast path reads it without a tree)
+	jsonRawChecked bool
+	xmlDoc         *xmlquery.Node
+	xmlErr         error
+	xmlParsed      bool
 
 	// pin is a messageType declared on the current message (payload_format.go);
 	// wire holds the transport properties the gateway applies (transport.go).
@@ -212,7 +215,7 @@ func (mc *MessageContext) SetBody(b []byte) {
 
 // InvalidatePayload forgets parsed forms of the payload after it changed.
 func (mc *MessageContext) InvalidatePayload() {
-	mc.jsonDoc, mc.jsonErr, mc.jsonParsed = nil, nil, false
+	mc.jsonDoc, mc.jsonErr, mc.jsonParsed, mc.jsonRawChecked = nil, nil, false, false
 	mc.xmlDoc, mc.xmlErr, mc.xmlParsed = nil, nil, false
 }
 

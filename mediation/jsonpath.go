@@ -24,7 +24,8 @@ type Valuer interface {
 type jsonPathExpr struct {
 	src  string
 	path jp.Expr
-	root bool // the path is "$": the whole payload
+	root bool   // the path is "$": the whole payload
+	raw  string // gjson form of a simple path (see jsonpath_raw.go), or ""
 }
 
 // CompileJSONPath compiles a bare JSONPath such as "$.order.id", as
@@ -47,12 +48,18 @@ func compileJSONPath(src, path string) (Expression, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jsonpath %q: %w", path, err)
 	}
-	return &jsonPathExpr{src: src, path: x, root: path == "$"}, nil
+	return &jsonPathExpr{src: src, path: x, root: path == "$", raw: rawJSONPath(path)}, nil
 }
 
 // Value is the match: the element itself for a single match, a []any for
 // several, nil for none.
 func (j *jsonPathExpr) Value(mc *MessageContext) (any, error) {
+	if v, ok, err := j.rawValue(mc); ok {
+		if err != nil {
+			return nil, fmt.Errorf("json-eval(%s): %w", j.path, err)
+		}
+		return v, nil
+	}
 	doc, err := mc.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("json-eval(%s): %w", j.path, err)

@@ -3,6 +3,7 @@ package mediation
 import (
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/dlclark/regexp2"
@@ -23,8 +24,44 @@ type Regex struct {
 // RegexTimeout bounds one backtracking match.
 const RegexTimeout = 50 * time.Millisecond
 
-// CompileRegex compiles pattern for full matching.
+// regexCache shares one compiled Regex per pattern: both engines' compiled
+// forms are safe for concurrent use, and 10,000 deployed sequences tend to
+// repeat a handful of patterns (the scale benchmark spent half its live heap
+// on 20,000 copies of two). Bounded, so endless hot reloads with new
+// patterns cannot grow it without limit; past the bound patterns compile
+// uncached.
+var regexCache struct {
+	sync.Mutex
+	m map[string]*Regex
+}
+
+const regexCacheMax = 4096
+
+// CompileRegex compiles pattern for full matching, or returns the shared
+// compiled form of a pattern seen before.
 func CompileRegex(pattern string) (*Regex, error) {
+	regexCache.Lock()
+	r, ok := regexCache.m[pattern]
+	regexCache.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := compileRegex(pattern)
+	if err != nil {
+		return nil, err
+	}
+	regexCache.Lock()
+	if regexCache.m == nil {
+		regexCache.m = map[string]*Regex{}
+	}
+	if len(regexCache.m) < regexCacheMax {
+		regexCache.m[pattern] = r
+	}
+	regexCache.Unlock()
+	return r, nil
+}
+
+func compileRegex(pattern string) (*Regex, error) {
 	if re, err := regexp.Compile(`^(?:` + pattern + `)$`); err == nil {
 		return &Regex{src: pattern, re: re}, nil
 	}

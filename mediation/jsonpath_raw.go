@@ -1,0 +1,66 @@
+package mediation
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// The raw fast path: a path made of names and indexes only ($.a.b[0].c),
+// the common payloadFactory argument, is read straight from the body bytes
+// with gjson (a scan, no tree) instead of parsing the whole payload into
+// maps first. Profiles of the JSON-rewrite benchmark put that parse at 22%
+// of the gateway's CPU for a 1 KiB body. Objects and arrays, non-JSON bodies
+// and payloads already parsed by another expression take the tree path, so
+// both paths give one formatting.
+
+var simpleJSONPath = regexp.MustCompile(`^\$(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])+$`)
+
+// rawJSONPath turns $.a.b[0] into gjson's a.b.0, or "" when path is not simple.
+func rawJSONPath(path string) string {
+	if !simpleJSONPath.MatchString(path) {
+		return ""
+	}
+	p := strings.NewReplacer("[", ".", "]", "").Replace(path[1:])
+	return strings.TrimPrefix(p, ".")
+}
+
+// rawValue reads j's path from the raw body. ok is false when the caller
+// must take the tree path instead.
+func (j *jsonPathExpr) rawValue(mc *MessageContext) (v any, ok bool, err error) {
+	if j.raw == "" || mc.jsonParsed || mc.BodyFormat() != FormatJSON {
+		return nil, false, nil
+	}
+	body := mc.Body()
+	if !mc.jsonRawChecked {
+		// the same limits the parser enforces; a malformed body goes to the
+		// tree path, whose parser reports it
+		if !gjson.ValidBytes(body) {
+			return nil, false, nil
+		}
+		if err := CheckJSON(body, mc.jsonLimits()); err != nil {
+			return nil, true, badPayload(err)
+		}
+		mc.jsonRawChecked = true
+	}
+	r := gjson.GetBytes(body, j.raw)
+	switch r.Type {
+	case gjson.Null:
+		return nil, true, nil // no match, or a JSON null: both read "null"
+	case gjson.String:
+		return r.Str, true, nil
+	case gjson.True, gjson.False:
+		return r.Type == gjson.True, true, nil
+	case gjson.Number:
+		if i, err := strconv.ParseInt(r.Raw, 10, 64); err == nil {
+			return i, true, nil
+		}
+		if strings.ContainsAny(r.Raw, ".eE") {
+			return r.Num, true, nil
+		}
+		return nil, false, nil // an integer beyond int64: the parser keeps its digits
+	}
+	return nil, false, nil // object or array
+}
