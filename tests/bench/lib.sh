@@ -1,0 +1,123 @@
+# lib.sh: helpers shared by json.sh and rss.sh, sourced, not run. Copied in
+# spirit from ../shared/bench/compare.sh (same process handling, same CPU
+# accounting, same wrk parsing) so the figures read the same way.
+# Expects: WORK (scratch folder), SUT_CPU, LOADGEN_CPU. Sets PIDS.
+
+CLK_TCK=$(getconf CLK_TCK)
+PIDS=()
+
+log() { echo "# $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# cleanup stops every process group started by start(), then drops WORK
+# unless KEEP_WORK=1.
+cleanup() {
+	local p
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] || continue
+		kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
+	done
+	sleep 0.3
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] || continue
+		kill -KILL -- "-$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	PIDS=()
+	if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+
+# port_busy HOST:PORT: true when something already listens there.
+port_busy() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+# start NAME CMD...: run CMD pinned to $CPU (default SUT_CPU) in its own
+# process group, output in $WORK/NAME.log (or $OUT when set); sets STARTED_PID.
+start() {
+	local name=$1; shift
+	setsid taskset -c "${CPU:-$SUT_CPU}" "$@" >"${OUT:-$WORK/$name.log}" 2>&1 &
+	STARTED_PID=$!
+	PIDS+=("$STARTED_PID")
+}
+
+# stop PID: end the process group started by start().
+stop() {
+	local pid=$1 i p keep=()
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+	PIDS=("${keep[@]:-}")
+}
+
+# wait_http URL SECONDS [CURL ARGS...]: wait until URL answers HTTP 200.
+wait_http() {
+	local url=$1 t=$(( $2 * 10 )) i code; shift 2
+	for i in $(seq 1 "$t"); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$@" "$url" 2>/dev/null)
+		[ "$code" = 200 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# cpu_ticks PID: user+sys clock ticks of PID and its descendants.
+cpu_ticks() {
+	local p sum=0 line rest f
+	for p in $(ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ ppid[$1] = $2 }
+		END {
+			in_tree[root] = 1; changed = 1
+			while (changed) { changed = 0
+				for (p in ppid) if (!(p in in_tree) && (ppid[p] in in_tree)) { in_tree[p] = 1; changed = 1 } }
+			for (p in in_tree) print p
+		}'); do
+		line=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		rest=${line##*) }
+		read -r -a f <<<"$rest"
+		sum=$(( sum + f[11] + f[12] ))
+	done
+	echo "$sum"
+}
+
+# rss_kib PID: VmRSS of PID and its descendants, in KiB.
+rss_kib() {
+	local p sum=0 v
+	for p in $(ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ ppid[$1] = $2 }
+		END { in_tree[root] = 1; changed = 1
+			while (changed) { changed = 0
+				for (p in ppid) if (!(p in in_tree) && (ppid[p] in in_tree)) { in_tree[p] = 1; changed = 1 } }
+			for (p in in_tree) print p }'); do
+		v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || continue
+		sum=$(( sum + ${v:-0} ))
+	done
+	echo "$sum"
+}
+
+# to_ms VALUE: wrk latency ("812.00us", "1.34ms", "1.02s") to milliseconds.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+		else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+		else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.1f", v * 60000 }
+		else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+		else print "n/a" }'
+}
+
+# build_tools REPO: the bench backend, and seqgate unless SEQGATE_BIN names
+# a binary already, into $WORK (never into tests/bench/out, which a running
+# compare.sh may be using). Exports SEQGATE_BIN for ours.sh.
+build_tools() {
+	(cd "$1" && go build -o "$WORK/backend" ./tests/bench/backend) || die "building the backend failed"
+	if [ -z "${SEQGATE_BIN:-}" ]; then
+		(cd "$1" && go build -o "$WORK/seqgate" ./cmd/seqgate) || die "building seqgate failed (or set SEQGATE_BIN)"
+		SEQGATE_BIN=$WORK/seqgate
+	fi
+	export SEQGATE_BIN
+}
+
+check_tools() {
+	local t
+	for t in wrk taskset setsid curl go; do command -v "$t" >/dev/null || die "$t not found"; done
+}
