@@ -1,11 +1,8 @@
 package sequences
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/beevik/etree"
 	"github.com/seqgate/seqgate/mediation"
@@ -31,19 +28,11 @@ var knownAttrs = map[string]bool{
 // *mediation.CompileError. DTD entities are never expanded: Go's XML decoder
 // refuses undeclared entities, so billion-laughs and XXE fail closed.
 func Compile(file string, data []byte) (*Sequence, error) {
-	if len(data) > MaxFileSize {
-		return nil, &mediation.CompileError{File: file, Msg: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), MaxFileSize)}
-	}
-	lines, err := positions(file, data)
+	doc, lines, err := mediation.ReadConfigFile(file, data, MaxFileSize, MaxDepth)
 	if err != nil {
 		return nil, err
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings = etree.ReadSettings{MaxDepth: MaxDepth + 1}
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, &mediation.CompileError{File: file, Msg: "invalid xml: " + err.Error(), Err: err}
-	}
-	c := &mediation.Compiler{File: file, Lines: mapLines(doc, lines)}
+	c := &mediation.Compiler{File: file, Lines: lines}
 	root, err := singleRoot(doc, c)
 	if err != nil {
 		return nil, err
@@ -103,65 +92,4 @@ func asCompileError(c *mediation.Compiler, el *etree.Element, err error) error {
 		return err
 	}
 	return &mediation.CompileError{File: c.File, Line: c.Line(el), Element: el.Tag, Msg: err.Error(), Err: err}
-}
-
-// positions is the line-number pass: etree keeps no positions, so the same
-// bytes are tokenized with encoding/xml and the line of every start tag is
-// recorded in document order. It also reports syntax errors and excessive
-// nesting with a line, before etree sees the input.
-func positions(file string, data []byte) ([]int, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	var lines []int
-	depth := 0
-	for {
-		line, _ := d.InputPos()
-		tok, err := d.Token()
-		if err == io.EOF {
-			return lines, nil
-		}
-		if err != nil {
-			return nil, syntaxError(file, line, err)
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth > MaxDepth {
-				return nil, &mediation.CompileError{File: file, Line: line, Msg: fmt.Sprintf("elements nested deeper than %d levels", MaxDepth)}
-			}
-			lines = append(lines, line)
-		case xml.EndElement:
-			depth--
-		}
-	}
-}
-
-// syntaxError turns a decoder error into a CompileError with a line.
-func syntaxError(file string, line int, err error) error {
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return &mediation.CompileError{File: file, Line: se.Line, Msg: "invalid xml: " + se.Msg, Err: err}
-	}
-	return &mediation.CompileError{File: file, Line: line, Msg: "invalid xml: " + err.Error(), Err: err}
-}
-
-// mapLines pairs etree's elements, walked in document order, with the lines
-// of the position pass (one start tag per element in both).
-func mapLines(doc *etree.Document, lines []int) map[*etree.Element]int {
-	m := make(map[*etree.Element]int, len(lines))
-	i := 0
-	var walk func(el *etree.Element)
-	walk = func(el *etree.Element) {
-		if i < len(lines) {
-			m[el] = lines[i]
-		}
-		i++
-		for _, ch := range el.ChildElements() {
-			walk(ch)
-		}
-	}
-	for _, el := range doc.ChildElements() {
-		walk(el)
-	}
-	return m
 }
