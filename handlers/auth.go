@@ -8,6 +8,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Properties the auth handler sets on success, as API-M's
@@ -63,7 +64,8 @@ func (*Auth) Name() string { return "auth" }
 // a key of an application of the API's tenant: in the apikey header, or as
 // Authorization: Bearer <key>. The credential headers are removed before
 // the backend call (API-M does not forward them either). Keys are never
-// logged or echoed.
+// logged or echoed. A failure answers 401 through the tenant's
+// _auth_failure_handler_ when one is deployed (see faults.go).
 func (a *Auth) HandleRequest(ex *Exchange) bool {
 	m := &ex.Match
 	if m.Resource == nil || !m.Resource.AuthRequired {
@@ -76,14 +78,18 @@ func (a *Auth) HandleRequest(ex *Exchange) bool {
 		key, fromAuthz = bearerToken(req.Peek(fasthttp.HeaderAuthorization))
 	}
 	if len(key) == 0 {
-		WriteError(ex.MC, fasthttp.StatusUnauthorized, CodeMissingCredentials, "Missing Credentials",
-			"Invalid Credentials. Make sure your API invocation call has a header: 'apikey: API_KEY' or 'Authorization: Bearer API_KEY'")
+		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
+			Code: CodeMissingCredentials, Message: "Missing Credentials",
+			Detail: "Invalid Credentials. Make sure your API invocation call has a header: 'apikey: API_KEY' or 'Authorization: Bearer API_KEY'"},
+			securityNS)
 		return false
 	}
 	app := a.keys[string(key)]
 	if app == nil || app.Tenant != m.Tenant.Domain {
-		WriteError(ex.MC, fasthttp.StatusUnauthorized, CodeInvalidCredentials, "Invalid Credentials",
-			"Invalid Credentials. Make sure you have provided the correct security credentials")
+		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
+			Code: CodeInvalidCredentials, Message: "Invalid Credentials",
+			Detail: "Invalid Credentials. Make sure you have provided the correct security credentials"},
+			securityNS)
 		return false
 	}
 	if fromAuthz {

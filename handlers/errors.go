@@ -95,3 +95,70 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// faultNS is the namespace of the fault payload an API-M handler builds in
+// Java (APISecurityConstants.API_SECURITY_NS, APIThrottleConstants).
+type faultNS struct{ prefix, uri string }
+
+var (
+	securityNS   = faultNS{"ams", "http://wso2.org/apimanager/security"}
+	throttlingNS = faultNS{"amt", "http://wso2.org/apimanager/throttling"}
+)
+
+// faultMimes are the Accept values API-M's Utils.setFaultPayload honours
+// (an exact match of the whole header, as there).
+var faultMimes = map[string]bool{
+	"application/x-www-form-urlencoded": true, "multipart/form-data": true, "text/html": true,
+	"application/xml": true, "text/xml": true, "application/soap+xml": true, "text/plain": true,
+	"application/json": true, "application/json/badgerfish": true, "text/javascript": true,
+}
+
+// setJavaFaultPayload is API-M's Utils.setFaultPayload: the payload becomes
+// <ams:fault><ams:code/><ams:message/><ams:description/></ams:fault> and
+// the message type the client's Accept header when API-M supports it, else
+// the error_message_type property, else XML. The payload is converted to
+// that type when it is written (JSON gives {"fault":{...}}, as on API-M 1.x).
+func setJavaFaultPayload(mc *mediation.MessageContext, ns faultNS, f *Fault) {
+	b := make([]byte, 0, 256)
+	b = append(b, '<')
+	b = append(b, ns.prefix...)
+	b = append(b, ":fault xmlns:"...)
+	b = append(b, ns.prefix...)
+	b = append(b, `="`...)
+	b = append(b, ns.uri...)
+	b = append(b, `">`...)
+	for _, el := range [3][2]string{{"code", f.Code}, {"message", f.Message}, {"description", f.Detail}} {
+		b = append(append(append(b, '<'), ns.prefix...), ':')
+		b = append(append(b, el[0]...), '>')
+		b = appendXMLText(b, el[1])
+		b = append(append(append(b, "</"...), ns.prefix...), ':')
+		b = append(append(b, el[0]...), '>')
+	}
+	b = append(append(append(b, "</"...), ns.prefix...), ":fault>"...)
+	mc.SetBody(b)
+	mc.SetContentType("application/xml")
+	mt := string(mc.Req.Header.Peek(fasthttp.HeaderAccept))
+	if !faultMimes[mt] {
+		mt, _ = mc.Props.Get(PropErrorMessageType)
+	}
+	if mt != "" {
+		mc.SetProperty(mediation.ScopeAxis2, "messageType", mt)
+	}
+}
+
+// appendXMLText appends s escaped as XML character data.
+func appendXMLText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}

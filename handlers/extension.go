@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -79,12 +78,12 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 
 // fail handles an error that left a sequence (no onError handled it), as
 // Synapse's default fault handler does: the error properties are set (the
-// first failure's, if the sequence already set them), then the tenant's
-// "fault" sequence shapes the answer, which is sent as a respond would send
-// it, with status 500 unless the sequence sets HTTP_SC. Without a fault
-// sequence, or if it fails too, the client gets a 500 JSON error. A payload
-// the sequence could not read is not the gateway's error: 400 when the
-// client sent it, 502 when the backend did.
+// first failure's, if the sequence already set them), then the API's
+// <api>--Fault sequence, else the tenant's fault sequence, shapes the
+// answer, with status 500 unless it sets HTTP_SC (HandleFault). Without a
+// fault sequence, or if it fails too, the client gets a 500 JSON error. A
+// payload the sequence could not read is not the gateway's error: 400 when
+// the client sent it, 502 when the backend did.
 func (e *Extension) fail(ex *Exchange, seqName string, err error) {
 	mc := ex.MC
 	e.log.Error("mediation failed", zap.String("tenant", ex.tenantDomain()),
@@ -94,26 +93,14 @@ func (e *Extension) fail(ex *Exchange, seqName string, err error) {
 		mc.Props.Set(PropErrorMessage, err.Error())
 		mc.Props.Set(PropErrorDetail, err.Error())
 	}
-	status, code, msg := fasthttp.StatusInternalServerError, CodeMediationError, "Mediation error"
+	f := Fault{Status: fasthttp.StatusInternalServerError, Code: CodeMediationError, Message: "Mediation error", Detail: err.Error()}
 	if errors.Is(err, mediation.ErrBadPayload) { // the payload's fault, not the gateway's
-		status, code, msg = fasthttp.StatusBadRequest, CodeBadPayload, "Bad request payload"
+		f.Status, f.Code, f.Message = fasthttp.StatusBadRequest, CodeBadPayload, "Bad request payload"
 		if mc.Dir == mediation.Out {
-			status, code, msg = fasthttp.StatusBadGateway, CodeBadBackendPayload, "Bad backend payload"
+			f.Status, f.Code, f.Message = fasthttp.StatusBadGateway, CodeBadBackendPayload, "Bad backend payload"
 		}
 	}
-	if fault := ex.Seqs.Get(sequences.FaultSequence); fault != nil && fault.Name != seqName {
-		mc.SetProperty(mediation.ScopeAxis2, "HTTP_SC", strconv.Itoa(status))
-		_, ferr := fault.Mediate(mc)
-		if ferr == nil {
-			mc.Outcome = mediation.Respond
-			return
-		}
-		e.log.Error("fault sequence failed", zap.String("tenant", ex.tenantDomain()),
-			zap.String("sequence", fault.Name), zap.Error(ferr))
-	}
-	// The properties keep the sequence's error, not the gateway's answer.
-	writeErrorBody(mc, status, code, msg, err.Error())
-	mc.Outcome = mediation.Continue
+	HandleFault(ex, f)
 }
 
 func (ex *Exchange) tenantDomain() string {

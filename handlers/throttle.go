@@ -10,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Throttle counts requests per (API, application) against a tier in fixed
@@ -85,12 +86,31 @@ func (t *Throttle) HandleRequest(ex *Exchange) bool {
 	if ok {
 		return true
 	}
-	secs := int((wait + time.Second - 1) / time.Second)
-	ex.MC.Resp.Header.Set(fasthttp.HeaderRetryAfter, strconv.Itoa(max(secs, 1)))
-	WriteError(ex.MC, fasthttp.StatusTooManyRequests, CodeThrottledOut, "Message throttled out",
-		"You have exceeded your quota of "+strconv.Itoa(tier.Requests)+" requests per "+tier.Unit.D().String()+" (tier "+tier.Name+")")
+	t.throttledOut(ex, tier, wait)
 	return false
 }
+
+// throttledOut answers 429 as API-M's ThrottleHandler does: ERROR_CODE
+// 900800, NEXT_ACCESS_UTC_TIME and Retry-After set, then the tenant's
+// _throttle_out_handler_ (see faults.go). Retry-After is set on the JSON
+// answer and, as API-M puts it in the transport headers, on the message an
+// error sequence sends back.
+func (t *Throttle) throttledOut(ex *Exchange, tier *config.Tier, wait time.Duration) {
+	mc := ex.MC
+	secs := int((wait + time.Second - 1) / time.Second)
+	retry := strconv.Itoa(max(secs, 1))
+	mc.Resp.Header.Set(fasthttp.HeaderRetryAfter, retry)
+	mc.SetHeader(fasthttp.HeaderRetryAfter, retry)
+	mc.Props.Set(PropNextAccessTime, t.now().Add(wait).UTC().Format(nextAccessLayout)+" UTC")
+	sendHandlerFault(ex, sequences.ThrottleOutHandler, Fault{Status: fasthttp.StatusTooManyRequests,
+		Code: CodeThrottledOut, Message: "Message throttled out",
+		Detail: "You have exceeded your quota of " + strconv.Itoa(tier.Requests) + " requests per " + tier.Unit.D().String() + " (tier " + tier.Name + ")"},
+		throttlingNS)
+}
+
+// nextAccessLayout is the date format of NEXT_ACCESS_UTC_TIME (API-M's
+// "yyyy-MMM-dd HH:mm:ssZ", followed by " UTC").
+const nextAccessLayout = "2006-Jan-02 15:04:05-0700"
 
 // HandleResponse implements Handler.
 func (*Throttle) HandleResponse(*Exchange) bool { return true }

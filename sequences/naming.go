@@ -13,10 +13,15 @@ import (
 // global sequences run for every API of a tenant, then the per-API one.
 const (
 	GlobalPrefix = "WSO2AM--Ext--"
-	// Error sequences called by handlers, as in API-M.
-	AuthFailureHandler = "_auth_failure_handler_"
-	ThrottleOutHandler = "_throttle_out_handler_"
-	FaultSequence      = "fault"
+	// Error sequences called by handlers, as in API-M (see handlers/faults.go
+	// for when each runs).
+	AuthFailureHandler      = "_auth_failure_handler_"
+	ThrottleOutHandler      = "_throttle_out_handler_"
+	ResourceMismatchHandler = "_resource_mismatch_handler_" // API matched, resource or method did not
+	FaultSequence           = "fault"                       // mediation or backend failure
+	MainSequence            = "main"                        // no API matched
+	// FaultSuffix ends a per-API fault sequence name.
+	FaultSuffix = "--Fault"
 )
 
 // GlobalName is WSO2AM--Ext--In or WSO2AM--Ext--Out.
@@ -38,3 +43,9 @@ func APIName(provider, name, version string) string {
 func APISequenceName(apiName string, d mediation.Direction) string {
 	return apiName + "--" + d.String()
 }
+
+// APIFaultSequenceName is the per-API fault sequence, e.g.
+// admin--TwitterSearch:v1.0.0--Fault: API-M names it after the extension
+// sequences (ResourceConfigContext: getSequenceExtensionName(api) + "--Fault")
+// and sets it as the API's faultSequence, run instead of the tenant's fault.
+func APIFaultSequenceName(apiName string) string { return apiName + FaultSuffix }

@@ -2,11 +2,13 @@ package gateway
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/mediation/endpoint"
 )
@@ -29,10 +31,30 @@ func requestToResponse(mc *mediation.MessageContext) {
 	}
 	if ct := req.Header.ContentType(); len(ct) > 0 {
 		resp.Header.SetContentTypeBytes(ct)
+	} else if ct := payloadLabel(mc); ct != "" {
+		resp.Header.SetContentType(ct)
 	}
 	if !mc.NoEntityBody() {
 		resp.SetBody(req.Body())
 	}
+}
+
+// payloadLabel is the Content-Type of a payload that lost its label:
+// API-M's error sequences remove the axis2 ContentType after building their
+// payload, and Axis2's formatter then labels it from the message type. The
+// format is read from the payload, as Axis2 would have recorded it.
+func payloadLabel(mc *mediation.MessageContext) string {
+	switch mc.BodyFormat() {
+	case mediation.FormatJSON:
+		return "application/json"
+	case mediation.FormatXML:
+		return "application/xml"
+	case mediation.FormatSOAP11:
+		return "text/xml"
+	case mediation.FormatSOAP12:
+		return "application/soap+xml"
+	}
+	return ""
 }
 
 // drop answers 202 Accepted with no body (the MI-documented result of <drop/>).
@@ -41,7 +63,18 @@ func drop(mc *mediation.MessageContext) {
 	mc.Resp.SetStatusCode(fasthttp.StatusAccepted)
 }
 
+// routeError answers a request the router could not place. A path with a
+// dot segment is refused outright (400). Otherwise the tenant's
+// _resource_mismatch_handler_ (the API matched: 404 or 405) or main (no API
+// matched) answers when deployed, as on API-M; else the JSON error.
 func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
+	if status != fasthttp.StatusBadRequest && ex.Match.Tenant != nil {
+		g.prepareRouteFault(ex)
+		if handlers.RouteFault(ex, status) {
+			g.respondNow(ex)
+			return
+		}
+	}
 	switch status {
 	case fasthttp.StatusMethodNotAllowed:
 		handlers.WriteError(ex.MC, status, "405", "Method not allowed",
@@ -56,24 +89,89 @@ func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
 		"no API or resource matches "+string(ex.MC.Req.URI().Path()))
 }
 
+// prepareRouteFault gives an unrouted request what its error sequence
+// reads: the tenant's snapshot and the REST properties Synapse sets before
+// dispatch. REST_URL_POSTFIX is the path after the API's context and
+// version when an API matched (Synapse's, so /ctx/1.0/x gives /x), else
+// the whole path without its leading slash (main.xml writes "/" + it).
+func (g *Gateway) prepareRouteFault(ex *handlers.Exchange) {
+	mc, m := ex.MC, &ex.Match
+	ex.Seqs = g.opts.Repo.Set(m.Tenant.Domain)
+	mc.Sequences = ex.Seqs
+	mc.Endpoints = g.opts.Repo.Endpoints(m.Tenant.Domain)
+	mc.TenantDomain = m.Tenant.Domain
+	uri := string(mc.Req.RequestURI())
+	p := &mc.Props
+	p.Set(route.PropTenantDomain, m.Tenant.Domain)
+	p.Set(route.PropMethod, route.MethodString(mc.Req.Header.Method()))
+	p.Set(route.PropFullPath, uri)
+	mc.SetProperty(mediation.ScopeAxis2, "TransportInURL", uri)
+	postfix := strings.TrimPrefix(uri, "/")
+	if api := m.API; api != nil {
+		p.Set(route.PropAPI, api.Name)
+		p.Set(route.PropAPIVersion, api.Cfg.Version)
+		p.Set(route.PropContext, api.Context)
+		postfix = strings.TrimPrefix(uri, api.Prefix)
+	}
+	mc.SetRESTURLPostfix(postfix)
+}
+
+// respondNow sends what an error sequence left on the request path: the
+// current message (Respond), 202 (Drop), or the JSON error already in
+// mc.Resp (Continue).
+func (g *Gateway) respondNow(ex *handlers.Exchange) {
+	mc := ex.MC
+	switch mc.Outcome {
+	case mediation.Respond:
+		if mc.Dir == mediation.Out {
+			g.answer(ex)
+			return
+		}
+		if g.toWire(ex) {
+			requestToResponse(mc)
+			mc.FinishResponse()
+		}
+	case mediation.Drop:
+		drop(mc)
+	}
+}
+
 var errNoBackend = &endpoint.Error{Code: endpoint.CodeSendFailed, Endpoint: "backend", Msg: "no backend configured"}
 
-// backendError answers a failed endpoint call: 504 for a timeout (101504),
-// 503 when every endpoint is suspended (303000/303001), 502 otherwise
-// (101503 connection failed, 101505 closed...). The code in the JSON body
-// and in ERROR_CODE is the Synapse code of the failure.
+// backendError answers a failed endpoint call as Synapse's fault handler
+// does: ERROR_CODE is the Synapse code of the failure (101503 connection
+// failed, 101504 timeout, 303001 suspended...), ERROR_MESSAGE its Synapse
+// text, ERROR_DETAIL the error; then the API's --Fault or the tenant's
+// fault sequence answers, or the JSON error: 504 for a timeout, 503 when
+// every endpoint is suspended, 502 otherwise, unless the sequence sets
+// HTTP_SC. A 5xx answer from the backend is no failure: it goes through
+// the response path like any answer, as on API-M.
 func (g *Gateway) backendError(ex *handlers.Exchange, err error) {
-	status, msg := fasthttp.StatusBadGateway, "Error connecting to the back end"
+	mc := ex.MC
+	f := backendFault(err)
+	g.opts.Logger.Warn("backend call failed", zap.String("tenant", ex.Match.Tenant.Domain),
+		zap.String("api", ex.Match.API.Name), zap.String("error_code", f.Code), zap.Error(err))
+	mc.Resp.Reset() // nothing of a half-read answer reaches the client
+	mc.Dir = mediation.In
+	f.SetErrorProps(mc)
+	handlers.HandleFault(ex, f)
+	g.respondNow(ex)
+}
+
+// backendFault maps an endpoint error to its status and Synapse message.
+func backendFault(err error) handlers.Fault {
+	f := handlers.Fault{Status: fasthttp.StatusBadGateway, Message: "Error connecting to the back end", Detail: err.Error()}
 	code := endpoint.Code(err)
 	switch code {
 	case endpoint.CodeTimeout:
-		status, msg = fasthttp.StatusGatewayTimeout, "Connection timed out"
+		f.Status, f.Message = fasthttp.StatusGatewayTimeout, "Send timeout"
 	case endpoint.CodeAddressNoneReady, endpoint.CodeGroupNoneReady:
-		status, msg = fasthttp.StatusServiceUnavailable, "Endpoint unavailable"
+		f.Status, f.Message = fasthttp.StatusServiceUnavailable, "Endpoint unavailable"
+	case endpoint.CodeConnectionClosed:
+		f.Message = "Connection closed"
 	case 0:
 		code = endpoint.CodeSendFailed
 	}
-	g.opts.Logger.Warn("backend call failed", zap.String("tenant", ex.Match.Tenant.Domain),
-		zap.String("api", ex.Match.API.Name), zap.Int("error_code", code), zap.Error(err))
-	handlers.WriteError(ex.MC, status, strconv.Itoa(code), msg, err.Error())
+	f.Code = strconv.Itoa(code)
+	return f
 }
