@@ -14,7 +14,7 @@ var emptyEndpoints = new(endpoint.Set)
 // for an unknown domain or before the first load). The gateway reads it
 // once per request, with the sequence Set.
 func (r *Repository) Endpoints(domain string) *endpoint.Set {
-	if t := r.tenants[domain]; t != nil {
+	if t := r.index.Load().byDomain[domain]; t != nil {
 		return t.eps.Load()
 	}
 	return emptyEndpoints

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -38,17 +39,17 @@ type Options struct {
 	Debounce time.Duration   // 0: DefaultDebounce
 }
 
-// Repository serves every tenant's current Set. The tenant map is built by
-// New and never changes afterwards, so Set needs no lock: one map read and
-// one atomic load.
+// Repository serves every tenant's current Set. The tenant index is
+// immutable and published with one atomic store (SetTenants builds a new
+// one), so Set needs no lock: two atomic loads and one map read.
 type Repository struct {
 	root       string
 	tenantsDir string // <root>/repository/tenants
 	log        *zap.Logger
 	debounce   time.Duration
-	tenants    map[string]*tenant // by domain
-	order      []*tenant          // super tenant first, then config order
+	index      atomic.Pointer[tenantIndex]
 
+	setMu    sync.Mutex // serializes SetTenants
 	mu       sync.Mutex // guards the fields below and the tenants' timers
 	fsw      *fsnotify.Watcher
 	started  bool
@@ -76,7 +77,6 @@ func New(opts Options) (*Repository, error) {
 		tenantsDir: filepath.Join(root, "repository", "tenants"),
 		log:        opts.Logger,
 		debounce:   opts.Debounce,
-		tenants:    map[string]*tenant{},
 	}
 	if r.log == nil {
 		r.log = zap.NewNop()
@@ -84,13 +84,11 @@ func New(opts Options) (*Repository, error) {
 	if r.debounce <= 0 {
 		r.debounce = DefaultDebounce
 	}
-	r.add(config.SuperTenantDomain, config.SuperTenantID)
-	for _, t := range opts.Tenants {
-		if err := r.checkTenant(t); err != nil {
-			return nil, err
-		}
-		r.add(t.Domain, t.ID)
+	idx, err := r.buildIndex(opts.Tenants, nil)
+	if err != nil {
+		return nil, err
 	}
+	r.index.Store(idx)
 	return r, nil
 }
 
@@ -101,39 +99,10 @@ func errNotDir(err error) error {
 	return errors.New("not a directory")
 }
 
-// checkTenant refuses a tenant that cannot have its own folder.
-func (r *Repository) checkTenant(t config.Tenant) error {
-	switch {
-	case t.Domain == "":
-		return fmt.Errorf("deploy: tenant %d: empty domain", t.ID)
-	case t.ID <= 0:
-		return fmt.Errorf("deploy: tenant %q: id %d must be a positive number (it names repository/tenants/<id>)", t.Domain, t.ID)
-	case r.tenants[t.Domain] != nil:
-		return fmt.Errorf("deploy: tenant %q listed twice", t.Domain)
-	}
-	for _, o := range r.order {
-		if o.id == t.ID {
-			return fmt.Errorf("deploy: tenants %q and %q share id %d", o.domain, t.Domain, t.ID)
-		}
-	}
-	return nil
-}
-
-func (r *Repository) add(domain string, id int) {
-	base := filepath.Join(r.root, "repository", "deployment", "server", "synapse-configs", "default")
-	if id != config.SuperTenantID {
-		base = filepath.Join(r.tenantsDir, fmt.Sprint(id), "synapse-configs", "default")
-	}
-	t := newTenant(domain, id, filepath.Join(base, "sequences"), filepath.Join(base, "endpoints"),
-		r.log.With(zap.String("tenant", domain)))
-	r.tenants[domain] = t
-	r.order = append(r.order, t)
-}
-
 // Set returns the tenant's current Set: never nil (empty for an unknown
 // domain or before the first load). Read it once per request and keep it.
 func (r *Repository) Set(domain string) *sequences.Set {
-	if t := r.tenants[domain]; t != nil {
+	if t := r.index.Load().byDomain[domain]; t != nil {
 		return t.set.Load()
 	}
 	return emptySet
@@ -141,7 +110,7 @@ func (r *Repository) Set(domain string) *sequences.Set {
 
 // Ready reports whether every tenant's folder has been loaded once.
 func (r *Repository) Ready() bool {
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		if !t.loaded.Load() {
 			return false
 		}
@@ -166,7 +135,7 @@ func (r *Repository) Start() error {
 	r.mu.Unlock()
 	r.syncWatches()
 	r.warnUnknownTenants()
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		t.reload(true)
 	}
 	go r.loop(fsw)
@@ -177,7 +146,7 @@ func (r *Repository) Start() error {
 // SIGHUP); unchanged files are not recompiled.
 func (r *Repository) Reload() {
 	r.syncWatches()
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		t.reload(true)
 	}
 }
@@ -191,7 +160,7 @@ func (r *Repository) Close() error {
 		return nil
 	}
 	r.closed = true
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		if t.timer != nil {
 			t.timer.Stop()
 		}

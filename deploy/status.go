@@ -43,8 +43,8 @@ type FileStatus struct {
 // Status returns every tenant's status, super tenant first. It never waits
 // for a reload: each tenant's status is published with its Set.
 func (r *Repository) Status() []TenantStatus {
-	out := make([]TenantStatus, 0, len(r.order))
-	for _, t := range r.order {
+	out := make([]TenantStatus, 0, len(r.tenants()))
+	for _, t := range r.tenants() {
 		out = append(out, *t.status.Load())
 	}
 	return out

@@ -36,7 +36,7 @@ func (r *Repository) loop(fsw *fsnotify.Watcher) {
 			}
 			// An overflow loses events: rescan everything to be safe.
 			r.log.Warn("watcher error; rescanning all tenants", zap.Error(err))
-			for _, t := range r.order {
+			for _, t := range r.tenants() {
 				r.schedule(t)
 			}
 		}
@@ -49,7 +49,7 @@ func (r *Repository) loop(fsw *fsnotify.Watcher) {
 func (r *Repository) handle(ev fsnotify.Event) {
 	var hit []*tenant
 	structural := within(ev.Name, r.tenantsDir)
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		for _, dir := range [2]string{t.dir, t.epDir} {
 			switch {
 			case filepath.Dir(ev.Name) == dir:
@@ -164,7 +164,7 @@ func (r *Repository) syncWatches() {
 
 func (r *Repository) wantedWatches() map[string]bool {
 	want := map[string]bool{nearestExisting(r.tenantsDir): true}
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		want[nearestExisting(t.dir)] = true
 		want[nearestExisting(t.epDir)] = true
 	}
@@ -201,7 +201,7 @@ func (r *Repository) warnUnknownTenant(name string) {
 	if err != nil {
 		return
 	}
-	for _, t := range r.order {
+	for _, t := range r.tenants() {
 		if t.id == id {
 			return
 		}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,9 +45,15 @@ func NewUsage(cfg *config.Config, log *zap.Logger, reg *prometheus.Registry) (*U
 	total := hist("seqgate_request_duration_seconds", "Whole request time in the gateway, backend included.")
 	backend := hist("seqgate_backend_duration_seconds", "Time waiting for the backend.")
 	mediation := hist("seqgate_mediation_duration_seconds", "Time spent running extension sequences.")
-	for _, c := range []prometheus.Collector{requests, total, backend, mediation} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("usage: register metrics: %w", err)
+	// A config reload builds a new Usage on the same registry: it binds to
+	// the collectors already registered, so counters carry on.
+	var err error
+	if requests, err = register(reg, requests); err != nil {
+		return nil, err
+	}
+	for _, h := range []**prometheus.HistogramVec{&total, &backend, &mediation} {
+		if *h, err = register(reg, *h); err != nil {
+			return nil, err
 		}
 	}
 	bind := func(tenant, api string) *apiMetrics {
@@ -66,6 +73,21 @@ func NewUsage(cfg *config.Config, log *zap.Logger, reg *prometheus.Registry) (*U
 		u.log = log.Named("usage")
 	}
 	return u, nil
+}
+
+// register adds c to reg, or returns the equal collector already there.
+func register[T prometheus.Collector](reg *prometheus.Registry, c T) (T, error) {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if old, ok := are.ExistingCollector.(T); ok {
+			return old, nil
+		}
+	}
+	if err != nil {
+		return c, fmt.Errorf("usage: register metrics: %w", err)
+	}
+	return c, nil
 }
 
 var statusClasses = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}

@@ -75,8 +75,15 @@ func TestUsageEventsOff(t *testing.T) {
 	if got := counter(t, reg, "seqgate_requests_total", "carbon.super", "admin--Open:vv1", "5xx"); got != 1 {
 		t.Errorf("metrics must still count: %v", got)
 	}
-	if _, err := NewUsage(f.cfg, nil, reg); err == nil {
-		t.Error("registering twice on one registry must fail")
+	// a config reload builds a second Usage on the same registry: it
+	// binds to the registered collectors and the counts carry on
+	u2, err := NewUsage(f.cfg, nil, reg)
+	if err != nil {
+		t.Fatalf("second Usage on one registry: %v", err)
+	}
+	u2.Complete(ex)
+	if got := counter(t, reg, "seqgate_requests_total", "carbon.super", "admin--Open:vv1", "5xx"); got != 2 {
+		t.Errorf("after a second Usage: count %v, want 2", got)
 	}
 }
 

@@ -86,7 +86,7 @@ func startGateway(tb testing.TB, yaml string, seqs map[string]string, backend st
 	if err != nil {
 		tb.Fatal(err)
 	}
-	fs := srv.traffic.gw.Server(srv.traffic.opts)
+	fs := srv.sw.Server(srv.opts)
 	go func() { _ = fs.Serve(ln) }()
 	f := &fixture{addr: ln.Addr().String(), srv: srv, stopAll: func() { _ = fs.Shutdown(); srv.close() }}
 	tb.Cleanup(f.stopAll)
@@ -252,7 +252,7 @@ func BenchmarkChain(b *testing.B) {
 		"a_in.xml":  chainSeq("admin--Bench:v1.0.0--In", "ai"),
 		"a_out.xml": chainSeq("admin--Bench:v1.0.0--Out", "ao"),
 	}, backend, log)
-	gw := f.srv.traffic.gw
+	gw := f.srv.sw
 	var ctx fasthttp.RequestCtx
 	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5555}
 	run := func() {

@@ -1,28 +1,27 @@
 package main
 
 import (
-	"context"
-	"errors"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/gateway"
-	"github.com/seqgate/seqgate/handlers/route"
-	"github.com/seqgate/seqgate/mediation"
 )
 
 // run starts the gateway and blocks until SIGINT/SIGTERM. Exit codes: 0
@@ -36,17 +35,16 @@ func run(args []string) int {
 		return 2
 	}
 
-	var stopSamples func()
 	if *cfgPath == "" {
 		p, stop, err := startSamples(*workdir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "seqgate: samples:", err)
 			return 1
 		}
-		*cfgPath, stopSamples = p, stop
-		defer stopSamples()
+		*cfgPath = p
+		defer stop()
 	}
-	cfg, err := config.Load(*cfgPath)
+	cfg, err := config.LoadLocated(*cfgPath)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "seqgate:", err)
 		return 2
@@ -59,7 +57,7 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "seqgate: log:", err)
 		return 2
 	}
-	defer func() { _ = log.Sync() }()
+	defer func() { _ = log.Sync() }() // flushes the buffered log and usage lines
 
 	srv, err := build(cfg, log)
 	if err != nil {
@@ -67,24 +65,44 @@ func run(args []string) int {
 		return 1
 	}
 	defer srv.close()
-	return srv.serve(log)
+	srv.path = *cfgPath
+	if err := srv.listen(); err != nil {
+		log.Error("listener", zap.Error(err))
+		return 1
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	return srv.serve(sigs)
 }
 
 // server is everything run starts, wired in build.
 type server struct {
-	cfg     *config.Config
-	repo    *deploy.Repository
-	traffic *gatewayServer
-	admin   *http.Server
+	path       string // config file, reloaded on change and SIGHUP; "" never reloads
+	log        *zap.Logger
+	reg        *prometheus.Registry
+	repo       *deploy.Repository
+	sw         *gateway.Switch       // the current gateway: router, chain, backends
+	opts       gateway.ServerOptions // fixed at start (listener limits, timeouts)
+	backendTLS *tls.Config           // fixed at start: backend clients are shared and kept
+	certs      *gateway.Certs        // nil when HTTPS is off
+	admin      *http.Server
+
+	cfg      atomic.Pointer[config.Config]
+	reloads  reloadState
+	draining atomic.Bool
+	started  time.Time
+
+	// set by listen and serve
+	ln, tlsLn, adminLn net.Listener
+	traffic            []*fasthttp.Server
+	watchMu            sync.Mutex
+	watcher            *config.Watcher
+	closeOnce          sync.Once
 }
 
-type gatewayServer struct {
-	gw   *gateway.Gateway
-	opts gateway.ServerOptions
-}
-
-// build wires the gateway: repository, router, handler chain, backends,
-// listeners. Nothing listens yet.
+// build wires the gateway: repository, the first runtime (router, handler
+// chain, backends), TLS certificates, the admin API. Nothing listens yet.
 func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -93,105 +111,35 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	router, err := route.New(cfg)
+	backendTLS, err := backendTLSConfig(cfg.TLS.Backend)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := handlers.NewAuth(cfg)
+	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
+	gw, err := s.newGateway(cfg)
 	if err != nil {
 		return nil, err
 	}
-	throttle, err := handlers.NewThrottle(cfg)
-	if err != nil {
-		return nil, err
+	s.sw = gateway.NewSwitch(gw)
+	if cfg.TLS.Enabled() {
+		if s.certs, err = gateway.NewCerts(cfg.TLS, log); err != nil {
+			return nil, err
+		}
 	}
-	usage, err := handlers.NewUsage(cfg, log, reg)
-	if err != nil {
-		return nil, err
-	}
-	ext := handlers.NewExtension(log)
-	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
-
-	backends, err := gateway.NewBackends(router.APIs(), gateway.BackendOptions{
-		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: 0,
-	})
-	if err != nil {
-		return nil, err
-	}
-	gw := gateway.New(gateway.Options{
-		Router: router, Repo: repo, Chain: chain, Backends: backends, Logger: log,
-		Limits: payloadLimits(cfg.Limits),
-	})
-	s := &server{cfg: cfg, repo: repo, traffic: &gatewayServer{gw: gw, opts: gateway.ServerOptionsFrom(cfg)}}
-	if cfg.Listen.Admin != "" && cfg.Listen.Admin != "off" {
-		s.admin = &http.Server{Addr: cfg.Listen.Admin, Handler: admin.RequireToken(cfg.Listen.AdminToken, admin.Handler(repo, reg)),
+	s.cfg.Store(cfg)
+	s.reloads.loaded(time.Now())
+	if cfg.Listen.AdminEnabled() {
+		s.admin = &http.Server{Addr: cfg.Listen.Admin,
+			Handler:           admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(repo, reg))),
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	}
 	return s, nil
 }
 
-// serve binds both listeners first (a port in use fails the start before
-// anything serves), loads the repository, then serves until a signal.
-func (s *server) serve(log *zap.Logger) int {
-	tl, err := net.Listen("tcp", s.cfg.Listen.HTTP)
-	if err != nil {
-		log.Error("traffic listener", zap.Error(err))
-		return 1
-	}
-	var al net.Listener
-	if s.admin != nil {
-		if al, err = net.Listen("tcp", s.admin.Addr); err != nil {
-			_ = tl.Close()
-			log.Error("admin listener", zap.Error(err))
-			return 1
-		}
-	}
-	if err := s.repo.Start(); err != nil {
-		log.Error("repository", zap.Error(err))
-		return 1
-	}
-	fsrv := s.traffic.gw.Server(s.traffic.opts)
-	errc := make(chan error, 2)
-	go func() { errc <- fsrv.Serve(tl) }()
-	log.Info("listening", zap.String("listener", "traffic"), zap.String("addr", tl.Addr().String()))
-	if al != nil {
-		go func() { errc <- s.admin.Serve(al) }()
-		log.Info("listening", zap.String("listener", "admin"), zap.String("addr", al.Addr().String()))
-	}
-
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	code := 0
-	select {
-	case got := <-sig:
-		log.Info("stopping", zap.String("signal", got.String()))
-	case err := <-errc:
-		log.Error("listener failed", zap.Error(err))
-		code = 1
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := fsrv.ShutdownWithContext(ctx); err != nil {
-		log.Warn("traffic shutdown", zap.Error(err))
-	}
-	if s.admin != nil {
-		if err := s.admin.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Warn("admin shutdown", zap.Error(err))
-		}
-	}
-	log.Info("stopped")
-	return code
-}
-
-func (s *server) close() { _ = s.repo.Close() }
-
-// payloadLimits are the limits a sequence's payload access enforces.
-func payloadLimits(l config.Limits) mediation.Limits {
-	return mediation.Limits{
-		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
-		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
-			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
-		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
-			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength},
-	}
+// close stops the watchers and the repository (idempotent).
+func (s *server) close() {
+	s.closeOnce.Do(func() {
+		s.stopWatching()
+		_ = s.repo.Close()
+	})
 }

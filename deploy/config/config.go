@@ -28,15 +28,17 @@ type Config struct {
 	Repository string `yaml:"repository"` // WSO2-layout root; relative paths are relative to the config file
 	// ExtensionHandlerPosition is "bottom" (default: auth, throttle, usage,
 	// extension) or "top" (extension first), like WSO2's ExtensionHandlerPosition.
-	ExtensionHandlerPosition string   `yaml:"extension_handler_position"`
-	Limits                   Limits   `yaml:"limits"`
-	Timeouts                 Timeouts `yaml:"timeouts"`
-	Log                      Log      `yaml:"log"`
-	Usage                    Usage    `yaml:"usage"`
-	Tenants                  []Tenant `yaml:"tenants"`
-	Tiers                    []Tier   `yaml:"tiers"`
-	Applications             []App    `yaml:"applications"`
-	APIs                     []API    `yaml:"apis"`
+	ExtensionHandlerPosition string    `yaml:"extension_handler_position"`
+	Limits                   Limits    `yaml:"limits"`
+	Timeouts                 Timeouts  `yaml:"timeouts"`
+	Log                      Log       `yaml:"log"`
+	Usage                    Usage     `yaml:"usage"`
+	TLS                      TLS       `yaml:"tls"`
+	Lifecycle                Lifecycle `yaml:"lifecycle"`
+	Tenants                  []Tenant  `yaml:"tenants"`
+	Tiers                    []Tier    `yaml:"tiers"`
+	Applications             []App     `yaml:"applications"`
+	APIs                     []API     `yaml:"apis"`
 
 	// Dir is the folder of the config file (not read from YAML).
 	Dir string `yaml:"-"`
@@ -45,6 +47,7 @@ type Config struct {
 // Listen holds the listener addresses.
 type Listen struct {
 	HTTP  string `yaml:"http"`  // traffic, default ":8280"
+	HTTPS string `yaml:"https"` // TLS traffic, default ":8243"; only when tls has certificates
 	Admin string `yaml:"admin"` // admin/health/metrics, default "127.0.0.1:9765"; "off" disables
 	// AdminToken is required on every admin path but /healthz and /readyz
 	// (Authorization: Bearer <token>) when Admin is not a loopback address:
@@ -195,6 +198,7 @@ func Load(path string) (*Config, error) {
 	if c.Repository != "" && !filepath.IsAbs(c.Repository) {
 		c.Repository = filepath.Join(c.Dir, c.Repository)
 	}
+	c.TLS.resolve(c.Dir)
 	if err := c.Listen.readTokenFile(c.Dir); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

@@ -57,6 +57,9 @@ func (u Usage) EventsEnabled() bool { return u.Events == nil || *u.Events }
 func (c *Config) defaults() {
 	setStr(&c.Listen.HTTP, DefaultHTTP)
 	setStr(&c.Listen.Admin, DefaultAdmin)
+	setStr(&c.Listen.HTTPS, DefaultHTTPS)
+	c.TLS.defaults()
+	c.Lifecycle.defaults()
 	c.ExtensionHandlerPosition = strings.ToLower(strings.TrimSpace(c.ExtensionHandlerPosition))
 	setStr(&c.ExtensionHandlerPosition, PositionBottom)
 	setInt(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)

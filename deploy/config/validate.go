@@ -66,6 +66,8 @@ func (c *Config) validateTop(p *problems) {
 		}
 	}
 	c.Listen.validateAdmin(p)
+	c.TLS.validate(p, c.Listen)
+	c.Lifecycle.validate(p)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

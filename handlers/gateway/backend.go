@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"crypto/tls"
 	"fmt"
 	"strings"
 	"time"
@@ -26,13 +27,14 @@ type Backends struct {
 type BackendOptions struct {
 	Timeout         time.Duration // whole call
 	MaxResponseBody int
+	TLS             *tls.Config // for https backends; nil: system roots
 }
 
 // NewBackends builds the endpoints for every API the router knows. It also
 // sets the process-wide endpoint defaults (timeout, response size), which
 // endpoints in sequences use when they configure none.
 func NewBackends(apis []*route.API, o BackendOptions) (*Backends, error) {
-	endpoint.SetDefaults(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody})
+	endpoint.SetDefaults(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody, TLS: o.TLS})
 	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis))}
 	for _, api := range apis {
 		if len(api.Cfg.Backend) == 0 {

@@ -11,14 +11,17 @@ import (
 // guard checks, before routing, what fasthttp parsed but does not limit:
 // URI length, header count and size, framing headers that disagree, and
 // paths that could mean something else to a backend. It allocates nothing.
-func (g *Gateway) guard(o ServerOptions) fasthttp.RequestHandler {
+func (g *Gateway) guard(o ServerOptions) fasthttp.RequestHandler { return guarded(o, g.Handle) }
+
+// guarded runs the checks in front of next (a Gateway or a Switch).
+func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		if st, msg, desc := checkRequest(&ctx.Request, &o); st != 0 {
 			handlers.WriteErrorResponse(&ctx.Response, st, statusCode(st), msg, desc)
 			ctx.SetConnectionClose()
 			return
 		}
-		g.Handle(ctx)
+		next(ctx)
 	}
 }
 

@@ -20,6 +20,10 @@ type Defaults struct {
 	// MaxResponseBody bounds a backend's answer; 0: fasthttp's default
 	// (no limit).
 	MaxResponseBody int
+	// TLS is the base client config for https targets (trusted CAs, client
+	// certificate); each host gets a clone with its ServerName. nil: the
+	// system roots, no client certificate.
+	TLS *tls.Config
 }
 
 // FallbackTimeout is used when neither the endpoint nor Defaults set one.
@@ -77,7 +81,11 @@ func hostClient(addr, serverName string, isTLS bool) *fasthttp.HostClient {
 		MaxResponseBodySize:      currentDefaults().MaxResponseBody,
 	}
 	if isTLS {
-		c.TLSConfig = &tls.Config{ServerName: serverName, MinVersion: tls.VersionTLS12}
+		c.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		if base := currentDefaults().TLS; base != nil {
+			c.TLSConfig = base.Clone()
+		}
+		c.TLSConfig.ServerName = serverName
 	}
 	if clients.m == nil {
 		clients.m = map[clientKey]*fasthttp.HostClient{}

@@ -97,6 +97,15 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	if timeout <= 0 {
 		timeout = defaultTimeout()
 	}
+	// The client's request may have come over TLS (scheme https) and the
+	// backend may not, or the other way round: the scheme must be the
+	// target's. URI() parses the Host header, so this comes after every
+	// change to it.
+	if t.client.IsTLS {
+		req.URI().SetScheme("https")
+	} else {
+		req.URI().SetScheme("http")
+	}
 	if err := t.client.DoTimeout(req, resp, timeout); err != nil {
 		return failure(l.Name(), err)
 	}

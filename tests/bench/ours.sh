@@ -25,6 +25,7 @@ cat >"$work/ours-$scen.yaml" <<YAML
 listen: { http: "127.0.0.1:${OURS_PORT:-18090}", admin: "127.0.0.1:${OURS_ADMIN_PORT:-18091}" }
 repository: $repo
 log: { level: info }
+lifecycle: { drain_delay: 0s }
 usage: { events: $events }
 tiers: [ { name: Bench, requests: 1000000000, unit: 1m } ]
 applications: [ { name: BenchApp, id: "1", consumer_key: bench-ck, user: bench, keys: [ bench-key ] } ]

@@ -85,6 +85,7 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 	doc := map[string]any{
 		"listen":                     map[string]string{"http": traffic, "admin": admin},
 		"repository":                 "./home",
+		"lifecycle":                  map[string]string{"drain_delay": "0s"}, // stop at once on SIGTERM
 		"extension_handler_position": pos,
 		"limits":                     map[string]int{"max_body_bytes": maxBody},
 		"tenants":                    []map[string]any{{"id": 1, "domain": "acme.com"}},

@@ -114,7 +114,7 @@ func startGateway(t *testing.T, listenExtra string) *gateway {
 	writeFile(t, filepath.Join(seqDir, "payload_in.xml"), payloadSeq)
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
-		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, listenExtra, limitsYAML)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, listenExtra, limitsYAML)
 		for _, a := range []struct{ name, ctx, tenant string }{
 			{"Echo", "/echo", "carbon.super"}, {"Payload", "/payload", "carbon.super"}, {"Secret", "/secret", "acme.com"},
 		} {

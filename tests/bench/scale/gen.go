@@ -92,7 +92,7 @@ const seqsPerTenant = 10
 // config at root/seqgate.yaml; it returns the config path.
 func generate(root string, tenants []int, listen, admin, backend, logLevel string, events bool) (string, error) {
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "listen: { http: %q, admin: %q }\nrepository: %s\nlog: { level: %s }\nusage: { events: %t }\n",
+	fmt.Fprintf(&cfg, "listen: { http: %q, admin: %q }\nrepository: %s\nlog: { level: %s }\nusage: { events: %t }\nlifecycle: { drain_delay: 0s }\n",
 		listen, admin, root, logLevel, events)
 	var ts, apps, apis strings.Builder
 	for _, n := range tenants {

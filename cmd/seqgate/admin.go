@@ -1,0 +1,83 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/seqgate/seqgate/handlers/gateway"
+)
+
+// adminHandler adds to the admin API what belongs to the process rather
+// than to the repository: readiness that turns 503 while draining, config
+// reloads, TLS certificate status and runtime figures (goroutines, heap)
+// that soak tests compare against a baseline.
+func (s *server) adminHandler(base http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", base)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("draining\n"))
+			return
+		}
+		base.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
+	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.configStatus())
+	})
+	mux.HandleFunc("POST /admin/config/reload", func(w http.ResponseWriter, _ *http.Request) {
+		status := http.StatusOK
+		if err := s.reload("admin API"); err != nil {
+			status = http.StatusUnprocessableEntity
+		}
+		writeJSON(w, status, s.configStatus())
+	})
+	mux.HandleFunc("GET /admin/tls", func(w http.ResponseWriter, _ *http.Request) {
+		certs := []gateway.CertStatus{}
+		if s.certs != nil {
+			certs = s.certs.Status()
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"enabled": s.certs != nil, "certificates": certs})
+	})
+	return mux
+}
+
+// configStatus is the config file, its generation (1 at start, +1 per
+// applied reload) and the last refused reload's problems.
+func (s *server) configStatus() map[string]any {
+	r := &s.reloads
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return map[string]any{
+		"file": s.path, "generation": r.generation, "loaded_at": r.loadedAt,
+		"last_attempt": r.lastAttempt, "last_error": r.lastError,
+		"apis": len(s.cfg.Load().APIs), "draining": s.draining.Load(),
+	}
+}
+
+// runtimeStatus reports goroutines and heap; ?gc=1 collects garbage first,
+// so that two readings compare live memory.
+func (s *server) runtimeStatus(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("gc") == "1" {
+		runtime.GC()
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"goroutines": runtime.NumGoroutine(), "heap_alloc_bytes": m.HeapAlloc, "heap_inuse_bytes": m.HeapInuse,
+		"heap_objects": m.HeapObjects, "sys_bytes": m.Sys, "num_gc": m.NumGC,
+		"uptime_seconds": time.Since(s.started).Seconds(),
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
