@@ -71,13 +71,24 @@ func (f *Fault) writeJSON(mc *mediation.MessageContext) {
 	mc.Outcome = mediation.Continue
 }
 
-// HandleFault answers a mediation or backend failure: the API's --Fault
+// HandleFault answers a mediation or backend failure: the onError sequence
+// in effect when <send> ran (mc.SendOnError), else the API's --Fault
 // sequence, else the tenant's fault sequence, else f as JSON. The ERROR_*
 // properties must already be set (a failing sequence sets them; the
 // gateway calls SetErrorProps for a backend failure). On return mc.Outcome
 // says what the gateway sends: Respond (the current message), Drop, or
 // Continue (the JSON error is in mc.Resp).
 func HandleFault(ex *Exchange, f Fault) {
+	if name := ex.MC.SendOnError; name != "" && ex.Seqs != nil {
+		// a failed <send> goes first to the onError of the sequence it ran in
+		ex.MC.SendOnError = ""
+		if seq := ex.Seqs.Get(name); seq != nil {
+			if _, ok := runErrorSequence(ex, seq, f.Status); ok {
+				settle(ex.MC)
+				return
+			}
+		}
+	}
 	if seq := faultSequenceFor(ex); seq != nil {
 		if _, ok := runErrorSequence(ex, seq, f.Status); ok {
 			settle(ex.MC)

@@ -69,6 +69,10 @@ type MessageContext struct {
 	// SendTo is the endpoint a <send> chose when Outcome is Send; nil sends
 	// to the API's own backend.
 	SendTo Endpoint
+	// SendOnError is the onError sequence of the innermost sequence that
+	// was running when <send> set Outcome Send: the send fails after the
+	// sequences returned, and Synapse's fault-handler stack still runs it.
+	SendOnError string
 
 	// Props is the default (Synapse) scope, Axis2 the axis2 scope for the
 	// properties that are not magic (see SetProperty).

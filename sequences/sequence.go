@@ -61,6 +61,9 @@ func (s *Sequence) Mediate(mc *mediation.MessageContext) (bool, error) {
 	cont, err := s.body.Mediate(mc)
 	leave()
 	if err == nil {
+		if s.OnError != "" && mc.Outcome == mediation.Send && mc.SendOnError == "" {
+			mc.SendOnError = s.OnError // innermost handler: it returns first
+		}
 		return cont, nil
 	}
 	setErrorProps(mc, err)

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -169,6 +170,11 @@ func backendFault(err error) handlers.Fault {
 		f.Status, f.Message = fasthttp.StatusServiceUnavailable, "Endpoint unavailable"
 	case endpoint.CodeConnectionClosed:
 		f.Message = "Connection closed"
+	case endpoint.CodeKeyNotFound: // Synapse's own text names the key
+		var e *endpoint.Error
+		if errors.As(err, &e) {
+			f.Message = e.Msg
+		}
 	case 0:
 		code = endpoint.CodeSendFailed
 	}

@@ -146,7 +146,9 @@ func hasPrefixFold(s, p string) bool {
 // requestURI builds path [+ postfix] [+ query] into buf.
 func (t *target) requestURI(buf []byte, postfix string, withPostfix bool) []byte {
 	uri := append(buf[:0], t.path...)
-	if !withPostfix {
+	if !withPostfix || postfix == "" {
+		// With nothing to append, Synapse sends the URL as written
+		// (a trailing slash is kept).
 		uri, postfix = append(buf[:0], t.exact...), ""
 	}
 	if len(uri) == 0 && (postfix == "" || postfix[0] != '/') {

@@ -89,6 +89,7 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	req.SetRequestURIBytes(t.requestURI(buf[:0], mc.RESTURLPostfix(), l.postfix))
 	req.Header.SetHost(t.host)
 	l.shape(req)
+	applySOAPAction(mc, req)
 	StripRequestHop(&req.Header)
 	// last: the transport switches (NO_KEEPALIVE, REQUEST_HOST_HEADER,
 	// FORCE_HTTP_1.0) override what the strip and SetHost just did

@@ -21,6 +21,9 @@ type payloadFactory struct {
 	tmpl  template
 	args  []pfArg
 	ct    string // Content-Type to set ("" for xml: see contentType)
+	// envelope: the xml format is itself a SOAP Envelope, so it replaces
+	// the whole message instead of the body's content.
+	envelope bool
 }
 
 type mediaType uint8
@@ -37,12 +40,35 @@ func init() { mediation.Register("payloadFactory", newPayloadFactory) }
 func (p *payloadFactory) Mediate(mc *mediation.MessageContext) (bool, error) {
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
+	env := p.soapNS(mc)
+	if env != "" {
+		buf.B = append(append(append(buf.B, `<soapenv:Envelope xmlns:soapenv="`...), env...), `"><soapenv:Body>`...)
+	}
 	if err := p.tmpl.render(buf, mc, p); err != nil {
 		return false, err
+	}
+	if env != "" {
+		buf.B = append(buf.B, "</soapenv:Body></soapenv:Envelope>"...)
 	}
 	mc.SetBody(buf.B)
 	mc.SetContentType(p.contentType(mc))
 	return true, nil
+}
+
+// soapNS is the envelope namespace to wrap an xml result in: Synapse's
+// payloadFactory replaces the first child of the SOAP Body, so a SOAP
+// message stays one of the same version. (The SOAP Header is not kept.)
+func (p *payloadFactory) soapNS(mc *mediation.MessageContext) string {
+	if p.media != mediaXML || p.envelope {
+		return ""
+	}
+	switch mc.BodyFormat() {
+	case mediation.FormatSOAP11:
+		return mediation.SOAP11NS
+	case mediation.FormatSOAP12:
+		return mediation.SOAP12NS
+	}
+	return ""
 }
 
 // contentType is the media type's Content-Type; for xml an XML type the
@@ -92,6 +118,11 @@ func newPayloadFactory(el *etree.Element, c *mediation.Compiler) (mediation.Medi
 		return nil, err
 	}
 	p.tmpl = splitTemplate(format, len(args))
+	if p.media == mediaXML {
+		root := synapseChild(el, "format").ChildElements()[0]
+		ns := root.NamespaceURI()
+		p.envelope = root.Tag == "Envelope" && (ns == mediation.SOAP11NS || ns == mediation.SOAP12NS)
+	}
 	return p, nil
 }
 
