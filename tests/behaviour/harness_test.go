@@ -7,8 +7,6 @@
 package behaviour
 
 import (
-	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seqgate/seqgate/tests/testbin"
 )
 
 // binPath is the seqgate binary under test, built once by TestMain (or taken
@@ -27,28 +27,7 @@ var binPath string
 func TestMain(m *testing.M) { os.Exit(runMain(m)) }
 
 func runMain(m *testing.M) int {
-	code := func() int {
-		if p := os.Getenv("SEQGATE_BIN"); p != "" {
-			binPath = p
-			return m.Run()
-		}
-		dir, err := os.MkdirTemp("", "seqgate-behaviour-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "behaviour: temp dir:", err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		binPath = filepath.Join(dir, "seqgate")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", binPath, "github.com/seqgate/seqgate/cmd/seqgate")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "behaviour: building seqgate:", err)
-			return 1
-		}
-		return m.Run()
-	}()
+	code := testbin.Main(m, "behaviour", &binPath)
 	stopFixed()
 	printTally()
 	return code
@@ -167,15 +146,7 @@ func (g *gateway) stop(cmd *exec.Cmd, exited chan error) {
 }
 
 // freePort picks a free loopback port (start retries on a lost race).
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freePort(t *testing.T) string { return testbin.FreePort(t) }
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()

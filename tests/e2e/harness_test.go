@@ -6,19 +6,16 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seqgate/seqgate/tests/testbin"
 )
 
 // binPath is the seqgate binary under test, built once by TestMain (or taken
@@ -29,28 +26,7 @@ func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
 
-func runMain(m *testing.M) int {
-	if p := os.Getenv("SEQGATE_BIN"); p != "" {
-		binPath = p
-		return m.Run()
-	}
-	dir, err := os.MkdirTemp("", "seqgate-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "seqgate")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", binPath, "github.com/seqgate/seqgate/cmd/seqgate")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: building seqgate:", err)
-		return 1
-	}
-	return m.Run()
-}
+func runMain(m *testing.M) int { return testbin.Main(m, "e2e", &binPath) }
 
 // gateway is one running seqgate process with its repository and backend.
 type gateway struct {
@@ -174,34 +150,11 @@ func makeRepo(t *testing.T, dir string) (superDir, acmeDir string) {
 
 // freePort picks a free loopback port; the listener is closed so the
 // gateway can bind it (startGateway retries if someone else got it first).
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freePort(t *testing.T) string { return testbin.FreePort(t) }
 
 // syncBuffer collects the gateway's stderr; exec copies into it from its
 // own goroutine while tests read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer struct{ testbin.SyncBuffer }
 
 // lines returns the complete lines written so far that contain all of subs.
 func (b *syncBuffer) lines(subs ...string) []string {
@@ -223,9 +176,4 @@ func containsAll(s string, subs ...string) bool {
 	return true
 }
 
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
-}
+func tail(s string, n int) string { return testbin.Tail(s, n) }

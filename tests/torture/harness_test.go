@@ -6,11 +6,8 @@
 package torture
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,34 +15,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seqgate/seqgate/tests/testbin"
 )
 
 var binPath string
 
 func TestMain(m *testing.M) { os.Exit(runMain(m)) }
 
-func runMain(m *testing.M) int {
-	if p := os.Getenv("SEQGATE_BIN"); p != "" {
-		binPath = p
-		return m.Run()
-	}
-	dir, err := os.MkdirTemp("", "seqgate-torture-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "torture:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binPath = filepath.Join(dir, "seqgate")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", binPath, "github.com/seqgate/seqgate/cmd/seqgate")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "torture: building seqgate:", err)
-		return 1
-	}
-	return m.Run()
-}
+func runMain(m *testing.M) int { return testbin.Main(m, "torture", &binPath) }
 
 // proc is the running binary.
 type proc struct {
@@ -142,15 +120,7 @@ type configStatus struct {
 	LastError   string    `json:"last_error"`
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freePort(t *testing.T) string { return testbin.FreePort(t) }
 
 // writeFile writes by rename when atomic, else in place (truncate, write):
 // the watcher must cope with both.
