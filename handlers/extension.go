@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -64,7 +65,7 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 		if seq == nil {
 			continue
 		}
-		cont, err := seq.Mediate(mc)
+		cont, err := runGuarded(seq, mc)
 		if err != nil {
 			e.fail(ex, seq.Name, err)
 			return false
@@ -115,4 +116,17 @@ func (ex *Exchange) apiName() string {
 		return ex.Match.API.Name
 	}
 	return ""
+}
+
+// runGuarded runs a sequence and turns a panic in any mediator into a
+// mediation error, so a bug in one mediator reaches the client as the fault
+// sequence's answer or a 500, never as a dropped connection or a dead
+// process.
+func runGuarded(seq *sequences.Sequence, mc *mediation.MessageContext) (cont bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cont, err = false, fmt.Errorf("sequence %q: mediator panicked: %v", seq.Name, r)
+		}
+	}()
+	return seq.Mediate(mc)
 }

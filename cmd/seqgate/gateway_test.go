@@ -49,6 +49,11 @@ func startBackend(tb testing.TB, delay time.Duration) (string, *atomic.Int64) {
 			ctx.SetBodyString(`{"broken`)
 			return
 		}
+		if strings.HasSuffix(string(ctx.Path()), "/boom") {
+			ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
+			ctx.SetBodyString(`{"down":true}`)
+			return
+		}
 		ctx.SetBodyString(`{"ok":true,"path":"` + string(ctx.Path()) + `"}`)
 	}}
 	go func() { _ = s.Serve(ln) }()

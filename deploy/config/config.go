@@ -151,6 +151,11 @@ type API struct {
 	Tier      string     `yaml:"tier"`    // throttling tier; "" or "Unlimited" means no limit
 	Backend   []string   `yaml:"backend"` // backend base URLs, round-robin
 	Resources []Resource `yaml:"resources"`
+	// FaultOn5xx treats a backend answer with a 5xx status as a backend
+	// failure: ERROR_CODE is the status, and <api>--Fault / fault shape
+	// the answer. Off by default, as in API-M, where 5xx answers pass
+	// through the Out flow.
+	FaultOn5xx bool `yaml:"fault_on_5xx"`
 }
 
 // Resource is one resource of an API.

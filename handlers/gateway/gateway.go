@@ -54,6 +54,7 @@ func New(opts Options) *Gateway {
 func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	ex := g.pool.Get().(*handlers.Exchange)
 	defer g.pool.Put(ex)
+	defer g.recoverPanic(ctx, ex)
 	mc := ex.MC
 	mc.Reset(&ctx.Request, &ctx.Response)
 	*ex = handlers.Exchange{MC: mc, Match: ex.Match}
@@ -140,6 +141,9 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 		err = ep.Send(mc, mc.Req, mc.Resp)
 	}
 	ex.Timing.Backend = time.Since(start)
+	if err == nil && ex.Match.API.Cfg.FaultOn5xx && mc.Resp.StatusCode() >= 500 {
+		err = statusError(mc.Resp)
+	}
 	if err != nil {
 		g.backendError(ex, err)
 		return false
@@ -154,4 +158,19 @@ func clientIP(ctx *fasthttp.RequestCtx) netip.Addr {
 		return a.AddrPort().Addr().Unmap()
 	}
 	return netip.Addr{}
+}
+
+// recoverPanic is the last resort: a panic anywhere on the request path
+// answers 500 and is logged; the pooled exchange is replaced, since its
+// state is unknown.
+func (g *Gateway) recoverPanic(ctx *fasthttp.RequestCtx, ex *handlers.Exchange) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	g.opts.Logger.Error("panic on the request path", zap.Any("panic", r), zap.Stack("stack"))
+	ctx.Response.Reset()
+	handlers.WriteErrorResponse(&ctx.Response, fasthttp.StatusInternalServerError, handlers.CodeMediationError,
+		"Internal error", "the gateway failed to process the request")
+	*ex = handlers.Exchange{MC: &mediation.MessageContext{}}
 }

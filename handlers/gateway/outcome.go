@@ -177,7 +177,21 @@ func backendFault(err error) handlers.Fault {
 		}
 	case 0:
 		code = endpoint.CodeSendFailed
+	default:
+		if code >= 500 && code <= 599 { // fault_on_5xx: the backend's own status
+			f.Status, f.Message = code, "Backend error"
+		}
 	}
 	f.Code = strconv.Itoa(code)
 	return f
+}
+
+// statusError makes a backend's 5xx answer a failure, for APIs with
+// fault_on_5xx: its status and the start of its body become the fault.
+func statusError(resp *fasthttp.Response) error {
+	body := resp.Body()
+	if len(body) > 256 {
+		body = body[:256]
+	}
+	return &endpoint.Error{Code: resp.StatusCode(), Msg: "backend answered " + strconv.Itoa(resp.StatusCode()) + ": " + string(body)}
 }
