@@ -24,6 +24,10 @@ type TenantStatus struct {
 	// (synapse-configs/default/endpoints), with the same states.
 	EndpointsDir  string       `json:"endpoints_dir"`
 	EndpointFiles []FileStatus `json:"endpoint_files"`
+	// Error says why the last rescan of a folder failed (it exists but
+	// cannot be read); the files listed are then the last good ones, still
+	// serving. Empty once a rescan succeeds.
+	Error string `json:"error,omitempty"`
 }
 
 // FileStatus is one sequence or endpoint file. A refused file that had deployed before

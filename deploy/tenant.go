@@ -55,8 +55,10 @@ func (t *tenant) reload(announce bool) {
 	defer t.mu.Unlock()
 	now := time.Now()
 	st := *t.status.Load()
+	st.Error = ""
 	if files, err := t.ep.rescan(t.log, now); err != nil {
 		t.log.Error("cannot read endpoints folder; keeping the deployed endpoints", zap.String("dir", t.epDir), zap.Error(err))
+		st.Error = "endpoints folder unreadable, last good endpoints kept: " + err.Error()
 	} else {
 		set, statuses := linkEndpoints(files)
 		old := t.eps.Swap(set)
@@ -66,6 +68,7 @@ func (t *tenant) reload(announce bool) {
 	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
 		t.log.Error("cannot read sequences folder; keeping the deployed sequences", zap.String("dir", t.dir), zap.Error(err))
+		st.Error = "sequences folder unreadable, last good sequences kept: " + err.Error()
 		t.status.Store(&st)
 		return
 	}
