@@ -71,6 +71,9 @@ func (a *Auth) HandleRequest(ex *Exchange) bool {
 	if m.Resource == nil || !m.Resource.AuthRequired {
 		return true
 	}
+	if m.Resource.MTLS {
+		return authMTLS(ex)
+	}
 	req := &ex.MC.Req.Header
 	key := req.Peek(HeaderAPIKey)
 	fromAuthz := false
@@ -102,6 +105,22 @@ func (a *Auth) HandleRequest(ex *Exchange) bool {
 	return true
 }
 
+// authMTLS accepts a request whose connection carried a verified client
+// certificate (the gateway sets ex.ClientCertVerified); the certificate's
+// subject CN is the user. There is no application: throttling keys by the
+// client's address.
+func authMTLS(ex *Exchange) bool {
+	if !ex.ClientCertVerified {
+		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
+			Code: CodeInvalidCredentials, Message: "Invalid Credentials",
+			Detail: "Invalid Credentials. A client certificate signed by a trusted CA is required"},
+			securityNS)
+		return false
+	}
+	setUTProps(ex, "", "", "", ex.ClientCertCN)
+	return true
+}
+
 // HandleResponse implements Handler; nothing to do on the way back.
 func (*Auth) HandleResponse(*Exchange) bool { return true }
 
@@ -116,14 +135,20 @@ func bearerToken(h []byte) ([]byte, bool) {
 // setAuthProps sets the api.ut.* properties; every value is a string that
 // already exists, so nothing is allocated.
 func setAuthProps(ex *Exchange, app *config.App) {
+	setUTProps(ex, app.ConsumerKey, app.Name, app.ID, app.User)
+}
+
+// setUTProps sets the api.ut.* properties for a caller (consumer key,
+// application name and id, user) and the matched API.
+func setUTProps(ex *Exchange, consumerKey, appName, appID, user string) {
 	p := &ex.MC.Props
 	api := ex.Match.API
-	p.Set(PropConsumerKey, app.ConsumerKey)
-	p.Set(PropAppName, app.Name)
-	p.Set(PropAppID, app.ID)
-	p.Set(PropUserID, app.User)
-	p.Set(PropAppNameOld, app.Name)
-	p.Set(PropEndUser, app.User)
+	p.Set(PropConsumerKey, consumerKey)
+	p.Set(PropAppName, appName)
+	p.Set(PropAppID, appID)
+	p.Set(PropUserID, user)
+	p.Set(PropAppNameOld, appName)
+	p.Set(PropEndUser, user)
 	p.Set(PropUTAPI, api.Cfg.Name)
 	p.Set(PropUTVersion, api.Cfg.Version)
 	// The newest API-M sets api_version from SYNAPSE_REST_API_VERSION.

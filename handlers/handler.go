@@ -45,6 +45,12 @@ type Exchange struct {
 	// App is the application the auth handler identified, nil when the
 	// resource needs no key; throttle and usage read it.
 	App *config.App
+	// ClientCertVerified: the connection carried a client certificate that
+	// chains to tls.client_ca; ClientCertCN is its subject CN. The gateway
+	// reads the TLS state only for mtls resources, so both are zero
+	// elsewhere.
+	ClientCertVerified bool
+	ClientCertCN       string
 }
 
 // RequestTiming is measured by the gateway and the extension handler for the

@@ -147,7 +147,7 @@ type API struct {
 	Version   string     `yaml:"version"`
 	Context   string     `yaml:"context"` // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
 	Tenant    string     `yaml:"tenant"`  // domain; default the super tenant
-	Auth      string     `yaml:"auth"`    // "apikey" (default) or "none"
+	Auth      string     `yaml:"auth"`    // "apikey" (default), "none" or "mtls" (a verified client certificate)
 	Tier      string     `yaml:"tier"`    // throttling tier; "" or "Unlimited" means no limit
 	Backend   []string   `yaml:"backend"` // backend base URLs, round-robin
 	Resources []Resource `yaml:"resources"`
@@ -162,7 +162,7 @@ type API struct {
 type Resource struct {
 	Methods     []string `yaml:"methods"`      // default: all
 	URITemplate string   `yaml:"uri_template"` // e.g. /orders/{id}, /*; default /*
-	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated
+	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated; "mtls" needs a client certificate
 }
 
 // Duration is a time.Duration written as "30s", "1m".

@@ -31,6 +31,7 @@ const (
 	DefaultURITemplate           = "/*"
 	AuthAPIKey                   = "apikey"
 	AuthNone                     = "none"
+	AuthMTLS                     = "mtls"
 	PositionTop                  = "top"
 	PositionBottom               = "bottom"
 	TierUnlimited                = "Unlimited"
@@ -139,6 +140,15 @@ func (r *Resource) AuthRequired(api *API) bool {
 		return r.Auth != AuthNone
 	}
 	return api.Auth != AuthNone
+}
+
+// AuthMode is the resource's effective auth method (apikey, none or mtls):
+// the resource's own wins, else the API's.
+func (r *Resource) AuthMode(api *API) string {
+	if r.Auth != "" {
+		return r.Auth
+	}
+	return api.Auth
 }
 
 func setStr(p *string, v string) {

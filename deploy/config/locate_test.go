@@ -21,6 +21,8 @@ func TestLoadLocated(t *testing.T) {
 			[]string{":3: tls.certificates[0]: cert and key are both required", ":4: lifecycle.grace_period: must be positive"}},
 		{"tls host", "tls:\n  certificates:\n    - cert: a.pem\n      key: a.key\n      hosts: [ \"bad host\" ]\n",
 			[]string{":5: tls.certificates[0]: hosts[0]"}},
+		{"mtls without client ca", "apis:\n  - provider: a\n    name: A\n    version: v1\n    context: /a\n    auth: mtls\n    backend: [ \"http://x\" ]\n",
+			[]string{":6: apis[0] (a--A:vv1): auth: mtls needs tls.client_ca"}},
 		{"client auth without ca", "tls: { client_auth: require }\n", []string{":1: tls.client_auth: \"require\" needs tls.client_ca"}},
 	}
 	for _, tc := range cases {

@@ -21,6 +21,9 @@ func (c *Config) validateAPIs(p *problems, domains, tiers map[string]bool) {
 		a := &c.APIs[i]
 		at := fmt.Sprintf("apis[%d] (%s)", i, a.SynapseName())
 		a.validateFields(p, at, domains, tiers)
+		if a.Auth == AuthMTLS && c.TLS.ClientCA == "" {
+			p.add("%s: auth: mtls needs tls.client_ca (the CAs that sign client certificates)", at)
+		}
 		route := a.Tenant + " " + a.Context + "/" + a.Version
 		if j, dup := routes[route]; dup && a.Context != "" {
 			p.add("%s: context %s version %s already used by apis[%d] in tenant %s", at, a.Context, a.Version, j, a.Tenant)
@@ -32,7 +35,11 @@ func (c *Config) validateAPIs(p *problems, domains, tiers map[string]bool) {
 		}
 		names[name] = i
 		for r := range a.Resources {
-			a.Resources[r].validate(p, fmt.Sprintf("%s: resources[%d]", at, r))
+			rat := fmt.Sprintf("%s: resources[%d]", at, r)
+			a.Resources[r].validate(p, rat)
+			if a.Resources[r].Auth == AuthMTLS && c.TLS.ClientCA == "" {
+				p.add("%s: auth: mtls needs tls.client_ca (the CAs that sign client certificates)", rat)
+			}
 		}
 	}
 }
@@ -66,8 +73,8 @@ func (a *API) validateFields(p *problems, at string, domains, tiers map[string]b
 	if !domains[a.Tenant] {
 		p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
 	}
-	if a.Auth != AuthAPIKey && a.Auth != AuthNone {
-		p.add("%s: auth %q is not apikey or none", at, a.Auth)
+	if !validAuth(a.Auth) {
+		p.add("%s: auth %q is not apikey, none or mtls", at, a.Auth)
 	}
 	if !tierKnown(tiers, a.Tier) {
 		p.add("%s: tier %q is not declared in tiers", at, a.Tier)
@@ -81,6 +88,8 @@ func (a *API) validateFields(p *problems, at string, domains, tiers map[string]b
 		}
 	}
 }
+
+func validAuth(a string) bool { return a == AuthAPIKey || a == AuthNone || a == AuthMTLS }
 
 func checkContext(p *problems, at, ctx string) {
 	switch {
@@ -101,8 +110,8 @@ func (r *Resource) validate(p *problems, at string) {
 			p.add("%s: methods[%d]: %q is not one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS", at, i, m)
 		}
 	}
-	if r.Auth != "" && r.Auth != AuthAPIKey && r.Auth != AuthNone {
-		p.add("%s: auth %q is not apikey or none", at, r.Auth)
+	if r.Auth != "" && !validAuth(r.Auth) {
+		p.add("%s: auth %q is not apikey, none or mtls", at, r.Auth)
 	}
 	if err := CheckURITemplate(r.URITemplate); err != nil {
 		p.add("%s: uri_template %q: %w", at, r.URITemplate, err)

@@ -104,7 +104,11 @@ func TestValidateRejects(t *testing.T) {
 		{"api no backend", "apis: [{provider: p, name: n, version: v1, context: /c}]\n", "apis[0] (p--n:vv1): backend: at least one URL is required"},
 		{"api tenant", "apis: [{provider: p, name: n, version: v1, context: /c, tenant: zz.com, backend: [\"http://x\"]}]\n", `tenant "zz.com" is not declared`},
 		{"api tier", "apis: [{provider: p, name: n, version: v1, context: /c, tier: Platinum, backend: [\"http://x\"]}]\n", `tier "Platinum" is not declared`},
-		{"api auth", "apis: [{provider: p, name: n, version: v1, context: /c, auth: basic, backend: [\"http://x\"]}]\n", `auth "basic" is not apikey or none`},
+		{"api auth", "apis: [{provider: p, name: n, version: v1, context: /c, auth: basic, backend: [\"http://x\"]}]\n", `auth "basic" is not apikey, none or mtls`},
+		{"api auth mtls without client_ca", "apis: [{provider: p, name: n, version: v1, context: /c, auth: mtls, backend: [\"http://x\"]}]\n",
+			"apis[0] (p--n:vv1): auth: mtls needs tls.client_ca"},
+		{"resource auth mtls without client_ca", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{auth: mtls}]}]\n",
+			"apis[0] (p--n:vv1): resources[0]: auth: mtls needs tls.client_ca"},
 		{"api dup route", "apis: [{provider: p, name: a, version: v1, context: /c, backend: [\"http://x\"]}, {provider: p, name: b, version: v1, context: /c, backend: [\"http://x\"]}]\n",
 			"apis[1] (p--b:vv1): context /c version v1 already used by apis[0]"},
 		{"api dup name", "apis: [{provider: p, name: a, version: v1, context: /c, backend: [\"http://x\"]}, {provider: p, name: a, version: v1, context: /d, backend: [\"http://x\"]}]\n",
@@ -120,7 +124,7 @@ func TestValidateRejects(t *testing.T) {
 		{"resource template dup var", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{uri_template: \"/{a}/{a}\"}]}]\n",
 			"variable {a} used twice"},
 		{"resource auth", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{auth: oauth}]}]\n",
-			`resources[0]: auth "oauth" is not apikey or none`},
+			`resources[0]: auth "oauth" is not apikey, none or mtls`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 		mc.Endpoints = g.opts.Repo.Endpoints(ex.Match.Tenant.Domain)
 		mc.TenantDomain = ex.Match.Tenant.Domain
 		route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
+		if r := ex.Match.Resource; r != nil && r.MTLS {
+			clientCert(ctx, ex)
+		}
 		g.serve(ex)
 	}
 	for _, c := range g.completers { // every request is counted, routed or not

@@ -11,9 +11,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers"
 )
 
 // Certs holds the HTTPS listener's certificates, chosen by SNI, and keeps
@@ -269,4 +271,17 @@ func (cs *Certs) Close() error {
 		return nil
 	}
 	return w.Close()
+}
+
+// clientCert records whether the connection carried a client certificate
+// that verified against tls.client_ca (client_auth: request lets a
+// handshake without one, or with an unverified one, through) and its
+// subject CN, for the auth handler's mtls check.
+func clientCert(ctx *fasthttp.RequestCtx, ex *handlers.Exchange) {
+	st := ctx.TLSConnectionState()
+	if st == nil || len(st.VerifiedChains) == 0 || len(st.VerifiedChains[0]) == 0 {
+		return
+	}
+	ex.ClientCertVerified = true
+	ex.ClientCertCN = st.VerifiedChains[0][0].Subject.CommonName
 }

@@ -15,6 +15,8 @@ type Resource struct {
 	Methods      []string
 	Template     string
 	AuthRequired bool
+	// MTLS: the credential is a verified client certificate, not a key.
+	MTLS bool
 
 	methods methodSet
 	segs    []segment
@@ -32,7 +34,8 @@ func newResource(api *config.API, c *config.Resource) (*Resource, error) {
 	if err := config.CheckURITemplate(c.URITemplate); err != nil {
 		return nil, fmt.Errorf("uri_template %q: %w", c.URITemplate, err)
 	}
-	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthRequired: c.AuthRequired(api)}
+	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthRequired: c.AuthRequired(api),
+		MTLS: c.AuthMode(api) == config.AuthMTLS}
 	for _, m := range c.Methods {
 		bit := methodBit(m)
 		if bit == 0 {
