@@ -74,16 +74,5 @@ func (t *tenant) logEndpointChanges(old, cur *endpoint.Set, files []*file[endpoi
 			t.log.Info("endpoint undeployed", zap.String("name", name), zap.String("file", old.Get(name).File))
 		}
 	}
-	byPath := make(map[string]*FileStatus, len(statuses))
-	for i := range statuses {
-		byPath[statuses[i].Path] = &statuses[i]
-	}
-	for _, f := range files {
-		st := byPath[f.path]
-		if st.Error != "" && st.Error != f.lastErr {
-			t.log.Error("endpoint refused", zap.String("file", f.path), zap.String("error", st.Error),
-				zap.Bool("serving_last_good", st.ServingLastGood))
-		}
-		f.lastErr = st.Error
-	}
+	logRefusals(t.log, "endpoint refused", files, statuses)
 }

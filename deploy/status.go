@@ -74,6 +74,17 @@ func (t *tenant) logChanges(old, cur *sequences.Set, files []*file[sequences.Seq
 			t.log.Info("sequence undeployed", zap.String("name", name), zap.String("file", old.Get(name).File))
 		}
 	}
+	logRefusals(t.log, "sequence refused", files, statuses)
+	level := zap.DebugLevel
+	if announce {
+		level = zap.InfoLevel
+	}
+	t.log.Log(level, "tenant loaded", zap.String("domain", t.domain), zap.Int("files", len(files)), zap.Int("sequences", cur.Len()))
+}
+
+// logRefusals logs each file whose refusal is new since its last scan,
+// once: a file that stays broken does not log on every rescan.
+func logRefusals[T any](log *zap.Logger, msg string, files []*file[T], statuses []FileStatus) {
 	byPath := make(map[string]*FileStatus, len(statuses))
 	for i := range statuses {
 		byPath[statuses[i].Path] = &statuses[i]
@@ -81,14 +92,9 @@ func (t *tenant) logChanges(old, cur *sequences.Set, files []*file[sequences.Seq
 	for _, f := range files {
 		st := byPath[f.path]
 		if st.Error != "" && st.Error != f.lastErr {
-			t.log.Error("sequence refused", zap.String("file", f.path), zap.String("error", st.Error),
+			log.Error(msg, zap.String("file", f.path), zap.String("error", st.Error),
 				zap.Bool("serving_last_good", st.ServingLastGood))
 		}
 		f.lastErr = st.Error
 	}
-	level := zap.DebugLevel
-	if announce {
-		level = zap.InfoLevel
-	}
-	t.log.Log(level, "tenant loaded", zap.String("domain", t.domain), zap.Int("files", len(files)), zap.Int("sequences", cur.Len()))
 }
