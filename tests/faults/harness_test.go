@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -92,46 +91,11 @@ func startGateway(t *testing.T, extra map[string]string, withAcme bool) *gateway
 
 // launch starts the process; false means a port was taken meanwhile.
 func (g *gateway) launch(cfgPath string) bool {
-	t := g.t
-	g.stderr = &testbin.SyncBuffer{}
-	g.cmd = exec.Command(binPath, "run", "-config", cfgPath)
-	g.cmd.Stderr = g.stderr
-	if err := g.cmd.Start(); err != nil {
-		t.Fatal(err)
+	p, ok := testbin.Launch(g.t, binPath, g.admin, "run", "-config", cfgPath)
+	if ok {
+		g.cmd, g.stderr, g.exited = p.Cmd, p.Stderr, p.Exited
 	}
-	g.exited = make(chan error, 1)
-	go func() { g.exited <- g.cmd.Wait() }()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		select {
-		case err := <-g.exited:
-			if strings.Contains(g.stderr.String(), "address already in use") {
-				return false
-			}
-			t.Fatalf("seqgate exited before ready (%v):\n%s", err, g.stderr.String())
-		default:
-		}
-		if r, err := client.Get("http://" + g.admin + "/readyz"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == http.StatusOK {
-				t.Cleanup(g.stop)
-				return true
-			}
-		}
-	}
-	_ = g.cmd.Process.Kill()
-	t.Fatalf("seqgate not ready within 10s:\n%s", g.stderr.String())
-	return false
-}
-
-func (g *gateway) stop() {
-	_ = g.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-g.exited:
-	case <-time.After(5 * time.Second):
-		_ = g.cmd.Process.Kill()
-		<-g.exited
-		g.t.Errorf("seqgate did not stop within 5s of SIGTERM")
-	}
+	return ok
 }
 
 var client = &http.Client{Timeout: 5 * time.Second}

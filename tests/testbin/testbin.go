@@ -8,11 +8,13 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -90,4 +92,58 @@ func Tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
+}
+
+// Proc is a running seqgate process.
+type Proc struct {
+	Cmd    *exec.Cmd
+	Stderr *SyncBuffer
+	Exited chan error // receives Wait's result once
+}
+
+// Launch starts bin with args and waits (10 s at most) until the admin
+// listener at adminAddr answers /readyz with 200; the process is stopped
+// with SIGTERM when the test ends (Stop). ok is false when the process
+// exited because a port was taken meanwhile: the caller retries on new ports.
+func Launch(t testing.TB, bin, adminAddr string, args ...string) (p *Proc, ok bool) {
+	t.Helper()
+	p = &Proc{Cmd: exec.Command(bin, args...), Stderr: &SyncBuffer{}, Exited: make(chan error, 1)}
+	p.Cmd.Stderr = p.Stderr
+	if err := p.Cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.Exited <- p.Cmd.Wait() }()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-p.Exited:
+			if strings.Contains(p.Stderr.String(), "address already in use") {
+				return nil, false
+			}
+			t.Fatalf("seqgate exited before ready (%v):\n%s", err, p.Stderr.String())
+		default:
+		}
+		if r, err := client.Get("http://" + adminAddr + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				t.Cleanup(func() { p.Stop(t) })
+				return p, true
+			}
+		}
+	}
+	_ = p.Cmd.Process.Kill()
+	t.Fatalf("seqgate not ready within 10s:\n%s", p.Stderr.String())
+	return nil, false
+}
+
+// Stop sends SIGTERM and expects the process to exit within 5 s.
+func (p *Proc) Stop(t testing.TB) {
+	_ = p.Cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.Exited:
+	case <-time.After(5 * time.Second):
+		_ = p.Cmd.Process.Kill()
+		<-p.Exited
+		t.Errorf("seqgate did not stop within 5s of SIGTERM")
+	}
 }
