@@ -43,14 +43,36 @@ type Exchange struct {
 	// keys unauthenticated requests by it.
 	ClientIP netip.Addr
 	// App is the application the auth handler identified, nil when the
-	// resource needs no key; throttle and usage read it.
+	// resource needs no key or the credential names no configured
+	// application; throttle and usage read it.
 	App *config.App
+	// Principal is the caller as the auth handler identified it, from
+	// whichever credential it accepted; zero when the resource needs none.
+	Principal Principal
 	// ClientCertVerified: the connection carried a client certificate that
 	// chains to tls.client_ca; ClientCertCN is its subject CN. The gateway
 	// reads the TLS state only for mtls resources, so both are zero
 	// elsewhere.
 	ClientCertVerified bool
 	ClientCertCN       string
+}
+
+// Principal is the authenticated caller. Strings point into the config or
+// into a cached verification result: setting them allocates nothing.
+type Principal struct {
+	Method      string // apikey, oauth2, basic or mtls
+	User        string
+	ConsumerKey string
+	AppName     string
+	AppID       string
+	// AppTier is the application-level tier the credential carries (a
+	// token claim, a signed API key's application tier); a configured
+	// App's own tier wins.
+	AppTier string
+	// SubTier is the subscription tier the credential carries for this API
+	// (a signed API key's tierInfo, a token claim).
+	SubTier string
+	Scopes  []string
 }
 
 // RequestTiming is measured by the gateway and the extension handler for the

