@@ -222,8 +222,22 @@ func fnReplace(a ...any) (any, error) {
 	if len(a) != 3 {
 		return nil, errArgs
 	}
-	return strings.ReplaceAll(toString(a[0]), toString(a[1]), toString(a[2])), nil
+	s, old, repl := toString(a[0]), toString(a[1]), toString(a[2])
+	// The result is sized before it is built: a small body with many
+	// matches and a long replacement would otherwise ask for gigabytes.
+	n := strings.Count(s, old)
+	if old == "" {
+		n = utf8.RuneCountInString(s) + 1
+	}
+	if n > 0 && len(repl) > len(old) && (len(repl)-len(old)) > (maxExprString-len(s))/n {
+		return nil, fmt.Errorf("replace: the result would exceed %d bytes", maxExprString)
+	}
+	return strings.ReplaceAll(s, old, repl), nil
 }
+
+// maxExprString bounds a string an expression function builds (1 MiB, the
+// default JSON string limit).
+const maxExprString = 1 << 20
 
 func fnSplit(a ...any) (any, error) {
 	if len(a) != 2 {

@@ -88,12 +88,15 @@ type findRegex struct {
 	re2 *regexp2.Regexp
 }
 
+// find fails closed: a backtracking search that runs past the timeout
+// counts as a threat. Counting it as clean would let an attacker slip a
+// payload past the protector by padding it until the search gives up.
 func (r *findRegex) find(s string) bool {
 	if r.re != nil {
 		return r.re.MatchString(s)
 	}
 	ok, err := r.re2.MatchString(s)
-	return err == nil && ok
+	return err != nil || ok
 }
 
 // The pattern comes from a property, so it is known only at run time;

@@ -42,6 +42,9 @@ func TestProtectorRegex(t *testing.T) {
 		{"no match", "drop table", "drop the table", false},
 		{"look-ahead falls back to regexp2", `^(?!.*safe).*danger`, "danger here", true},
 		{"look-ahead excluded", `^(?!.*safe).*danger`, "safe danger", false},
+		// Catastrophic backtracking runs past mediation.RegexTimeout: the
+		// protector fails closed (a padded threat must not pass as clean).
+		{"timeout counts as a threat", `(?<!\w)(select|drop)(?!\w)|(\w+\s?)+;`, strings.Repeat("a", 2000) + " id=1", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
