@@ -80,6 +80,6 @@ func TestFlood(t *testing.T) {
 	if statuses[200] != 200 {
 		t.Errorf("statuses %v, want 200 × 200", statuses)
 	}
-	t.Logf("VmRSS after 200 concurrent 60 KiB XML requests: %d MiB", g.rss()>>20)
+	t.Logf("VmRSS after 200 concurrent 60 KiB XML requests: %d MiB, peak %d MiB", g.rss()>>20, g.peakRSS()>>20)
 	g.bounded()
 }
