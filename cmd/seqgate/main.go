@@ -1,5 +1,5 @@
-// Command seqgate is the gateway binary: run (the default), validate and
-// version. run's wiring reads top to bottom in run.go.
+// Command seqgate is the gateway binary: run (the default), validate, fmt,
+// lint and version. run's wiring reads top to bottom in run.go.
 package main
 
 import (
@@ -26,6 +26,10 @@ func dispatch(args []string) int {
 		return run(args)
 	case "validate":
 		return validate(args)
+	case "fmt":
+		return formatCmd(args, os.Stdout, os.Stderr)
+	case "lint":
+		return lintCmd(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("seqgate", version)
 		return 0
@@ -44,6 +48,10 @@ func usage() {
         run the gateway; without -config, on the bundled samples
   seqgate validate <file-or-folder>
         compile every sequence and print each error as file:line: <element>: reason
+  seqgate fmt [-w] [-l] [-d] <file-or-folder>...
+        print sequence files in canonical form (-w rewrite, -l list, -d diff)
+  seqgate lint <file-or-folder>...
+        warn about suspicious constructs; exit 1 if any are found
   seqgate version
 `)
 }
