@@ -1,50 +1,58 @@
 package handlers
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/handlers/route"
-	"github.com/seqgate/seqgate/sequences"
+	"github.com/seqgate/seqgate/handlers/authn"
 )
 
-// Properties the auth handler sets on success, as API-M's
-// APIAuthenticationHandler does (APIMgtGatewayConstants names).
-const (
-	PropConsumerKey = "api.ut.consumerKey"
-	PropAppName     = "api.ut.application.name"
-	PropAppID       = "api.ut.application.id"
-	PropUserID      = "api.ut.userId"
-	PropUTAPI       = "api.ut.api"
-	PropUTVersion   = "api.ut.version"
-	PropUTAPIVer    = "api.ut.api_version"
-	PropUTContext   = "api.ut.context"
-	PropUTResource  = "api.ut.resource"
-	PropUTMethod    = "api.ut.HTTP_METHOD"
-	PropUTPublisher = "api.ut.apiPublisher"
-	PropAppNameOld  = "APPLICATION_NAME"
-	PropEndUser     = "END_USER_NAME"
-)
-
-// Header names a key may come in.
+// Header names a credential may come in.
 const (
 	HeaderAPIKey = "apikey"
 	bearer       = "bearer "
+	basicScheme  = "basic "
 )
 
-// Auth checks API keys against the configured applications. The key map
-// is built once; a request costs one map lookup.
+// Auth authenticates requests to resources that ask for it. A resource
+// accepts a set of methods (auth: apikey,oauth2,...); when a request
+// carries several credentials the first method in the order mtls,
+// oauth2, apikey, basic that the resource accepts and whose credential is
+// present decides, and a bad credential there is a failure (no fall
+// through to a later method):
+//
+//	mtls    a verified client certificate on the connection
+//	oauth2  Authorization: Bearer <token>, unless the token is one of the
+//	        plain keys of applications[].keys and apikey is accepted too
+//	apikey  the apikey header, else Authorization: Bearer <key>
+//	basic   Authorization: Basic <base64 user:password>
+//
+// No credential of an accepted method: 401 900902 (an mtls-only resource
+// answers 900901: its credential is the connection). The credential
+// headers are removed before the backend call. Plain keys cost one map
+// lookup; every other credential is verified once and then served from
+// its verifier's cache (see package authn).
 type Auth struct {
 	keys map[string]*config.App // key -> application (keys are unique across apps)
+	byCK map[ckKey]*config.App  // tenant + consumer key -> application
+	v    *authn.Set
 }
 
-// NewAuth indexes the applications' keys. The config must be validated
-// (keys unique); a duplicate here is still refused.
-func NewAuth(cfg *config.Config) (*Auth, error) {
-	a := &Auth{keys: map[string]*config.App{}}
+type ckKey struct{ tenant, consumerKey string }
+
+// NewAuth is NewAuthWith without verifiers: plain keys and mtls only.
+func NewAuth(cfg *config.Config) (*Auth, error) { return NewAuthWith(cfg, nil) }
+
+// NewAuthWith indexes the applications' keys and consumer keys and uses
+// the verifiers of set (nil: none). The config must be validated (keys
+// unique); a duplicate here is still refused.
+func NewAuthWith(cfg *config.Config, set *authn.Set) (*Auth, error) {
+	if set == nil {
+		set = &authn.Set{}
+	}
+	a := &Auth{keys: map[string]*config.App{}, byCK: map[ckKey]*config.App{}, v: set}
 	for i := range cfg.Applications {
 		app := &cfg.Applications[i]
 		for k, key := range app.Keys {
@@ -53,6 +61,12 @@ func NewAuth(cfg *config.Config) (*Auth, error) {
 			}
 			a.keys[key] = app
 		}
+		ck := ckKey{app.Tenant, app.ConsumerKey}
+		if other, dup := a.byCK[ck]; dup {
+			return nil, fmt.Errorf("auth: applications[%d] (%s): consumer_key already used by application %s in tenant %s",
+				i, app.Name, other.Name, app.Tenant)
+		}
+		a.byCK[ck] = app
 	}
 	return a, nil
 }
@@ -60,65 +74,40 @@ func NewAuth(cfg *config.Config) (*Auth, error) {
 // Name implements Handler.
 func (*Auth) Name() string { return "auth" }
 
-// HandleRequest lets unauthenticated resources pass, and otherwise requires
-// a key of an application of the API's tenant: in the apikey header, or as
-// Authorization: Bearer <key>. The credential headers are removed before
-// the backend call (API-M does not forward them either). Keys are never
-// logged or echoed. A failure answers 401 through the tenant's
-// _auth_failure_handler_ when one is deployed (see faults.go).
+// HandleRequest applies the precedence above. A failure answers through
+// the tenant's _auth_failure_handler_ when one is deployed (faults.go).
 func (a *Auth) HandleRequest(ex *Exchange) bool {
-	m := &ex.Match
-	if m.Resource == nil || !m.Resource.AuthRequired {
+	res := ex.Match.Resource
+	if res == nil || res.AuthMethods == 0 {
 		return true
 	}
-	if m.Resource.MTLS {
+	set := res.AuthMethods
+	if set.Has(config.AuthSetMTLS) && ex.ClientCertVerified {
 		return authMTLS(ex)
 	}
 	req := &ex.MC.Req.Header
-	key := req.Peek(HeaderAPIKey)
-	fromAuthz := false
-	if len(key) == 0 {
-		key, fromAuthz = bearerToken(req.Peek(fasthttp.HeaderAuthorization))
+	authz := req.Peek(fasthttp.HeaderAuthorization)
+	tok, isBearer := bearerToken(authz)
+	isBearer = isBearer && len(tok) > 0
+	if set.Has(config.AuthSetOAuth2) && isBearer && !(set.Has(config.AuthSetAPIKey) && a.keys[string(tok)] != nil) {
+		return a.oauth2(ex, tok)
 	}
-	if len(key) == 0 {
-		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
-			Code: CodeMissingCredentials, Message: "Missing Credentials",
-			Detail: "Invalid Credentials. Make sure your API invocation call has a header: 'apikey: API_KEY' or 'Authorization: Bearer API_KEY'"},
-			securityNS)
-		return false
+	if set.Has(config.AuthSetAPIKey) {
+		if key := req.Peek(HeaderAPIKey); len(key) > 0 {
+			return a.apiKey(ex, key, false)
+		}
+		if isBearer {
+			return a.apiKey(ex, tok, true)
+		}
 	}
-	app := a.keys[string(key)]
-	if app == nil || app.Tenant != m.Tenant.Domain {
-		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
-			Code: CodeInvalidCredentials, Message: "Invalid Credentials",
-			Detail: "Invalid Credentials. Make sure you have provided the correct security credentials"},
-			securityNS)
-		return false
+	if set.Has(config.AuthSetBasic) && hasScheme(authz, basicScheme) {
+		return a.basic(ex, authz[len(basicScheme):])
 	}
-	if fromAuthz {
-		req.Del(fasthttp.HeaderAuthorization)
-	} else {
-		req.Del(HeaderAPIKey)
+	if set == config.AuthSetMTLS {
+		return authMTLS(ex) // refuses: no verified certificate
 	}
-	ex.App = app
-	setAuthProps(ex, app)
-	return true
-}
-
-// authMTLS accepts a request whose connection carried a verified client
-// certificate (the gateway sets ex.ClientCertVerified); the certificate's
-// subject CN is the user. There is no application: throttling keys by the
-// client's address.
-func authMTLS(ex *Exchange) bool {
-	if !ex.ClientCertVerified {
-		sendHandlerFault(ex, sequences.AuthFailureHandler, Fault{Status: fasthttp.StatusUnauthorized,
-			Code: CodeInvalidCredentials, Message: "Invalid Credentials",
-			Detail: "Invalid Credentials. A client certificate signed by a trusted CA is required"},
-			securityNS)
-		return false
-	}
-	setUTProps(ex, "", "", "", ex.ClientCertCN)
-	return true
+	missingCredentials(ex, set)
+	return false
 }
 
 // HandleResponse implements Handler; nothing to do on the way back.
@@ -126,38 +115,38 @@ func (*Auth) HandleResponse(*Exchange) bool { return true }
 
 // bearerToken returns the token of "Bearer <token>" (scheme case-insensitive).
 func bearerToken(h []byte) ([]byte, bool) {
-	if len(h) <= len(bearer) || !bytes.EqualFold(h[:len(bearer)], []byte(bearer)) {
+	if !hasScheme(h, bearer) {
 		return nil, false
 	}
-	return bytes.TrimSpace(h[len(bearer):]), true
+	return trimSpace(h[len(bearer):]), true
 }
 
-// setAuthProps sets the api.ut.* properties; every value is a string that
-// already exists, so nothing is allocated.
-func setAuthProps(ex *Exchange, app *config.App) {
-	setUTProps(ex, app.ConsumerKey, app.Name, app.ID, app.User)
+// hasScheme reports whether h starts with scheme (lower case, with its
+// trailing space), case-insensitively, and has something after it.
+func hasScheme(h []byte, scheme string) bool {
+	if len(h) <= len(scheme) {
+		return false
+	}
+	for i := 0; i < len(scheme); i++ {
+		c := h[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != scheme[i] {
+			return false
+		}
+	}
+	return true
 }
 
-// setUTProps sets the api.ut.* properties for a caller (consumer key,
-// application name and id, user) and the matched API.
-func setUTProps(ex *Exchange, consumerKey, appName, appID, user string) {
-	p := &ex.MC.Props
-	api := ex.Match.API
-	p.Set(PropConsumerKey, consumerKey)
-	p.Set(PropAppName, appName)
-	p.Set(PropAppID, appID)
-	p.Set(PropUserID, user)
-	p.Set(PropAppNameOld, appName)
-	p.Set(PropEndUser, user)
-	p.Set(PropUTAPI, api.Cfg.Name)
-	p.Set(PropUTVersion, api.Cfg.Version)
-	// The newest API-M sets api_version from SYNAPSE_REST_API_VERSION.
-	p.Set(PropUTAPIVer, api.Cfg.Version)
-	p.Set(PropUTContext, api.Context)
-	sub, _ := p.Get(route.PropSubPath)
-	p.Set(PropUTResource, sub)
-	p.Set(PropUTMethod, route.MethodString(ex.MC.Req.Header.Method()))
-	p.Set(PropUTPublisher, api.Cfg.Provider)
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 func errDupKey(app, key int) error {

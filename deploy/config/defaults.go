@@ -17,6 +17,7 @@ const (
 	DefaultMaxHeaderBytes = 8 << 10
 	DefaultMaxHeaders     = 100
 	DefaultMaxConns       = 10000
+	DefaultMaxRespBytes   = 64 << 20
 	// WSO2 threat protector limits; generous, since the body limit already
 	// bounds the total: these stop a small body from building a huge tree.
 	DefaultMaxXMLElements        = 100000
@@ -103,6 +104,7 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	setInt(&l.MaxHeaders, DefaultMaxHeaders)
 	setInt(&l.MaxConns, DefaultMaxConns)
+	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
 	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
 	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
 	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)
@@ -118,7 +120,7 @@ func (l *Limits) defaults() {
 // listed, upper-case methods, no trailing "/" on the context.
 func (a *API) defaults() {
 	setStr(&a.Tenant, SuperTenantDomain)
-	a.Auth = strings.ToLower(a.Auth)
+	a.Auth = normAuth(a.Auth)
 	setStr(&a.Auth, AuthAPIKey)
 	if len(a.Context) > 1 {
 		a.Context = strings.TrimRight(a.Context, "/")
@@ -129,29 +131,27 @@ func (a *API) defaults() {
 	for i := range a.Resources {
 		r := &a.Resources[i]
 		setStr(&r.URITemplate, DefaultURITemplate)
-		r.Auth = strings.ToLower(r.Auth)
+		r.Auth = normAuth(r.Auth)
 		for j, m := range r.Methods {
 			r.Methods[j] = strings.ToUpper(strings.TrimSpace(m))
 		}
 	}
 }
 
-// AuthRequired reports whether a resource of api needs an API key: the
+// AuthRequired reports whether a resource of api needs a credential: the
 // resource's own auth wins, else the API's.
-func (r *Resource) AuthRequired(api *API) bool {
-	if r.Auth != "" {
-		return r.Auth != AuthNone
-	}
-	return api.Auth != AuthNone
-}
+func (r *Resource) AuthRequired(api *API) bool { return r.AuthMethods(api) != 0 }
 
-// AuthMode is the resource's effective auth method (apikey, none or mtls):
-// the resource's own wins, else the API's.
-func (r *Resource) AuthMode(api *API) string {
-	if r.Auth != "" {
-		return r.Auth
+// AuthMethods is the set of methods the resource accepts: the resource's
+// own auth wins, else the API's. A value Validate refused counts as none
+// of the methods it could not parse.
+func (r *Resource) AuthMethods(api *API) AuthSet {
+	s := r.Auth
+	if s == "" {
+		s = api.Auth
 	}
-	return api.Auth
+	set, _ := ParseAuth(s)
+	return set
 }
 
 func setStr(p *string, v string) {

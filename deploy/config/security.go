@@ -1,5 +1,13 @@
 package config
 
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
 // Security configures the credentials the auth handler accepts besides the
 // plain API keys of applications[].keys and client certificates (auth:
 // mtls). An API or resource names the methods it accepts in auth (see
@@ -17,6 +25,12 @@ type JWT struct {
 	Issuers []Issuer `yaml:"issuers"`
 	// Leeway is the clock skew allowed on exp, nbf and iat (default 30s).
 	Leeway Duration `yaml:"leeway"`
+	// A verified token's result (claims extracted) is kept under the raw
+	// token for CacheTTL (default 5m), never past its exp; CacheSize bounds
+	// the entries (default 10000). A repeated token then costs a map
+	// lookup, not a signature check.
+	CacheTTL  Duration `yaml:"cache_ttl"`
+	CacheSize int      `yaml:"cache_size"`
 }
 
 // Issuer is one trusted token issuer: the key comes from a JWKS URL
@@ -36,7 +50,7 @@ type Issuer struct {
 }
 
 // ClaimMap names the claims that fill api.ut.* (defaults in brackets):
-// user [sub], consumer_key [azp, then client_id], application name
+// user [sub, then username], consumer_key [azp, then client_id], application name
 // [application.name, then app_name], application id [application.id, then
 // app_id], tier [tier], scopes [scope (space separated), then scp].
 type ClaimMap struct {
@@ -73,6 +87,10 @@ type Introspection struct {
 // Basic lists the users of resources that accept auth: basic.
 type Basic struct {
 	Users []BasicUser `yaml:"users"`
+	// CacheTTL keeps a successful check (keyed by a SHA-256 of tenant,
+	// user and password) so steady traffic does not pay bcrypt's ~50-100 ms
+	// each time (default 60s; the cache is dropped on a config reload).
+	CacheTTL Duration `yaml:"cache_ttl"`
 }
 
 // BasicUser is one user; the password is stored as a bcrypt hash.
@@ -88,7 +106,7 @@ type BasicUser struct {
 type BackendJWT struct {
 	Enabled bool     `yaml:"enabled"`
 	Header  string   `yaml:"header"`   // default X-JWT-Assertion
-	KeyFile string   `yaml:"key_file"` // PEM private key (RSA or EC); empty: a key made at start (logged)
+	KeyFile string   `yaml:"key_file"` // PEM private key (RSA: RS256, EC: ES256/384/512); empty: a P-256 key made at start (public half logged)
 	Issuer  string   `yaml:"issuer"`   // default "seqgate"
 	TTL     Duration `yaml:"ttl"`      // default 15m
 }
@@ -101,9 +119,68 @@ const (
 	AuthBasic  = "basic"
 )
 
+// AuthSet is the set of methods a resource accepts, one bit each; zero is
+// auth: none. The bit order is the order of precedence.
+type AuthSet uint8
+
+// The methods, in order of precedence.
+const (
+	AuthSetMTLS AuthSet = 1 << iota
+	AuthSetOAuth2
+	AuthSetAPIKey
+	AuthSetBasic
+)
+
+// authNames maps each method name to its bit.
+var authNames = map[string]AuthSet{
+	AuthMTLS: AuthSetMTLS, AuthOAuth2: AuthSetOAuth2, AuthAPIKey: AuthSetAPIKey, AuthBasic: AuthSetBasic,
+}
+
+// Has reports whether every method of m is in s.
+func (s AuthSet) Has(m AuthSet) bool { return s&m == m && m != 0 }
+
+// ParseAuth parses a normalised auth value ("apikey,oauth2"): "none"
+// only alone, each method at most once.
+func ParseAuth(v string) (AuthSet, error) {
+	if v == AuthNone {
+		return 0, nil
+	}
+	var set AuthSet
+	for _, name := range strings.Split(v, ",") {
+		bit, ok := authNames[name]
+		switch {
+		case name == AuthNone:
+			return 0, fmt.Errorf("none cannot be combined with other methods")
+		case !ok:
+			return 0, fmt.Errorf("%q is not one of none, apikey, oauth2, basic, mtls", name)
+		case set&bit != 0:
+			return 0, fmt.Errorf("%s listed twice", name)
+		}
+		set |= bit
+	}
+	return set, nil
+}
+
+// normAuth lower-cases an auth value and drops the spaces around its
+// commas, so "OAuth2, apikey" reads "oauth2,apikey".
+func normAuth(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if !strings.Contains(v, ",") {
+		return v
+	}
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return strings.Join(parts, ",")
+}
+
 // defaults fills the security section.
 func (s *Security) defaults() {
 	setDur(&s.JWT.Leeway, Duration(30e9))
+	setDur(&s.JWT.CacheTTL, Duration(300e9))
+	setInt(&s.JWT.CacheSize, 10000)
+	setDur(&s.Basic.CacheTTL, Duration(60e9))
 	for i := range s.JWT.Issuers {
 		is := &s.JWT.Issuers[i]
 		setStr(&is.Name, is.Issuer)
@@ -125,8 +202,131 @@ func (s *Security) defaults() {
 	setDur(&b.TTL, Duration(900e9))
 }
 
-// validateSecurity checks the security section.
+// validateSecurity checks the security section: every issuer has exactly
+// one key source, URLs are http(s), tenants are declared, bcrypt hashes
+// parse. Files are read when the auth handler is built, not here.
 func (c *Config) validateSecurity(p *problems, domains map[string]bool) {
-	_ = p
-	_ = domains
+	s := &c.Security
+	if s.JWT.Leeway < 0 {
+		p.add("security.jwt.leeway: must not be negative")
+	}
+	positive(p, "security.jwt.cache_ttl", int64(s.JWT.CacheTTL))
+	positive(p, "security.jwt.cache_size", int64(s.JWT.CacheSize))
+	seen := map[string]int{}
+	for i := range s.JWT.Issuers {
+		is := &s.JWT.Issuers[i]
+		at := fmt.Sprintf("security.jwt.issuers[%d] (%s)", i, is.Name)
+		is.validate(p, at, domains)
+		if j, dup := seen[is.Tenant+" "+is.Issuer]; dup && is.Issuer != "" {
+			p.add("%s: issuer already declared by security.jwt.issuers[%d] for tenant %s", at, j, is.Tenant)
+		}
+		seen[is.Tenant+" "+is.Issuer] = i
+	}
+	s.Introspection.validate(p, domains)
+	s.Basic.validate(p, domains)
+	if b := &s.BackendJWT; b.Enabled {
+		positive(p, "security.backend_jwt.ttl", int64(b.TTL))
+		if strings.TrimSpace(b.Header) == "" {
+			p.add("security.backend_jwt.header: empty header name")
+		}
+	}
+	c.validateAuthSources(p)
+}
+
+func (is *Issuer) validate(p *problems, at string, domains map[string]bool) {
+	if is.Issuer == "" {
+		p.add("%s: issuer is required (the iss claim)", at)
+	}
+	switch {
+	case is.JWKSURL == "" && is.PublicKeyFile == "":
+		p.add("%s: one of jwks_url or public_key_file is required", at)
+	case is.JWKSURL != "" && is.PublicKeyFile != "":
+		p.add("%s: jwks_url and public_key_file are exclusive: choose one key source", at)
+	case is.JWKSURL != "" && !httpURL(is.JWKSURL):
+		p.add("%s: jwks_url %q is not an http(s) URL", at, is.JWKSURL)
+	}
+	positive(p, at+": jwks_refresh", int64(is.JWKSRefresh))
+	if !domains[is.Tenant] {
+		p.add("%s: tenant %q is not declared in tenants", at, is.Tenant)
+	}
+}
+
+func (in *Introspection) validate(p *problems, domains map[string]bool) {
+	if in.URL == "" {
+		return
+	}
+	const at = "security.introspection"
+	if !httpURL(in.URL) {
+		p.add("%s.url: %q is not an http(s) URL", at, in.URL)
+	}
+	if in.ClientSecret != "" && in.ClientSecretFile != "" {
+		p.add("%s: client_secret and client_secret_file are exclusive", at)
+	}
+	positive(p, at+".timeout", int64(in.Timeout))
+	positive(p, at+".cache_ttl", int64(in.CacheTTL))
+	positive(p, at+".negative_cache_ttl", int64(in.NegativeCacheTTL))
+	positive(p, at+".cache_size", int64(in.CacheSize))
+	if !domains[in.Tenant] {
+		p.add("%s: tenant %q is not declared in tenants", at, in.Tenant)
+	}
+}
+
+func (b *Basic) validate(p *problems, domains map[string]bool) {
+	positive(p, "security.basic.cache_ttl", int64(b.CacheTTL))
+	names := map[string]int{}
+	for i, u := range b.Users {
+		at := fmt.Sprintf("security.basic.users[%d] (%s)", i, u.Name)
+		if u.Name == "" || strings.Contains(u.Name, ":") {
+			p.add("%s: name is required and must not contain ':'", at)
+		}
+		if j, dup := names[u.Tenant+" "+u.Name]; dup {
+			p.add("%s: name already used by security.basic.users[%d] in tenant %s", at, j, u.Tenant)
+		}
+		names[u.Tenant+" "+u.Name] = i
+		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+			p.add("%s: password_hash is not a bcrypt hash: %w", at, err)
+		}
+		if !domains[u.Tenant] {
+			p.add("%s: tenant %q is not declared in tenants", at, u.Tenant)
+		}
+	}
+}
+
+// validateAuthSources refuses an API that accepts oauth2 or basic while
+// nothing of its tenant could verify them: every such request would fail.
+func (c *Config) validateAuthSources(p *problems) {
+	oauth2, basic := map[string]bool{}, map[string]bool{}
+	for _, is := range c.Security.JWT.Issuers {
+		oauth2[is.Tenant] = true
+	}
+	if c.Security.Introspection.URL != "" {
+		oauth2[c.Security.Introspection.Tenant] = true
+	}
+	for _, u := range c.Security.Basic.Users {
+		basic[u.Tenant] = true
+	}
+	for i := range c.APIs {
+		a := &c.APIs[i]
+		for r := range a.Resources {
+			set := a.Resources[r].AuthMethods(a)
+			at := fmt.Sprintf("apis[%d] (%s): resources[%d]", i, a.SynapseName(), r)
+			if set.Has(AuthSetOAuth2) && !oauth2[a.Tenant] {
+				p.add("%s: auth oauth2 needs security.jwt.issuers or security.introspection for tenant %s", at, a.Tenant)
+			}
+			if set.Has(AuthSetBasic) && !basic[a.Tenant] {
+				p.add("%s: auth basic needs security.basic.users of tenant %s", at, a.Tenant)
+			}
+		}
+	}
+}
+
+func positive(p *problems, key string, v int64) {
+	if v <= 0 {
+		p.add("%s: must be positive", key)
+	}
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -21,9 +21,7 @@ func (c *Config) validateAPIs(p *problems, domains, tiers map[string]bool) {
 		a := &c.APIs[i]
 		at := fmt.Sprintf("apis[%d] (%s)", i, a.SynapseName())
 		a.validateFields(p, at, domains, tiers)
-		if a.Auth == AuthMTLS && c.TLS.ClientCA == "" {
-			p.add("%s: auth: mtls needs tls.client_ca (the CAs that sign client certificates)", at)
-		}
+		c.checkAuth(p, at, a.Auth)
 		route := a.Tenant + " " + a.Context + "/" + a.Version
 		if j, dup := routes[route]; dup && a.Context != "" {
 			p.add("%s: context %s version %s already used by apis[%d] in tenant %s", at, a.Context, a.Version, j, a.Tenant)
@@ -37,8 +35,8 @@ func (c *Config) validateAPIs(p *problems, domains, tiers map[string]bool) {
 		for r := range a.Resources {
 			rat := fmt.Sprintf("%s: resources[%d]", at, r)
 			a.Resources[r].validate(p, rat)
-			if a.Resources[r].Auth == AuthMTLS && c.TLS.ClientCA == "" {
-				p.add("%s: auth: mtls needs tls.client_ca (the CAs that sign client certificates)", rat)
+			if a.Resources[r].Auth != "" {
+				c.checkAuth(p, rat, a.Resources[r].Auth)
 			}
 		}
 	}
@@ -73,9 +71,6 @@ func (a *API) validateFields(p *problems, at string, domains, tiers map[string]b
 	if !domains[a.Tenant] {
 		p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
 	}
-	if !validAuth(a.Auth) {
-		p.add("%s: auth %q is not apikey, none or mtls", at, a.Auth)
-	}
 	if !tierKnown(tiers, a.Tier) {
 		p.add("%s: tier %q is not declared in tiers", at, a.Tier)
 	}
@@ -89,7 +84,18 @@ func (a *API) validateFields(p *problems, at string, domains, tiers map[string]b
 	}
 }
 
-func validAuth(a string) bool { return a == AuthAPIKey || a == AuthNone || a == AuthMTLS }
+// checkAuth checks an auth value: a comma-separated list of apikey,
+// oauth2, basic and mtls, or none alone; mtls needs tls.client_ca.
+func (c *Config) checkAuth(p *problems, at, v string) {
+	set, err := ParseAuth(v)
+	if err != nil {
+		p.add("%s: auth %q: %w", at, v, err)
+		return
+	}
+	if set.Has(AuthSetMTLS) && c.TLS.ClientCA == "" {
+		p.add("%s: auth: mtls needs tls.client_ca (the CAs that sign client certificates)", at)
+	}
+}
 
 func checkContext(p *problems, at, ctx string) {
 	switch {
@@ -110,8 +116,10 @@ func (r *Resource) validate(p *problems, at string) {
 			p.add("%s: methods[%d]: %q is not one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS", at, i, m)
 		}
 	}
-	if r.Auth != "" && !validAuth(r.Auth) {
-		p.add("%s: auth %q is not apikey, none or mtls", at, r.Auth)
+	for i, sc := range r.Scopes {
+		if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t") {
+			p.add("%s: scopes[%d]: %q must be one non-empty word", at, i, sc)
+		}
 	}
 	if err := CheckURITemplate(r.URITemplate); err != nil {
 		p.add("%s: uri_template %q: %w", at, r.URITemplate, err)

@@ -12,11 +12,17 @@ import (
 type Resource struct {
 	Cfg *config.Resource
 	// Methods lists the allowed methods; empty means all.
-	Methods      []string
-	Template     string
+	Methods  []string
+	Template string
+	// AuthMethods are the credentials the resource accepts (zero: none);
+	// AuthRequired is AuthMethods != 0.
+	AuthMethods  config.AuthSet
 	AuthRequired bool
-	// MTLS: the credential is a verified client certificate, not a key.
+	// MTLS: a verified client certificate is one of the accepted
+	// credentials, so the gateway reads the connection's TLS state.
 	MTLS bool
+	// Scopes: an oauth2 token or a basic user must carry one of them.
+	Scopes []string
 
 	methods methodSet
 	segs    []segment
@@ -34,8 +40,9 @@ func newResource(api *config.API, c *config.Resource) (*Resource, error) {
 	if err := config.CheckURITemplate(c.URITemplate); err != nil {
 		return nil, fmt.Errorf("uri_template %q: %w", c.URITemplate, err)
 	}
-	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthRequired: c.AuthRequired(api),
-		MTLS: c.AuthMode(api) == config.AuthMTLS}
+	auth := c.AuthMethods(api)
+	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthMethods: auth,
+		AuthRequired: auth != 0, MTLS: auth.Has(config.AuthSetMTLS), Scopes: c.Scopes}
 	for _, m := range c.Methods {
 		bit := methodBit(m)
 		if bit == 0 {

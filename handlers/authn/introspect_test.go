@@ -1,0 +1,124 @@
+package authn
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// introspectionServer answers RFC 7662 requests from a table of tokens,
+// checks the client credentials, and counts calls per token.
+type introspectionServer struct {
+	*httptest.Server
+	calls  map[string]*atomic.Int64
+	broken atomic.Bool
+}
+
+func newIntrospectionServer(t testing.TB, answers map[string]map[string]any) *introspectionServer {
+	t.Helper()
+	s := &introspectionServer{calls: map[string]*atomic.Int64{}}
+	for tok := range answers {
+		s.calls[tok] = &atomic.Int64{}
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, secret, ok := r.BasicAuth()
+		if r.Method != http.MethodPost || !ok || id != "gw" || secret != "s3cret" {
+			http.Error(w, "unauthorized client", http.StatusUnauthorized)
+			return
+		}
+		tok := r.PostFormValue("token")
+		if c := s.calls[tok]; c != nil {
+			c.Add(1)
+		}
+		if s.broken.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		a, ok := answers[tok]
+		if !ok {
+			a = map[string]any{"active": false}
+		}
+		_ = json.NewEncoder(w).Encode(a)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// TestIntrospection: active tokens are cached (positive), inactive ones
+// too (negative), a cached active token is not served past its exp, and an
+// endpoint failure is not cached.
+func TestIntrospection(t *testing.T) {
+	now := time.Now()
+	srv := newIntrospectionServer(t, map[string]map[string]any{
+		"good":     {"active": true, "sub": "carol", "client_id": "ck-9", "scope": "read", "exp": now.Add(time.Hour).Unix()},
+		"short":    {"active": true, "sub": "dan", "exp": now.Add(2 * time.Second).Unix()},
+		"inactive": {"active": false},
+		"lapsed":   {"active": true, "exp": now.Add(-time.Second).Unix()},
+		"flaky":    {"active": true, "sub": "erin"},
+	})
+	cfg := parseConfig(t, fmt.Sprintf("  introspection: {url: %q, client_id: gw, client_secret: s3cret, cache_ttl: 60s, negative_cache_ttl: 10s}\n", srv.URL))
+	in := NewRegistry(nil).Introspector(cfg.Security.Introspection, "s3cret")
+	clock := now
+	in.now = func() time.Time { return clock }
+	ask := func(tok string) (*Identity, error) { return in.Introspect([]byte(tok)) }
+
+	id, err := ask("good")
+	if err != nil || id.User != "carol" || id.ConsumerKey != "ck-9" || id.ScopeList != "read" {
+		t.Fatalf("good: %+v %v", id, err)
+	}
+	for range 3 {
+		_, _ = ask("good")
+		if _, err := ask("inactive"); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("inactive: %v", err)
+		}
+		if _, err := ask("lapsed"); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("active but past exp: %v", err)
+		}
+	}
+	want := map[string]int64{"good": 1, "inactive": 1, "lapsed": 1}
+	for tok, n := range want {
+		if got := srv.calls[tok].Load(); got != n {
+			t.Errorf("%s: %d calls, want %d (cached)", tok, got, n)
+		}
+	}
+	clock = now.Add(11 * time.Second) // negative entries expire, positive ones not yet
+	_, _ = ask("inactive")
+	_, _ = ask("good")
+	if srv.calls["inactive"].Load() != 2 || srv.calls["good"].Load() != 1 {
+		t.Errorf("after negative_cache_ttl: inactive %d, good %d calls", srv.calls["inactive"].Load(), srv.calls["good"].Load())
+	}
+	clock = now
+	if _, err := ask("short"); err != nil {
+		t.Fatal(err)
+	}
+	clock = now.Add(3 * time.Second) // past exp, well within cache_ttl
+	if _, err := ask("short"); !errors.Is(err, ErrInvalid) || srv.calls["short"].Load() != 2 {
+		t.Errorf("past exp: err %v after %d calls; want asked again and refused", err, srv.calls["short"].Load())
+	}
+	srv.broken.Store(true)
+	for range 2 {
+		if _, err := ask("flaky"); !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("endpoint down: %v", err)
+		}
+	}
+	srv.broken.Store(false)
+	if _, err := ask("flaky"); err != nil || srv.calls["flaky"].Load() != 3 {
+		t.Errorf("failures were cached: err %v, %d calls", err, srv.calls["flaky"].Load())
+	}
+}
+
+// TestIntrospectionBadClient: the endpoint refusing the gateway's client
+// credentials is an outage, not a verdict on the token.
+func TestIntrospectionBadClient(t *testing.T) {
+	srv := newIntrospectionServer(t, nil)
+	cfg := parseConfig(t, fmt.Sprintf("  introspection: {url: %q, client_id: gw, client_secret: wrong}\n", srv.URL))
+	in := NewRegistry(nil).Introspector(cfg.Security.Introspection, "wrong")
+	if _, err := in.Introspect([]byte("x")); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("err = %v, want unavailable", err)
+	}
+}
