@@ -1,8 +1,7 @@
 package handlers
 
 import (
-	"hash/maphash"
-	"net/netip"
+	"context"
 	"strconv"
 	"sync"
 	"time"
@@ -10,54 +9,87 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/ratelimit"
 	"github.com/seqgate/seqgate/sequences"
 )
 
-// Throttle counts requests per (API, application) against a tier in fixed
-// windows: a tier of 10 requests per 1m allows 10 requests in the minute
-// that starts with the first one. An application's tier overrides the
-// API's; requests without an application are counted per client IP.
-// Rejected requests do not consume quota. Counters live in sharded maps so
-// concurrent requests rarely share a lock; windows that ended are swept
-// from a shard at most once per sweepEvery, by the requests themselves (no
-// background goroutine to stop).
+// Throttle counts each request on every level that applies to it (see
+// throttle_levels.go) in fixed windows: a tier of 10 requests per 1m allows
+// 10 requests in the minute that starts with the first one. A request
+// passes only if every level has room; it is then counted on all of them
+// in one atomic Take, so a rejected request consumes nothing anywhere.
+// Counters live in a ratelimit.Store (in memory, or Redis shared by a
+// cluster); everything that depends only on the config is built here, so
+// the request path only appends the subject to precomputed key parts.
 type Throttle struct {
-	tiers  map[string]*config.Tier
-	shards [throttleShards]shard
-	seed   maphash.Seed
-	now    func() time.Time
+	store   ratelimit.Store
+	health  *StoreHealth
+	kind    string // throttling.store, for log lines
+	closed  bool   // on_store_error: closed
+	headers bool
+	tiers   map[string]*config.Tier
+	apis    map[*config.API]*apiLevels
+	byName  map[string]*apiLevels  // "<tenant>|<name>|<version>", for the probe
+	apps    map[string]*config.App // "<tenant>|<id or consumer key>", for the probe
+	pool    sync.Pool              // *keys
 }
 
+// ThrottleOptions are what outlives one config generation.
+type ThrottleOptions struct {
+	Store  ratelimit.Store // nil: a new in-memory store
+	Health *StoreHealth    // nil: store failures are neither counted nor logged
+}
+
+// RateLimit is what the throttle counted on the most constrained level of
+// a request, for the X-RateLimit-* headers; zero when no level applied.
+type RateLimit struct {
+	Limit, Remaining int64
+	Reset            time.Duration // until that level's window ends
+}
+
+// Headers the throttle sets on answers of throttled APIs.
 const (
-	throttleShards = 64
-	sweepEvery     = time.Minute
+	HeaderRateLimitLimit     = "X-RateLimit-Limit"
+	HeaderRateLimitRemaining = "X-RateLimit-Remaining"
+	HeaderRateLimitReset     = "X-RateLimit-Reset"
 )
 
-type shard struct {
-	mu        sync.Mutex
-	windows   map[throttleKey]window
-	lastSweep int64
-}
+// CodeThrottleUnavailable answers 503 when the throttle store cannot be
+// reached and throttling.on_store_error is closed. seqgate's own code:
+// API-M has none for this case (its 900800-900808 are taken).
+const CodeThrottleUnavailable = "900809"
 
-type throttleKey struct {
-	api *config.API
-	app *config.App
-	ip  netip.Addr // only when app is nil
-}
+// PropThrottledOutReason is API-M's THROTTLED_OUT_REASON, set for
+// _throttle_out_handler_ (e.g. SUBSCRIPTION_LIMIT_EXCEEDED).
+const PropThrottledOutReason = "THROTTLED_OUT_REASON"
 
-type window struct {
-	end   int64 // unix nanos when the window closes
-	count int
-}
-
-// NewThrottle builds the tier index.
-func NewThrottle(cfg *config.Config) (*Throttle, error) {
-	t := &Throttle{tiers: map[string]*config.Tier{}, seed: maphash.MakeSeed(), now: time.Now}
+// NewThrottle builds the tier and level index of cfg.
+func NewThrottle(cfg *config.Config, opts ThrottleOptions) (*Throttle, error) {
+	t := &Throttle{store: opts.Store, health: opts.Health, kind: cfg.Throttling.Store,
+		closed: cfg.Throttling.OnStoreError == config.FailClosed, headers: cfg.Throttling.HeadersEnabled(),
+		tiers: map[string]*config.Tier{}, apis: map[*config.API]*apiLevels{},
+		byName: map[string]*apiLevels{}, apps: map[string]*config.App{}}
+	if t.store == nil {
+		t.store = ratelimit.NewMemory(nil)
+	}
+	t.pool.New = func() any { return &keys{buf: make([]byte, 0, 512), subject: make([]byte, 0, 64)} }
 	for i := range cfg.Tiers {
 		t.tiers[cfg.Tiers[i].Name] = &cfg.Tiers[i]
 	}
-	for i := range t.shards {
-		t.shards[i].windows = map[throttleKey]window{}
+	defaults := map[string]*config.Tier{}
+	for _, tn := range cfg.Tenants {
+		defaults[tn.Domain], _ = t.tier(tn.DefaultTier)
+	}
+	for i := range cfg.APIs {
+		a := &cfg.APIs[i]
+		al := t.newAPILevels(cfg, a, defaults)
+		t.apis[a] = al
+		t.byName[a.Tenant+"|"+a.Name+"|"+a.Version] = al
+	}
+	for i := range cfg.Applications {
+		a := &cfg.Applications[i]
+		t.apps[a.Tenant+"|"+a.ConsumerKey] = a
+		t.apps[a.Tenant+"|"+a.ID] = a // the id wins over another app's consumer key
 	}
 	return t, nil
 }
@@ -65,47 +97,81 @@ func NewThrottle(cfg *config.Config) (*Throttle, error) {
 // Name implements Handler.
 func (*Throttle) Name() string { return "throttle" }
 
-// HandleRequest counts the request, or answers 429 with Retry-After.
+// HandleRequest counts the request, or answers 429 with Retry-After (503
+// when the store fails and on_store_error is closed).
 func (t *Throttle) HandleRequest(ex *Exchange) bool {
 	api := ex.Match.API
 	if api == nil {
 		return true
 	}
-	tier := api.Tier
-	if ex.App != nil && ex.App.Tier != "" {
-		tier = t.tiers[ex.App.Tier] // nil for Unlimited
-	}
-	if tier == nil {
+	al := t.apis[api.Cfg]
+	if al == nil {
 		return true
 	}
-	k := throttleKey{api: api.Cfg, app: ex.App}
-	if ex.App == nil {
-		k.ip = ex.ClientIP
+	k := t.pool.Get().(*keys)
+	defer t.pool.Put(k)
+	k.reset()
+	var res *config.Resource
+	if ex.Match.Resource != nil {
+		res = ex.Match.Resource.Cfg
 	}
-	wait, ok := t.take(k, tier)
-	if ok {
+	t.collect(k, al, ex.App, &ex.Principal, k.setSubject(ex.App, &ex.Principal, ex.ClientIP), res)
+	if k.n == 0 {
 		return true
 	}
-	t.throttledOut(ex, tier, wait)
+	limits := k.finish()
+	r, err := t.store.Take(context.Background(), limits)
+	if err != nil {
+		return t.storeFailed(ex, err)
+	}
+	t.health.ok(t.kind)
+	ex.RateLimit = RateLimit{Limit: limits[r.Index].Max, Remaining: r.Remaining, Reset: r.Reset}
+	if r.Allowed {
+		return true
+	}
+	t.throttledOut(ex, k.refs[r.Index], r.Reset)
+	return false
+}
+
+// storeFailed lets the request through (open) or answers 503 (closed).
+func (t *Throttle) storeFailed(ex *Exchange, err error) bool {
+	t.health.failed(err, t.kind, t.closed)
+	if !t.closed {
+		return true
+	}
+	WriteError(ex.MC, fasthttp.StatusServiceUnavailable, CodeThrottleUnavailable, "Throttling unavailable",
+		"The throttling store cannot be reached; requests are refused until it is back")
 	return false
 }
 
 // throttledOut answers 429 as API-M's ThrottleHandler does: ERROR_CODE
-// 900800, NEXT_ACCESS_UTC_TIME and Retry-After set, then the tenant's
-// _throttle_out_handler_ (see faults.go). Retry-After is set on the JSON
-// answer and, as API-M puts it in the transport headers, on the message an
-// error sequence sends back.
-func (t *Throttle) throttledOut(ex *Exchange, tier *config.Tier, wait time.Duration) {
+// 900800, THROTTLED_OUT_REASON, NEXT_ACCESS_UTC_TIME and Retry-After set,
+// then the tenant's _throttle_out_handler_ (see faults.go). Retry-After is
+// set on the JSON answer and, as API-M puts it in the transport headers,
+// on the message an error sequence sends back.
+func (t *Throttle) throttledOut(ex *Exchange, ref levelRef, wait time.Duration) {
 	mc := ex.MC
-	secs := int((wait + time.Second - 1) / time.Second)
-	retry := strconv.Itoa(max(secs, 1))
+	retry := strconv.Itoa(ceilSeconds(wait))
 	mc.Resp.Header.Set(fasthttp.HeaderRetryAfter, retry)
 	mc.SetHeader(fasthttp.HeaderRetryAfter, retry)
-	mc.Props.Set(PropNextAccessTime, t.now().Add(wait).UTC().Format(nextAccessLayout)+" UTC")
+	mc.Props.Set(PropNextAccessTime, time.Now().Add(wait).UTC().Format(nextAccessLayout)+" UTC")
+	reason := throttledReasons[ref.level]
+	n, unit, what := ref.tier.Requests, ref.tier.Unit.D(), ""
+	if ref.burst {
+		n, unit, what = ref.tier.Burst.Requests, ref.tier.Burst.Unit.D(), " burst"
+		reason = reason[:len(reason)-len("LIMIT_EXCEEDED")] + "BURST_LIMIT_EXCEEDED"
+	}
+	mc.Props.Set(PropThrottledOutReason, reason)
 	sendHandlerFault(ex, sequences.ThrottleOutHandler, Fault{Status: fasthttp.StatusTooManyRequests,
 		Code: CodeThrottledOut, Message: "Message throttled out",
-		Detail: "You have exceeded your quota of " + strconv.Itoa(tier.Requests) + " requests per " + tier.Unit.D().String() + " (tier " + tier.Name + ")"},
+		Detail: "You have exceeded your quota of " + strconv.Itoa(n) + " requests per " + unit.String() +
+			" (" + levelNames[ref.level] + " level, tier " + ref.tier.Name + what + ")"},
 		throttlingNS)
+}
+
+// ceilSeconds is d in whole seconds, rounded up, at least 1.
+func ceilSeconds(d time.Duration) int {
+	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
 // nextAccessLayout is the date format of NEXT_ACCESS_UTC_TIME (API-M's
@@ -115,55 +181,16 @@ const nextAccessLayout = "2006-Jan-02 15:04:05-0700"
 // HandleResponse implements Handler.
 func (*Throttle) HandleResponse(*Exchange) bool { return true }
 
-// take counts one request for k if the window has room; otherwise it
-// reports how long until the window ends.
-func (t *Throttle) take(k throttleKey, tier *config.Tier) (time.Duration, bool) {
-	sh := &t.shards[t.shardOf(k)]
-	now := t.now().UnixNano()
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if now-sh.lastSweep > int64(sweepEvery) {
-		sh.sweep(now)
+// Complete sets X-RateLimit-Limit, -Remaining and -Reset (seconds) on the
+// final answer, whoever wrote it: the backend, a sequence, the 429.
+func (t *Throttle) Complete(ex *Exchange) {
+	rl := &ex.RateLimit
+	if !t.headers || rl.Limit == 0 {
+		return
 	}
-	w := sh.windows[k]
-	if now >= w.end {
-		w = window{end: now + int64(tier.Unit)}
-	}
-	if w.count >= tier.Requests {
-		return time.Duration(w.end - now), false
-	}
-	w.count++
-	sh.windows[k] = w
-	return 0, true
-}
-
-func (t *Throttle) shardOf(k throttleKey) uint64 {
-	h := maphash.String(t.seed, k.api.Name)
-	if k.app != nil {
-		h = h*31 + maphash.String(t.seed, k.app.ID)
-	} else {
-		h = h*31 + maphash.Comparable(t.seed, k.ip)
-	}
-	return h % throttleShards
-}
-
-// sweep drops the windows that have ended; the caller holds the lock.
-func (sh *shard) sweep(now int64) {
-	sh.lastSweep = now
-	for k, w := range sh.windows {
-		if now >= w.end {
-			delete(sh.windows, k)
-		}
-	}
-}
-
-// Len returns the number of live counters (for tests and metrics).
-func (t *Throttle) Len() int {
-	n := 0
-	for i := range t.shards {
-		t.shards[i].mu.Lock()
-		n += len(t.shards[i].windows)
-		t.shards[i].mu.Unlock()
-	}
-	return n
+	h := &ex.MC.Resp.Header
+	var b [20]byte
+	h.SetBytesV(HeaderRateLimitLimit, strconv.AppendInt(b[:0], rl.Limit, 10))
+	h.SetBytesV(HeaderRateLimitRemaining, strconv.AppendInt(b[:0], rl.Remaining, 10))
+	h.SetBytesV(HeaderRateLimitReset, strconv.AppendInt(b[:0], int64(ceilSeconds(rl.Reset)), 10))
 }

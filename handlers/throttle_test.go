@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -8,163 +9,266 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/ratelimit"
+	"github.com/seqgate/seqgate/handlers/route"
 )
 
-// clock is a settable time source for the throttle.
+// throttleConfig exercises every level: subscription tiers from the API,
+// from subscriptions[] and from the tenant's default; application tiers;
+// an api_tier; a resource tier; a tier with burst.
+const throttleConfig = `
+tenants: [{id: 1, domain: abc.com, default_tier: Three}]
+tiers:
+  - {name: Two, requests: 2, unit: 1m}
+  - {name: Three, requests: 3, unit: 1m}
+  - {name: Five, requests: 5, unit: 1m}
+  - {name: Ten, requests: 10, unit: 1m}
+  - {name: Bursty, requests: 10, unit: 1m, burst: {requests: 2, unit: 1s}}
+applications:
+  - {name: Plain, id: plain, keys: [k1]}
+  - name: Subbed
+    id: subbed
+    keys: [k2]
+    subscriptions: [{api: Orders, tier: Five}, {api: Orders, version: v1, tier: Ten}, {api: Other, tier: Five}]
+  - {name: AppTiered, id: apptiered, tier: Three, keys: [k3]}
+  - {name: Unl, id: unl, keys: [k4], subscriptions: [{api: Orders, tier: Unlimited}]}
+  - {name: T, id: t, tenant: abc.com, keys: [k5]}
+apis:
+  - provider: admin
+    name: Orders
+    version: v1
+    context: /orders
+    tier: Two
+    backend: ["http://127.0.0.1:1"]
+    resources:
+      - {methods: [GET], uri_template: "/{id}"}
+      - {methods: [POST], uri_template: /bulk, tier: Three}
+  - {provider: admin, name: Other, version: v1, context: /other, tier: Ten, backend: ["http://127.0.0.1:1"]}
+  - {provider: admin, name: Shared, version: v1, context: /shared, auth: none, api_tier: Five, backend: ["http://127.0.0.1:1"]}
+  - {provider: admin, name: Burst, version: v1, context: /burst, auth: none, tier: Bursty, backend: ["http://127.0.0.1:1"]}
+  - {provider: admin, name: Stock, version: 1.0.0, context: /stock, tenant: abc.com, backend: ["http://127.0.0.1:1"]}
+`
+
+// clock is a settable time source for the memory store.
 type clock struct{ t atomic.Int64 }
 
 func (c *clock) now() time.Time          { return time.Unix(0, c.t.Load()) }
 func (c *clock) advance(d time.Duration) { c.t.Add(int64(d)) }
-func newClock() *clock {
-	c := &clock{}
-	c.t.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	return c
+
+// throttleFixture is the routed config, a throttle on a memory store with
+// a settable clock, and the apps by id.
+type throttleFixture struct {
+	*fixture
+	th   *Throttle
+	clk  *clock
+	apps map[string]*config.App
 }
-func (f *fixture) throttle(t testing.TB) (*Throttle, *clock) {
+
+func newThrottleFixture(t testing.TB, store func(now func() time.Time) ratelimit.Store) *throttleFixture {
 	t.Helper()
-	th, err := NewThrottle(f.cfg)
+	cfg, err := config.Parse([]byte(throttleConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClock()
-	th.now = c.now
-	return th, c
+	r, err := route.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{}
+	clk.t.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	var s ratelimit.Store = ratelimit.NewMemory(clk.now)
+	if store != nil {
+		s = store(clk.now)
+	}
+	th, err := NewThrottle(cfg, ThrottleOptions{Store: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &throttleFixture{fixture: &fixture{cfg: cfg, router: r}, th: th, clk: clk, apps: map[string]*config.App{}}
+	for i := range cfg.Applications {
+		f.apps[cfg.Applications[i].ID] = &cfg.Applications[i]
+	}
+	return f
 }
 
-// do sends one request through auth and throttle and returns the status
-// (0 when it passed).
-func (f *fixture) do(t testing.TB, auth *Auth, th *Throttle, uri, ip string, headers ...string) int {
+// caller is who sends a request: a configured app, a bare credential, or
+// nobody (then the client IP counts).
+type caller struct {
+	app       string
+	principal Principal
+	ip        string
+}
+
+// send runs one request through the throttle and Complete; it returns
+// the exchange (status 0 when it passed).
+func (f *throttleFixture) send(t testing.TB, method, uri string, c caller) (*Exchange, int) {
 	t.Helper()
-	ex := f.exchange(t, "GET", uri, headers...)
-	ex.ClientIP = netip.MustParseAddr(ip)
-	if !auth.HandleRequest(ex) {
-		return ex.MC.Resp.StatusCode()
+	ex := f.exchange(t, method, uri)
+	ex.App = f.apps[c.app]
+	ex.Principal = c.principal
+	if c.ip != "" {
+		ex.ClientIP = netip.MustParseAddr(c.ip)
 	}
-	if !th.HandleRequest(ex) {
-		return ex.MC.Resp.StatusCode()
+	status := 0
+	if !f.th.HandleRequest(ex) {
+		status = ex.MC.Resp.StatusCode()
 	}
-	return 0
+	f.th.Complete(ex)
+	return ex, status
 }
 
-func TestThrottleWindow(t *testing.T) {
-	f := newFixture(t)
-	auth, _ := NewAuth(f.cfg)
-	th, clk := f.throttle(t)
-	key := []string{"apikey", "key-super-1"} // App1: no tier of its own, API tier Two (2/s)
-	steps := []struct {
-		name    string
-		advance time.Duration
-		want    int
-	}{
-		{"first", 0, 0},
-		{"second", 100 * time.Millisecond, 0},
-		{"third refused", 100 * time.Millisecond, 429},
-		{"still refused", 700 * time.Millisecond, 429},
-		{"new window", 100 * time.Millisecond, 0},
-		{"new window second", 0, 0},
-		{"new window third refused", 0, 429},
-	}
-	for _, s := range steps {
-		clk.advance(s.advance)
-		if got := f.do(t, auth, th, "/orders/v1/1", "10.0.0.1", key...); got != s.want {
-			t.Fatalf("%s: status %d, want %d", s.name, got, s.want)
-		}
-	}
+// step sends n requests and expects want of them to pass.
+type step struct {
+	method, uri string
+	who         caller
+	advance     time.Duration
+	n, want     int
 }
 
-func TestThrottleResponse(t *testing.T) {
-	f := newFixture(t)
-	th, clk := f.throttle(t)
-	var ex *Exchange
-	for range 3 {
-		ex = f.exchange(t, "GET", "/open/v1/x")
-		th.HandleRequest(ex)
-		clk.advance(200 * time.Millisecond)
-	}
-	if ex.MC.Resp.StatusCode() != 429 {
-		t.Fatalf("status %d", ex.MC.Resp.StatusCode())
-	}
-	// Window opened at 0, third request at 400ms: 600ms left, rounded up.
-	if ra := string(ex.MC.Resp.Header.Peek("Retry-After")); ra != "1" {
-		t.Errorf("Retry-After %q, want 1", ra)
-	}
-	var body struct{ Code, Message string }
-	if err := json.Unmarshal(ex.MC.Resp.Body(), &body); err != nil || body.Code != "900800" || body.Message != "Message throttled out" {
-		t.Errorf("body %s", ex.MC.Resp.Body())
-	}
-}
-
-func TestThrottleKeys(t *testing.T) {
-	f := newFixture(t)
-	auth, _ := NewAuth(f.cfg)
-	th, _ := f.throttle(t)
-	count := func(uri, ip string, n int, headers ...string) int {
-		passed := 0
-		for range n {
-			if f.do(t, auth, th, uri, ip, headers...) == 0 {
-				passed++
-			}
-		}
-		return passed
-	}
+func TestThrottleLevels(t *testing.T) {
+	get := func(uri string, who caller, n, want int) step { return step{"GET", uri, who, 0, n, want} }
 	cases := []struct {
-		name, uri, ip string
-		headers       []string
-		n, want       int
+		name  string
+		steps []step
 	}{
-		{"api tier per ip A", "/open/v1/x", "10.0.0.1", nil, 5, 2},
-		{"api tier per ip B", "/open/v1/x", "10.0.0.2", nil, 5, 2},
-		{"app tier overrides api tier", "/orders/v1/1", "10.0.0.1", []string{"apikey", "key-fast"}, 8, 5},
-		{"app Unlimited overrides api tier", "/orders/v1/1", "10.0.0.1", []string{"apikey", "key-free"}, 20, 20},
-		{"app counted apart from ip", "/orders/v1/1", "10.0.0.1", []string{"apikey", "key-super-1"}, 5, 2},
-		{"open resource of same api, by ip", "/orders/v1/public/a", "10.0.0.9", nil, 5, 2},
-		{"untiered api", "/t/abc.com/stock/1.0.0/q", "10.0.0.1", []string{"apikey", "key-abc"}, 20, 20},
+		{"subscription: the api tier per app", []step{
+			get("/orders/v1/1", caller{app: "plain"}, 5, 2),
+			get("/orders/v1/1", caller{app: "apptiered"}, 5, 2)}},
+		{"subscription: subscriptions[] tier, the versioned entry wins", []step{
+			get("/orders/v1/1", caller{app: "subbed"}, 12, 10)}},
+		{"subscription: version-less subscriptions[] entry", []step{
+			get("/other/v1/1", caller{app: "subbed"}, 12, 5)}},
+		{"subscription: Unlimited subscription lifts the api tier", []step{
+			get("/orders/v1/1", caller{app: "unl"}, 30, 30)}},
+		{"subscription: the credential's tier when no app is configured", []step{
+			get("/orders/v1/1", caller{principal: Principal{ConsumerKey: "ck-x", SubTier: "Five"}}, 8, 5),
+			get("/orders/v1/1", caller{principal: Principal{User: "u", SubTier: "Five"}}, 8, 5)}},
+		{"subscription: an unknown credential tier falls back to the api tier", []step{
+			get("/orders/v1/1", caller{principal: Principal{ConsumerKey: "ck-y", SubTier: "Nope"}}, 5, 2)}},
+		{"subscription: anonymous callers by client IP", []step{
+			get("/orders/v1/1", caller{ip: "10.0.0.1"}, 5, 2),
+			get("/orders/v1/1", caller{ip: "10.0.0.2"}, 5, 2)}},
+		{"subscription: the tenant's default_tier", []step{
+			get("/t/abc.com/stock/1.0.0/q", caller{app: "t"}, 5, 3)}},
+		{"application: one quota across every api of the tenant", []step{
+			get("/other/v1/1", caller{app: "apptiered"}, 2, 2),
+			get("/orders/v1/1", caller{app: "apptiered"}, 3, 1)}},
+		{"application: the credential's app tier", []step{
+			get("/other/v1/1", caller{principal: Principal{ConsumerKey: "ck-z", AppTier: "Two"}}, 4, 2)}},
+		{"api: one counter for every caller", []step{
+			get("/shared/v1/a", caller{ip: "10.0.0.1"}, 3, 3),
+			get("/shared/v1/b", caller{ip: "10.0.0.2"}, 3, 2),
+			{"GET", "/shared/v1/b", caller{ip: "10.0.0.3"}, time.Minute, 6, 5}}},
+		{"resource: one counter for every caller, refusals count nowhere", []step{
+			{"POST", "/orders/v1/bulk", caller{app: "plain"}, 0, 3, 2},
+			{"POST", "/orders/v1/bulk", caller{app: "subbed"}, 0, 3, 1},
+			get("/orders/v1/1", caller{app: "subbed"}, 10, 9)}}, // 1 of 3 counted above
+		{"burst: a short window on top of the quota", []step{
+			get("/burst/v1/x", caller{ip: "10.0.0.1"}, 4, 2),
+			{"GET", "/burst/v1/x", caller{ip: "10.0.0.1"}, time.Second, 4, 2},
+			{"GET", "/burst/v1/x", caller{ip: "10.0.0.1"}, time.Second, 4, 2}}},
 	}
 	for _, tc := range cases {
-		if got := count(tc.uri, tc.ip, tc.n, tc.headers...); got != tc.want {
-			t.Errorf("%s: %d of %d passed, want %d", tc.name, got, tc.n, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			f := newThrottleFixture(t, nil)
+			for i, s := range tc.steps {
+				f.clk.advance(s.advance)
+				passed := 0
+				for range s.n {
+					if _, st := f.send(t, s.method, s.uri, s.who); st == 0 {
+						passed++
+					}
+				}
+				if passed != s.want {
+					t.Fatalf("step %d: %d of %d passed, want %d", i, passed, s.n, s.want)
+				}
+			}
+		})
 	}
 }
 
-func TestThrottleSweepsEndedWindows(t *testing.T) {
-	f := newFixture(t)
-	th, clk := f.throttle(t)
-	for i := range 50 {
-		ex := f.exchange(t, "GET", "/open/v1/x")
-		ex.ClientIP = netip.MustParseAddr(fmt.Sprintf("10.1.0.%d", i))
-		th.HandleRequest(ex)
+func TestThrottleAnswers(t *testing.T) {
+	f := newThrottleFixture(t, nil)
+	hdr := func(ex *Exchange, name string) string { return string(ex.MC.Resp.Header.Peek(name)) }
+	// apptiered on Orders: subscription Two and application Three; the
+	// subscription is the most constrained.
+	ex, st := f.send(t, "GET", "/orders/v1/1", caller{app: "apptiered"})
+	if st != 0 || hdr(ex, "X-RateLimit-Limit") != "2" || hdr(ex, "X-RateLimit-Remaining") != "1" || hdr(ex, "X-RateLimit-Reset") != "60" {
+		t.Errorf("first: status %d, headers %q %q %q; want pass, 2 1 60", st,
+			hdr(ex, "X-RateLimit-Limit"), hdr(ex, "X-RateLimit-Remaining"), hdr(ex, "X-RateLimit-Reset"))
 	}
-	if th.Len() != 50 {
-		t.Fatalf("Len %d, want 50", th.Len())
+	f.clk.advance(20*time.Second + 300*time.Millisecond)
+	f.send(t, "GET", "/orders/v1/1", caller{app: "apptiered"})
+	ex, st = f.send(t, "GET", "/orders/v1/1", caller{app: "apptiered"})
+	if st != 429 || hdr(ex, "Retry-After") != "40" || hdr(ex, "X-RateLimit-Remaining") != "0" || hdr(ex, "X-RateLimit-Reset") != "40" {
+		t.Errorf("refused: status %d, Retry-After %q, remaining %q, reset %q; want 429, 40, 0, 40", st,
+			hdr(ex, "Retry-After"), hdr(ex, "X-RateLimit-Remaining"), hdr(ex, "X-RateLimit-Reset"))
 	}
-	clk.advance(2 * time.Minute)
-	for i := range throttleShards { // touch every shard once
-		th.shards[i].mu.Lock()
-		if clk.now().UnixNano()-th.shards[i].lastSweep > int64(sweepEvery) {
-			th.shards[i].sweep(clk.now().UnixNano())
+	var body struct{ Code, Message, Description string }
+	if err := json.Unmarshal(ex.MC.Resp.Body(), &body); err != nil || body.Code != "900800" || body.Message != "Message throttled out" ||
+		body.Description != "You have exceeded your quota of 2 requests per 1m0s (subscription level, tier Two)" {
+		t.Errorf("body %s", ex.MC.Resp.Body())
+	}
+	if r, _ := ex.MC.Props.Get(PropThrottledOutReason); r != "SUBSCRIPTION_LIMIT_EXCEEDED" {
+		t.Errorf("THROTTLED_OUT_REASON %q", r)
+	}
+	// An API without levels gets no headers.
+	if ex, _ = f.send(t, "GET", "/orders/v1/1", caller{app: "unl"}); hdr(ex, "X-RateLimit-Limit") != "" {
+		t.Errorf("unlimited: X-RateLimit-Limit %q, want none", hdr(ex, "X-RateLimit-Limit"))
+	}
+	for range 2 {
+		f.send(t, "GET", "/burst/v1/x", caller{ip: "10.9.9.9"})
+	}
+	ex, _ = f.send(t, "GET", "/burst/v1/x", caller{ip: "10.9.9.9"})
+	if r, _ := ex.MC.Props.Get(PropThrottledOutReason); r != "SUBSCRIPTION_BURST_LIMIT_EXCEEDED" || hdr(ex, "Retry-After") != "1" {
+		t.Errorf("burst: reason %q, Retry-After %q", r, hdr(ex, "Retry-After"))
+	}
+}
+
+func TestThrottleHeadersOff(t *testing.T) {
+	f := newThrottleFixture(t, nil)
+	off := false
+	f.cfg.Throttling.Headers = &off
+	f.th, _ = NewThrottle(f.cfg, ThrottleOptions{})
+	if ex, _ := f.send(t, "GET", "/orders/v1/1", caller{app: "plain"}); ex.MC.Resp.Header.Peek("X-RateLimit-Limit") != nil {
+		t.Error("X-RateLimit-Limit set with throttling.headers false")
+	}
+}
+
+func TestThrottleProbe(t *testing.T) {
+	f := newThrottleFixture(t, nil)
+	ctx := context.Background()
+	for range 4 {
+		f.send(t, "POST", "/orders/v1/bulk", caller{app: "apptiered"})
+	}
+	f.clk.advance(1500 * time.Millisecond)
+	want := []ProbeLevel{
+		{Level: "subscription", Key: "sub|carbon.super|Orders|v1|Two|apptiered", Tier: "Two", Limit: 2, Count: 2, Remaining: 0, ResetMS: 58500},
+		{Level: "application", Key: "app|carbon.super|Three|apptiered", Tier: "Three", Limit: 3, Count: 2, Remaining: 1, ResetMS: 58500},
+		{Level: "resource", Key: "res|carbon.super|Orders|v1|Three|POST /bulk", Tier: "Three", Limit: 3, Count: 2, Remaining: 1, ResetMS: 58500},
+	}
+	for _, subject := range []string{"apptiered", "apptiered"} { // twice: the probe counts nothing
+		got, err := f.th.Probe(ctx, ProbeQuery{API: "Orders", Version: "v1", Subject: subject, Resource: "/bulk"})
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("probe:\n got %+v %v\nwant %+v", got, err, want)
 		}
-		th.shards[i].mu.Unlock()
 	}
-	if th.Len() != 0 {
-		t.Errorf("Len %d after the windows ended, want 0", th.Len())
+	got, err := f.th.Probe(ctx, ProbeQuery{Tenant: "abc.com", API: "Stock", Version: "1.0.0", Subject: "ip:10.0.0.1"})
+	if err != nil || len(got) != 1 || got[0].Key != "sub|abc.com|Stock|1.0.0|Three|ip:10.0.0.1" || got[0].Count != 0 || got[0].Remaining != 3 {
+		t.Errorf("fresh subject: %+v %v", got, err)
 	}
-	// A request on its own also sweeps its shard.
-	ex := f.exchange(t, "GET", "/open/v1/x")
-	th.HandleRequest(ex)
-	clk.advance(2 * time.Minute)
-	ex2 := f.exchange(t, "GET", "/open/v1/x")
-	ex2.ClientIP = ex.ClientIP
-	th.HandleRequest(ex2)
-	if th.Len() != 1 {
-		t.Errorf("Len %d, want 1 (old window swept, new one counted)", th.Len())
+	if _, err := f.th.Probe(ctx, ProbeQuery{API: "Nope", Version: "v1"}); err == nil {
+		t.Error("unknown API: no error")
+	}
+	if pl, err := f.th.ProbeKey(ctx, "app|carbon.super|Three|apptiered"); err != nil || pl.Count != 2 {
+		t.Errorf("raw key: %+v %v", pl, err)
 	}
 }
 
 func TestThrottleConcurrent(t *testing.T) {
-	f := newFixture(t)
-	auth, _ := NewAuth(f.cfg)
-	th, _ := f.throttle(t) // frozen clock: one window for the whole test
+	f := newThrottleFixture(t, nil) // frozen clock: one window for the whole test
 	var passed, refused atomic.Int64
 	var wg sync.WaitGroup
 	for g := range 16 {
@@ -172,13 +276,7 @@ func TestThrottleConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 20 {
-				ex := f.exchange(t, "GET", "/orders/v1/1", "apikey", "key-fast")
-				ex.ClientIP = netip.MustParseAddr(fmt.Sprintf("10.0.0.%d", g))
-				if !auth.HandleRequest(ex) {
-					t.Error("auth refused")
-					return
-				}
-				if th.HandleRequest(ex) {
+				if _, st := f.send(t, "GET", "/shared/v1/x", caller{ip: fmt.Sprintf("10.0.0.%d", g)}); st == 0 {
 					passed.Add(1)
 				} else {
 					refused.Add(1)
@@ -192,17 +290,20 @@ func TestThrottleConcurrent(t *testing.T) {
 	}
 }
 
+// BenchmarkThrottle is one request through HandleRequest and Complete on
+// the memory store: subscription, application and resource levels.
 func BenchmarkThrottle(b *testing.B) {
-	f := newFixture(b)
-	f.cfg.Tiers[0].Requests = 1 << 30 // never refuse: measure counting
-	th, _ := NewThrottle(f.cfg)
+	f := newThrottleFixture(b, nil)
+	for i := range f.cfg.Tiers {
+		f.cfg.Tiers[i].Requests = 1 << 30 // never refuse: measure counting
+	}
+	ex := f.exchange(b, "POST", "/orders/v1/bulk")
+	ex.App = f.apps["apptiered"]
 	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		ex := f.exchange(b, "GET", "/open/v1/x")
-		for pb.Next() {
-			if !th.HandleRequest(ex) {
-				b.Fatal("refused")
-			}
+	for b.Loop() {
+		if !f.th.HandleRequest(ex) {
+			b.Fatal("refused")
 		}
-	})
+		f.th.Complete(ex)
+	}
 }

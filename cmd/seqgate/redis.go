@@ -39,5 +39,9 @@ func newRedis(c config.Redis, dir string) (*redis.Client, error) {
 		// One retry at most: a request must not wait long for a store that
 		// is down (throttling.on_store_error decides what happens then).
 		MaxRetries: 1, ContextTimeoutEnabled: true,
+		// A refused dial is final: go-redis would otherwise redial 5 times
+		// 100 ms apart, so every request during an outage waited the whole
+		// timeout before on_store_error applied.
+		DialerRetries: 1,
 	}), nil
 }

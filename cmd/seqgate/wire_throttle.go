@@ -1,11 +1,70 @@
 package main
 
 import (
+	"errors"
+	"sync"
+
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/ratelimit"
 )
+
+// throttleShared is what every config generation's throttle handler
+// shares, made on first use and kept for the life of the process: the
+// counters (so a reload does not reset anyone's quota) and the store's
+// health (its metrics and its down/up log lines).
+type throttleShared struct {
+	mu     sync.Mutex
+	memory *ratelimit.Memory
+	redis  *ratelimit.Redis
+	health *handlers.StoreHealth
+}
 
 // newThrottle builds the throttle handler of a config generation.
 func (s *server) newThrottle(cfg *config.Config) (handlers.Handler, error) {
-	return handlers.NewThrottle(cfg)
+	th, err := s.buildThrottle(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return th, nil
+}
+
+// buildThrottle is a throttle on the process's store for cfg; the admin
+// probe builds one too, on the config being served.
+func (s *server) buildThrottle(cfg *config.Config) (*handlers.Throttle, error) {
+	store, health, err := s.throttleStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: store, Health: health})
+}
+
+// throttleStore returns the store throttling.store names. The redis store
+// uses the process's client (redis.* is read at start only), so a reload
+// that switches to redis without one is refused.
+func (s *server) throttleStore(cfg *config.Config) (ratelimit.Store, *handlers.StoreHealth, error) {
+	sh := &s.throttle
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	name := cfg.Throttling.Store
+	if name == config.StoreRedis && s.redis == nil {
+		return nil, nil, errors.New("throttling.store: redis: no redis client (redis.addr is read at start only; restart to add it)")
+	}
+	if sh.health == nil {
+		h, err := handlers.NewStoreHealth(s.log, s.reg)
+		if err != nil {
+			return nil, nil, err
+		}
+		sh.health = h
+	}
+	if name == config.StoreRedis {
+		if sh.redis == nil {
+			sh.redis = ratelimit.NewRedis(s.redis, cfg.Redis.KeyPrefix, cfg.Redis.Timeout.D())
+		}
+		return sh.redis, sh.health, nil
+	}
+	if sh.memory == nil {
+		sh.memory = ratelimit.NewMemory(nil)
+	}
+	return sh.memory, sh.health, nil
 }

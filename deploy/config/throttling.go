@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // Throttling chooses where throttle counters live and what happens when
 // that store fails. Tiers are declared in tiers; who gets which tier is
 // said by applications[].subscriptions, applications[].tier, apis[].tier,
@@ -63,9 +65,53 @@ func (c *Config) throttlingDefaults() {
 	setStr(&c.Redis.KeyPrefix, "seqgate:")
 }
 
-// validateThrottling checks the throttling and redis sections and the
-// tier references of subscriptions, resources and tenants.
+// validateThrottling checks the throttling and redis sections, the bursts
+// of tiers and the tier references of tenants, subscriptions, api_tier and
+// resources (apis[].tier and applications[].tier are checked with their
+// sections).
 func (c *Config) validateThrottling(p *problems, tiers map[string]bool) {
-	_ = p
-	_ = tiers
+	switch c.Throttling.Store {
+	case StoreMemory:
+	case StoreRedis:
+		if c.Redis.Addr == "" {
+			p.add("throttling.store: redis needs redis.addr")
+		}
+	default:
+		p.add("throttling.store: %q is not memory or redis", c.Throttling.Store)
+	}
+	if c.Throttling.OnStoreError != FailOpen && c.Throttling.OnStoreError != FailClosed {
+		p.add("throttling.on_store_error: %q is not open or closed", c.Throttling.OnStoreError)
+	}
+	if c.Redis.Timeout <= 0 {
+		p.add("redis.timeout: must be positive")
+	}
+	for i, t := range c.Tiers {
+		if b := t.Burst; b != nil && b.Requests <= 0 {
+			p.add("tiers[%d] (%s): burst.requests must be > 0", i, t.Name)
+		}
+		if b := t.Burst; b != nil && b.Unit <= 0 {
+			p.add("tiers[%d] (%s): burst.unit must be > 0", i, t.Name)
+		}
+	}
+	unknown := func(at, key, name string) {
+		if !tierKnown(tiers, name) {
+			p.add("%s: %s %q is not declared in tiers", at, key, name)
+		}
+	}
+	for i, t := range c.Tenants {
+		unknown(fmt.Sprintf("tenants[%d] (%s)", i, t.Domain), "default_tier", t.DefaultTier)
+	}
+	for i, a := range c.Applications {
+		for j, s := range a.Subscriptions {
+			unknown(fmt.Sprintf("applications[%d] (%s): subscriptions[%d]", i, a.Name, j), "tier", s.Tier)
+		}
+	}
+	for i := range c.APIs {
+		a := &c.APIs[i]
+		at := fmt.Sprintf("apis[%d] (%s)", i, a.SynapseName())
+		unknown(at, "api_tier", a.APITier)
+		for j, r := range a.Resources {
+			unknown(fmt.Sprintf("%s: resources[%d]", at, j), "tier", r.Tier)
+		}
+	}
 }
