@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/handlers/tracing"
 	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/sequences"
 )
@@ -65,7 +67,14 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 		if seq == nil {
 			continue
 		}
+		var sp trace.Span
+		if ex.Span != nil {
+			sp = tracing.StartSequence(ex.Span, seq.Name, dir.String())
+		}
 		cont, err := runGuarded(seq, mc)
+		if sp != nil {
+			tracing.EndSequence(sp, cont, err)
+		}
 		if err != nil {
 			e.fail(ex, seq.Name, err)
 			return false

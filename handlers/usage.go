@@ -6,20 +6,23 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/analytics"
 )
 
-// Usage records every finished request: one JSON log line (logger "usage",
-// unless usage.events is false) and Prometheus metrics. Labels are tenant
-// and API only, so cardinality is bounded by the config; the label-bound
-// children are resolved once per API at start, so Complete does not hash
-// label values per request.
+// Usage records every finished request: an analytics event (response or
+// fault, unless usage.events is false; see analytics/SCHEMA.md) handed to
+// the publisher, which never blocks, and Prometheus metrics. Labels are
+// tenant, API and status class only, so cardinality is bounded by the
+// config; the label-bound children are resolved once per API at start, so
+// Complete does not hash label values per request.
 type Usage struct {
-	log       *zap.Logger // nil when events are off
-	byAPI     map[*config.API]*apiMetrics
-	unmatched *apiMetrics
+	pub           *analytics.Publisher // nil when events are off
+	node          string
+	requestEvents bool
+	byAPI         map[*config.API]*apiMetrics
+	unmatched     *apiMetrics
 }
 
 // unmatchedAPI labels requests that reached the chain without an API.
@@ -34,7 +37,9 @@ type apiMetrics struct {
 }
 
 // NewUsage registers the metrics on reg and binds their children per API.
-func NewUsage(cfg *config.Config, log *zap.Logger, reg *prometheus.Registry) (*Usage, error) {
+// Events go to pub (nil: none); the publisher outlives config generations,
+// so the caller owns it.
+func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Registry) (*Usage, error) {
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "seqgate_requests_total", Help: "Requests served, by tenant, API and status class.",
 	}, []string{"tenant", "api", "status"})
@@ -64,13 +69,13 @@ func NewUsage(cfg *config.Config, log *zap.Logger, reg *prometheus.Registry) (*U
 		}
 		return m
 	}
-	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI)}
+	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI), node: cfg.Cluster.Node}
 	for i := range cfg.APIs {
 		a := &cfg.APIs[i]
 		u.byAPI[a] = bind(a.Tenant, a.SynapseName())
 	}
-	if cfg.Usage.EventsEnabled() && log != nil {
-		u.log = log.Named("usage")
+	if cfg.Usage.EventsEnabled() && pub != nil {
+		u.pub, u.requestEvents = pub, cfg.Analytics.RequestEvents
 	}
 	return u, nil
 }
@@ -95,20 +100,26 @@ var statusClasses = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
 // Name implements Handler.
 func (*Usage) Name() string { return "usage" }
 
-// HandleRequest implements Handler; usage only records in Complete.
-func (*Usage) HandleRequest(*Exchange) bool { return true }
+// HandleRequest implements Handler: with analytics.request_events it
+// publishes the request event of a request that passed auth and
+// throttling (the usage handler's place in the chain).
+func (u *Usage) HandleRequest(ex *Exchange) bool {
+	if u.requestEvents && u.pub != nil {
+		var ev analytics.Event
+		u.fill(&ev, ex, u.metricsFor(ex))
+		ev.Type = analytics.TypeRequest
+		ev.Time = ex.Timing.Start
+		u.pub.Publish(&ev)
+	}
+	return true
+}
 
 // HandleResponse implements Handler.
 func (*Usage) HandleResponse(*Exchange) bool { return true }
 
 // Complete records the finished request.
 func (u *Usage) Complete(ex *Exchange) {
-	m := u.unmatched
-	if ex.Match.API != nil {
-		if bound := u.byAPI[ex.Match.API.Cfg]; bound != nil {
-			m = bound
-		}
-	}
+	m := u.metricsFor(ex)
 	status := ex.MC.Resp.StatusCode()
 	class := status / 100
 	if class < 1 || class > 5 {
@@ -119,40 +130,19 @@ func (u *Usage) Complete(ex *Exchange) {
 	m.total.Observe(total.Seconds())
 	m.backend.Observe(ex.Timing.Backend.Seconds())
 	m.mediation.Observe(ex.Timing.Mediation.Seconds())
-	if u.log != nil {
-		u.event(ex, m, status, total)
+	if u.pub != nil {
+		var ev analytics.Event
+		u.fill(&ev, ex, m)
+		u.finish(&ev, ex, status, total)
+		u.pub.Publish(&ev)
 	}
 }
 
-// event writes the usage line. zap copies the field values into its
-// buffer before Write returns, so nothing of the request is kept.
-func (u *Usage) event(ex *Exchange, m *apiMetrics, status int, total time.Duration) {
-	ce := u.log.Check(zap.InfoLevel, "request")
-	if ce == nil {
-		return
-	}
-	app, version, resource := "", "", ""
-	if ex.App != nil {
-		app = ex.App.Name
-	}
+func (u *Usage) metricsFor(ex *Exchange) *apiMetrics {
 	if ex.Match.API != nil {
-		version = ex.Match.API.Cfg.Version
+		if bound := u.byAPI[ex.Match.API.Cfg]; bound != nil {
+			return bound
+		}
 	}
-	if ex.Match.Resource != nil {
-		resource = ex.Match.Resource.Template
-	}
-	ce.Write(
-		zap.String("tenant", m.tenant),
-		zap.String("api", m.api),
-		zap.String("version", version),
-		zap.String("resource", resource),
-		zap.ByteString("method", ex.MC.Req.Header.Method()),
-		zap.String("application", app),
-		zap.Int("status", status),
-		zap.Float64("latency_ms", ms(total)),
-		zap.Float64("backend_ms", ms(ex.Timing.Backend)),
-		zap.Float64("mediation_ms", ms(ex.Timing.Mediation)),
-	)
+	return u.unmatched
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

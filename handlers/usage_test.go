@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -9,41 +10,67 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/seqgate/seqgate/handlers/analytics"
 )
+
+// logPublisher publishes to a log sink on an observer core; the caller
+// closes it (flushing) before reading the lines.
+func logPublisher(t testing.TB) (*analytics.Publisher, *observer.ObservedLogs) {
+	core, logs := observer.New(zapcore.InfoLevel)
+	p := analytics.New(analytics.Options{Targets: []analytics.Target{{Sink: analytics.NewLogSink(zap.New(core).Named("usage"))}}})
+	t.Cleanup(p.Close)
+	return p, logs
+}
 
 func TestUsageEventAndMetrics(t *testing.T) {
 	f := newFixture(t)
-	core, logs := observer.New(zapcore.InfoLevel)
+	pub, logs := logPublisher(t)
 	reg := prometheus.NewRegistry()
-	u, err := NewUsage(f.cfg, zap.New(core), reg)
+	u, err := NewUsage(f.cfg, pub, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, _ := NewAuth(f.cfg)
 	ex := f.exchange(t, "POST", "/orders/v1/9", "apikey", "key-super-1")
-	auth.HandleRequest(ex)
+	ex.App = &f.cfg.Applications[0]
+	ex.Principal = Principal{Method: "apikey", User: "alice@carbon.super"}
+	ex.ClientIP = netip.MustParseAddr("192.0.2.7")
 	ex.Timing = RequestTiming{Start: time.Now().Add(-50 * time.Millisecond), Backend: 30 * time.Millisecond, Mediation: 5 * time.Millisecond}
 	ex.MC.Resp.SetStatusCode(201)
 	u.Complete(ex)
 
 	ex2 := f.exchange(t, "GET", "/t/abc.com/stock/1.0.0/x")
-	ex2.MC.Resp.SetStatusCode(401)
+	WriteError(ex2.MC, 401, CodeMissingCredentials, "Missing Credentials", "no key")
 	u.Complete(ex2)
+	pub.Close()
 
 	entries := logs.FilterLoggerName("usage").AllUntimed()
 	if len(entries) != 2 {
 		t.Fatalf("%d usage lines, want 2", len(entries))
 	}
-	fields := entries[0].ContextMap()
-	want := map[string]any{"tenant": "carbon.super", "api": "admin--Orders:vv1", "version": "v1", "resource": "/{id}",
-		"method": "POST", "application": "App1", "status": int64(201), "backend_ms": 30.0, "mediation_ms": 5.0}
-	for k, v := range want {
-		if fields[k] != v {
-			t.Errorf("%s = %v (%T), want %v", k, fields[k], fields[k], v)
+	for i, want := range []map[string]any{
+		{"type": "response", "tenant": "carbon.super", "api": "admin--Orders:vv1", "version": "v1", "resource": "/{id}",
+			"method": "POST", "application": "App1", "application_id": "app-1", "consumer_key": "ck-1",
+			"user": "alice@carbon.super", "status": int64(201), "backend_ms": 30.0, "mediation_ms": 5.0,
+			"client_ip": "192.0.2.7", "node": f.cfg.Cluster.Node},
+		{"type": "fault", "tenant": "abc.com", "api": "user1-AT-abc.com--Stock:v1.0.0", "status": int64(401),
+			"error_code": "900902", "application": "", "user": "", "client_ip": "127.0.0.1"},
+	} {
+		fields := entries[i].ContextMap()
+		if entries[i].Message != want["type"] {
+			t.Errorf("line %d: message %q, want the type", i, entries[i].Message)
+		}
+		for k, v := range want {
+			if fields[k] != v {
+				t.Errorf("line %d: %s = %v (%T), want %v", i, k, fields[k], fields[k], v)
+			}
 		}
 	}
-	if l, _ := fields["latency_ms"].(float64); l < 50 || l > 5000 {
-		t.Errorf("latency_ms %v", fields["latency_ms"])
+	if _, ok := entries[0].ContextMap()["error_code"]; ok {
+		t.Error("a response event carries error_code")
+	}
+	if l, _ := entries[0].ContextMap()["latency_ms"].(float64); l < 50 || l > 5000 {
+		t.Errorf("latency_ms %v", entries[0].ContextMap()["latency_ms"])
 	}
 	if got := counter(t, reg, "seqgate_requests_total", "carbon.super", "admin--Orders:vv1", "2xx"); got != 1 {
 		t.Errorf("2xx counter %v", got)
@@ -56,19 +83,57 @@ func TestUsageEventAndMetrics(t *testing.T) {
 	}
 }
 
+func TestUsageRequestEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		on   bool
+		want []string
+	}{
+		{"off by default", false, []string{"response"}},
+		{"request_events: true", true, []string{"request", "response"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.cfg.Analytics.RequestEvents = tc.on
+			pub, logs := logPublisher(t)
+			u, err := NewUsage(f.cfg, pub, prometheus.NewRegistry())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex := f.exchange(t, "GET", "/open/v1/x")
+			ex.Timing.Start = time.Now()
+			u.HandleRequest(ex)
+			ex.MC.Resp.SetStatusCode(200)
+			u.Complete(ex)
+			pub.Close()
+			var got []string
+			for _, e := range logs.AllUntimed() {
+				got = append(got, e.Message)
+				if _, has := e.ContextMap()["status"]; has != (e.Message != "request") {
+					t.Errorf("%s event: status present = %v", e.Message, has)
+				}
+			}
+			if len(got) != len(tc.want) || got[0] != tc.want[0] {
+				t.Errorf("events %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestUsageEventsOff(t *testing.T) {
 	f := newFixture(t)
 	off := false
 	f.cfg.Usage.Events = &off
-	core, logs := observer.New(zapcore.InfoLevel)
+	pub, logs := logPublisher(t)
 	reg := prometheus.NewRegistry()
-	u, err := NewUsage(f.cfg, zap.New(core), reg)
+	u, err := NewUsage(f.cfg, pub, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ex := f.exchange(t, "GET", "/open/v1/x")
 	ex.MC.Resp.SetStatusCode(503)
 	u.Complete(ex)
+	pub.Close()
 	if logs.Len() != 0 {
 		t.Errorf("%d lines logged with events off", logs.Len())
 	}
@@ -119,6 +184,9 @@ func histCount(t *testing.T, reg *prometheus.Registry, name, api string) uint64 
 	return find(t, reg, name, map[string]string{"api": api}).GetHistogram().GetSampleCount()
 }
 
+// BenchmarkUsage is Complete on the request path: metrics, and with
+// events the event built and queued (the sink runs on the publisher's
+// goroutine, draining into a log on io.Discard).
 func BenchmarkUsage(b *testing.B) {
 	for _, events := range []bool{false, true} {
 		name := "events-off"
@@ -129,7 +197,9 @@ func BenchmarkUsage(b *testing.B) {
 			f := newFixture(b)
 			f.cfg.Usage.Events = &events
 			log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(discard{}), zapcore.InfoLevel))
-			u, err := NewUsage(f.cfg, log, prometheus.NewRegistry())
+			pub := analytics.New(analytics.Options{Buffer: 1 << 16, Targets: []analytics.Target{{Sink: analytics.NewLogSink(log)}}})
+			defer pub.Close()
+			u, err := NewUsage(f.cfg, pub, prometheus.NewRegistry())
 			if err != nil {
 				b.Fatal(err)
 			}

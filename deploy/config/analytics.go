@@ -1,5 +1,12 @@
 package config
 
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
 // Analytics configures the events the usage handler publishes, one per
 // finished request (type response or fault) and optionally one when a
 // request starts (type request). Events go through a bounded buffer to
@@ -78,9 +85,85 @@ func (c *Config) analyticsDefaults() {
 		t.SampleRatio = 1
 	}
 	setStr(&c.Cluster.Group, "default")
+	if c.Cluster.Node == "" {
+		c.Cluster.Node, _ = os.Hostname()
+	}
 }
 
 // validateAnalytics checks analytics, tracing and cluster.
 func (c *Config) validateAnalytics(p *problems) {
-	_ = p
+	a := &c.Analytics
+	if a.Buffer <= 0 {
+		p.add("analytics.buffer: must be positive")
+	}
+	for i := range a.Sinks {
+		c.validateSink(p, i, &a.Sinks[i])
+	}
+	t := &c.Tracing
+	if t.SampleRatio <= 0 || t.SampleRatio > 1 {
+		p.add("tracing.sample_ratio: %v is not in (0, 1]", t.SampleRatio)
+	}
+	if t.Enabled {
+		if err := sinkURL(t.Endpoint); err != nil {
+			p.add("tracing.endpoint: %v", err)
+		}
+		if t.ServiceName == "" {
+			p.add("tracing.service_name: empty")
+		}
+	}
+}
+
+func (c *Config) validateSink(p *problems, i int, s *Sink) {
+	at := fmt.Sprintf("analytics.sinks[%d] (%s)", i, s.Type)
+	switch s.Type {
+	case SinkLog:
+	case SinkFile:
+		if s.Path == "" {
+			p.add("%s: path is required (\"-\" is stdout)", at)
+		}
+	case SinkHTTP:
+		if err := sinkURL(s.URL); err != nil {
+			p.add("%s: url: %v", at, err)
+		}
+		for j, h := range s.Headers {
+			name, _, ok := strings.Cut(h, ":")
+			if name = strings.TrimSpace(name); !ok || name == "" || strings.ContainsAny(name, " \t") {
+				p.add("%s: headers[%d]: %q is not \"Name: value\"", at, j, h)
+			}
+		}
+	case SinkRedisStream:
+		if c.Redis.Addr == "" {
+			p.add("%s: needs the redis section: redis.addr is empty", at)
+		}
+		if s.Stream == "" {
+			p.add("%s: stream: empty", at)
+		}
+		if s.MaxLen <= 0 {
+			p.add("%s: max_len: must be positive", at)
+		}
+	default:
+		p.add("%s: type %q is not log, file, http or redis_stream", at, s.Type)
+		return
+	}
+	if s.BatchSize <= 0 || s.BatchSize > 10000 {
+		p.add("%s: batch_size: %d is not in 1..10000", at, s.BatchSize)
+	}
+	if s.FlushInterval <= 0 {
+		p.add("%s: flush_interval: must be positive", at)
+	}
+	if s.Timeout <= 0 {
+		p.add("%s: timeout: must be positive", at)
+	}
+}
+
+// sinkURL checks an absolute http(s) URL with a host.
+func sinkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	return nil
 }

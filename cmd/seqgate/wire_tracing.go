@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/tracing"
+)
+
+// tracerState is the tracer provider, made by the first generation and
+// kept until the process stops: tracing is fixed at start (warnFixed says
+// so on a reload that changes it).
+type tracerState struct {
+	made     bool
+	provider *tracing.Provider // nil when tracing is off
+}
+
+// newTracer is the tracer the gateway starts request spans with, nil when
+// tracing is off.
+func (s *server) newTracer(cfg *config.Config) (trace.Tracer, error) {
+	if !s.tracing.made {
+		p, err := tracing.New(cfg.Tracing, s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.tracing = tracerState{made: true, provider: p}
+	}
+	return s.tracing.provider.Tracer(), nil
+}
+
+// tracerShutdownTimeout bounds the export of the last spans on close.
+const tracerShutdownTimeout = 5 * time.Second
+
+// closeTracing exports the spans still batched and stops the exporter.
+func (s *server) closeTracing() {
+	ctx, cancel := context.WithTimeout(context.Background(), tracerShutdownTimeout)
+	defer cancel()
+	if err := s.tracing.provider.Shutdown(ctx); err != nil {
+		s.log.Warn("tracing shutdown", zap.Error(err))
+	}
+}

@@ -1,0 +1,118 @@
+package analytics
+
+import (
+	"encoding/hex"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// TimeFormat is the timestamp's layout: RFC 3339 with milliseconds, UTC.
+const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// AppendJSON appends e as one JSON object to b, with the field names of
+// SCHEMA.md, and returns the extended slice. It allocates only when b
+// must grow, so a sink that reuses its buffer encodes for free.
+func (e *Event) AppendJSON(b []byte) []byte {
+	b = append(b, `{"type":"`...)
+	b = append(b, e.Type.String()...)
+	b = append(b, `","timestamp":"`...)
+	b = e.Time.UTC().AppendFormat(b, TimeFormat)
+	b = append(b, '"')
+	b = appendField(b, "node", e.Node)
+	b = appendField(b, "tenant", e.Tenant)
+	b = appendField(b, "api", e.API)
+	b = appendField(b, "version", e.Version)
+	b = appendField(b, "resource", e.Resource)
+	b = appendField(b, "method", e.Method)
+	if e.Type != TypeRequest {
+		b = append(b, `,"status":`...)
+		b = strconv.AppendInt(b, int64(e.Status), 10)
+		b = appendMS(b, "latency_ms", e.Latency)
+		b = appendMS(b, "backend_ms", e.Backend)
+		b = appendMS(b, "mediation_ms", e.Mediation)
+	}
+	b = appendField(b, "application", e.Application)
+	b = appendField(b, "application_id", e.ApplicationID)
+	b = appendField(b, "consumer_key", e.ConsumerKey)
+	b = appendField(b, "user", e.User)
+	if e.ErrorCode != "" {
+		b = appendField(b, "error_code", e.ErrorCode)
+	}
+	if e.CorrelationID != "" {
+		b = appendField(b, "correlation_id", e.CorrelationID)
+	}
+	if e.hasTrace() {
+		b = append(b, `,"trace_id":"`...)
+		b = hex.AppendEncode(b, e.TraceID[:])
+		b = append(b, '"')
+	}
+	b = append(b, `,"client_ip":"`...)
+	if e.ClientIP.IsValid() {
+		b = e.ClientIP.AppendTo(b)
+	}
+	return append(b, `"}`...)
+}
+
+func appendField(b []byte, name, v string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendString(b, v)
+}
+
+// appendMS writes d in milliseconds with microsecond precision.
+func appendMS(b []byte, name string, d time.Duration) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return strconv.AppendFloat(b, ms(d), 'f', -1, 64)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string: quotes, backslashes and control
+// characters escaped, invalid UTF-8 replaced by U+FFFD, the rest as is.
+// A user name from a token is the caller's text, so this must be exact.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
