@@ -24,11 +24,14 @@ type kind[T any] struct {
 	isFile  func(name string) bool
 	maxSize int64
 	compile func(path string, data []byte) (*T, error)
+	// optional folders (the custom sequence library) log their absence at
+	// debug: most tenants never have one.
+	optional bool
 }
 
 var (
-	sequenceKind = kind[sequences.Sequence]{"sequences", sequences.IsSequenceFile, sequences.MaxFileSize, sequences.Compile}
-	endpointKind = kind[endpoint.Named]{"endpoints", endpoint.IsEndpointFile, endpoint.MaxFileSize, endpoint.CompileFile}
+	sequenceKind = kind[sequences.Sequence]{folder: "sequences", isFile: sequences.IsSequenceFile, maxSize: sequences.MaxFileSize, compile: sequences.Compile}
+	endpointKind = kind[endpoint.Named]{folder: "endpoints", isFile: endpoint.IsEndpointFile, maxSize: endpoint.MaxFileSize, compile: endpoint.CompileFile}
 )
 
 // file is one deployed file of a tenant and its compiled versions.

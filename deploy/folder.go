@@ -63,7 +63,11 @@ func (d *folder[T]) scan(log *zap.Logger) ([]string, error) {
 	entries, err := os.ReadDir(d.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if !d.missing {
-			log.Info(d.kind.folder+" folder does not exist (yet); watching for it", zap.String("dir", d.dir))
+			level := zap.InfoLevel
+			if d.kind.optional {
+				level = zap.DebugLevel
+			}
+			log.Log(level, d.kind.folder+" folder does not exist (yet); watching for it", zap.String("dir", d.dir))
 		}
 		d.missing = true
 		return nil, nil

@@ -48,6 +48,7 @@ type Repository struct {
 	log        *zap.Logger
 	debounce   time.Duration
 	index      atomic.Pointer[tenantIndex]
+	libUse     atomic.Pointer[map[string][]LibraryUse] // by domain; written under setMu (library.go)
 
 	setMu    sync.Mutex // serializes SetTenants
 	mu       sync.Mutex // guards the fields below and the tenants' timers

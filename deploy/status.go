@@ -24,6 +24,9 @@ type TenantStatus struct {
 	// (synapse-configs/default/endpoints), with the same states.
 	EndpointsDir  string       `json:"endpoints_dir"`
 	EndpointFiles []FileStatus `json:"endpoint_files"`
+	// Library is the custom sequence library (customsequences/{in,out,fault})
+	// and the APIs using it.
+	Library LibraryStatus `json:"library"`
 	// Error says why the last rescan of a folder failed (it exists but
 	// cannot be read); the files listed are then the last good ones, still
 	// serving. Empty once a rescan succeeds.

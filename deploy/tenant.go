@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -12,8 +13,9 @@ import (
 	"github.com/seqgate/seqgate/sequences"
 )
 
-// tenant is one tenant's folders (sequences and endpoints, side by side in
-// synapse-configs/default) and what was deployed from them.
+// tenant is one tenant's folders (sequences, endpoints and the custom
+// sequence library, side by side in synapse-configs/default) and what was
+// deployed from them.
 type tenant struct {
 	domain string
 	id     int
@@ -29,6 +31,7 @@ type tenant struct {
 	mu  sync.Mutex // serializes reloads; guards the folders
 	seq *folder[sequences.Sequence]
 	ep  *folder[endpoint.Named]
+	lib library
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer
@@ -36,14 +39,26 @@ type tenant struct {
 	firstPending time.Time
 }
 
-func newTenant(domain string, id int, dir, epDir string, log *zap.Logger) *tenant {
+// newTenant lays out the folders under base (synapse-configs/default).
+func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
+	dir, epDir := filepath.Join(base, "sequences"), filepath.Join(base, "endpoints")
 	t := &tenant{domain: domain, id: id, dir: dir, epDir: epDir, log: log,
-		seq: newFolder(&sequenceKind, dir), ep: newFolder(&endpointKind, epDir)}
+		seq: newFolder(&sequenceKind, dir), ep: newFolder(&endpointKind, epDir),
+		lib: newLibrary(filepath.Join(base, "customsequences"))}
 	t.set.Store(emptySet)
 	t.eps.Store(emptyEndpoints)
 	t.status.Store(&TenantStatus{Domain: domain, ID: id, Dir: dir, EndpointsDir: epDir,
-		Files: []FileStatus{}, EndpointFiles: []FileStatus{}})
+		Files: []FileStatus{}, EndpointFiles: []FileStatus{}, Library: t.lib.status(nil, nil, nil)})
 	return t
+}
+
+// dirs are the folders the tenant deploys from, watched for changes.
+func (t *tenant) dirs() []string {
+	out := []string{t.dir, t.epDir}
+	for _, f := range t.lib.folders {
+		out = append(out, f.dir)
+	}
+	return out
 }
 
 // reload rescans both folders, recompiles changed files, links a new
@@ -72,25 +87,32 @@ func (t *tenant) reload(announce bool) {
 		t.status.Store(&st)
 		return
 	}
-	set, statuses := link(files)
+	t.lib.rescan(t.log, now)
+	ds := t.lib.derive()
+	set, statuses, libReports := link(files, entries(ds))
 	old := t.set.Swap(set)
 	t.loaded.Store(true)
-	st.Loaded, st.Files = true, statuses
+	st.Loaded, st.Files, st.Library = true, statuses, t.lib.status(ds, libReports, set)
 	t.status.Store(&st)
 	t.logChanges(old, set, files, statuses, announce)
+	t.lib.logUses(t.log, st.Library.Uses)
 }
 
-// link builds the Set from each file's newest version. A file whose newest
-// version compiles but is refused when linked (duplicate name, cycle) falls
-// back to its last good version, and the build is repeated; every round
-// moves at least one file to its fallback, so it ends.
-func link(files []*file[sequences.Sequence]) (*sequences.Set, []FileStatus) {
-	entries := make([]sequences.Entry, len(files))
+// link builds the Set from each file's newest version, then the library's
+// per-API copies (extra, after the files: a file's claim on a name wins).
+// A file whose newest version compiles but is refused when linked
+// (duplicate name, cycle) falls back to its last good version, and the
+// build is repeated; every round moves at least one file to its fallback,
+// so it ends. It returns the reports of the extra entries.
+func link(files []*file[sequences.Sequence], extra []sequences.Entry) (*sequences.Set, []FileStatus, []sequences.Report) {
+	entries := make([]sequences.Entry, len(files), len(files)+len(extra))
 	fellBack := make([]bool, len(files))
 	for i, f := range files {
 		seq, err := f.offer()
 		entries[i] = sequences.Entry{File: f.path, Seq: seq, Err: err}
 	}
+	entries = append(entries, extra...)
+	n := len(files)
 	for {
 		set, reports := sequences.Build(entries)
 		retry := false
@@ -101,7 +123,7 @@ func link(files []*file[sequences.Sequence]) (*sequences.Set, []FileStatus) {
 			}
 		}
 		if !retry {
-			return set, commit(files, entries, reports)
+			return set, commit(files, entries[:n], reports[:n]), reports[n:]
 		}
 	}
 }

@@ -116,6 +116,7 @@ func (r *Repository) newTenant(domain string, id int) *tenant {
 	if id != config.SuperTenantID {
 		base = filepath.Join(r.tenantsDir, fmt.Sprint(id), "synapse-configs", "default")
 	}
-	return newTenant(domain, id, filepath.Join(base, "sequences"), filepath.Join(base, "endpoints"),
-		r.log.With(zap.String("tenant", domain)))
+	t := newTenant(domain, id, base, r.log.With(zap.String("tenant", domain)))
+	t.lib.uses = r.usesFor(domain)
+	return t
 }

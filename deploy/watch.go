@@ -50,7 +50,7 @@ func (r *Repository) handle(ev fsnotify.Event) {
 	var hit []*tenant
 	structural := within(ev.Name, r.tenantsDir)
 	for _, t := range r.tenants() {
-		for _, dir := range [2]string{t.dir, t.epDir} {
+		for _, dir := range t.dirs() {
 			switch {
 			case filepath.Dir(ev.Name) == dir:
 				if counts(filepath.Base(ev.Name)) {
@@ -165,8 +165,9 @@ func (r *Repository) syncWatches() {
 func (r *Repository) wantedWatches() map[string]bool {
 	want := map[string]bool{nearestExisting(r.tenantsDir): true}
 	for _, t := range r.tenants() {
-		want[nearestExisting(t.dir)] = true
-		want[nearestExisting(t.epDir)] = true
+		for _, dir := range t.dirs() {
+			want[nearestExisting(dir)] = true
+		}
 	}
 	return want
 }
