@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
@@ -49,12 +51,18 @@ type Exchange struct {
 	// Principal is the caller as the auth handler identified it, from
 	// whichever credential it accepted; zero when the resource needs none.
 	Principal Principal
+	// RateLimit is what the throttle counted on the most constrained level,
+	// for the X-RateLimit-* headers it sets in Complete.
+	RateLimit RateLimit
 	// ClientCertVerified: the connection carried a client certificate that
 	// chains to tls.client_ca; ClientCertCN is its subject CN. The gateway
 	// reads the TLS state only for mtls resources, so both are zero
 	// elsewhere.
 	ClientCertVerified bool
 	ClientCertCN       string
+	// Span is the request's trace span, nil when tracing is off (the
+	// gateway starts it); sequence runs hang child spans off it.
+	Span trace.Span
 }
 
 // Principal is the authenticated caller. Strings point into the config or

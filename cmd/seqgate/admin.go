@@ -26,6 +26,7 @@ func (s *server) adminHandler(base http.Handler) http.Handler {
 		base.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
+	mux.HandleFunc("GET /admin/throttle", s.throttleProbe)
 	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.configStatus())
 	})

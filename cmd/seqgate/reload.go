@@ -70,7 +70,9 @@ func (s *server) apply(cfg *config.Config) error {
 		return err
 	}
 	s.warnFixed(old, cfg)
+	s.useLibrary(cfg)
 	s.sw.Store(gw)
+	s.analyticsSwitched()
 	if err := s.repo.SetTenants(cfg.Tenants); err != nil {
 		s.log.Warn("removing tenants", zap.Error(err))
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/admin"
+	"github.com/seqgate/seqgate/handlers/authn"
 	"github.com/seqgate/seqgate/handlers/gateway"
 )
 
@@ -88,6 +89,10 @@ type server struct {
 	backendTLS *tls.Config           // fixed at start: backend clients are shared and kept
 	certs      *gateway.Certs        // nil when HTTPS is off
 	redis      *redis.Client         // fixed at start; nil without redis.addr
+	throttle   throttleShared        // throttle store and its health, kept across reloads
+	events     eventsState           // the analytics publisher, rebuilt when its section changes
+	tracing    tracerState           // fixed at start
+	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
 	admin      *http.Server
 
 	cfg      atomic.Pointer[config.Config]
@@ -122,6 +127,7 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
+	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {
 		return nil, err
@@ -146,9 +152,14 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 func (s *server) close() {
 	s.closeOnce.Do(func() {
 		s.stopWatching()
+		s.closeAnalytics() // before redis: the stream sink flushes on it
+		s.closeTracing()
 		_ = s.repo.Close()
 		if s.redis != nil {
 			_ = s.redis.Close()
+		}
+		if s.authn != nil {
+			s.authn.Close()
 		}
 	})
 }

@@ -35,18 +35,22 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	tracer, err := s.newTracer(cfg)
+	if err != nil {
+		return nil, err
+	}
 	ext := handlers.NewExtension(s.log)
 	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
 
 	backends, err := gateway.NewBackends(router.APIs(), gateway.BackendOptions{
-		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: 0, TLS: s.backendTLS,
+		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: s.backendTLS,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return gateway.New(gateway.Options{
 		Router: router, Repo: s.repo, Chain: chain, Backends: backends, Logger: s.log,
-		Limits: payloadLimits(cfg.Limits),
+		Limits: payloadLimits(cfg.Limits), Tracer: tracer,
 	}), nil
 }
 

@@ -72,6 +72,10 @@ type Limits struct {
 	MaxHeaderBytes int `yaml:"max_header_bytes"` // header block, default 8 KiB; 431
 	MaxHeaders     int `yaml:"max_headers"`      // header lines, default 100; 431
 	MaxConns       int `yaml:"max_conns"`        // open client connections, default 10000; 503
+	// MaxResponseBodyBytes bounds a backend's answer (default 64 MiB):
+	// answers are buffered whole, so an unbounded one could take all the
+	// memory. Larger answers get 502.
+	MaxResponseBodyBytes int `yaml:"max_response_body_bytes"`
 	// AllowEncodedSlashes lets %2F and %5C through in paths (default false:
 	// 400), for APIs whose path variables carry them; decoded dot segments
 	// are refused either way.
@@ -170,7 +174,8 @@ type API struct {
 	// failure: ERROR_CODE is the status, and <api>--Fault / fault shape
 	// the answer. Off by default, as in API-M, where 5xx answers pass
 	// through the Out flow.
-	FaultOn5xx bool `yaml:"fault_on_5xx"`
+	FaultOn5xx bool         `yaml:"fault_on_5xx"`
+	Mediation  APIMediation `yaml:"mediation"` // custom sequence library (mediation.go)
 }
 
 // Resource is one resource of an API.

@@ -24,6 +24,7 @@ func (c *Config) Validate() error {
 	tiers := c.validateTiers(&p)
 	c.validateApps(&p, domains, tiers)
 	c.validateAPIs(&p, domains, tiers)
+	c.validateMediation(&p)
 	c.validateSecurity(&p, domains)
 	c.validateThrottling(&p, tiers)
 	c.validateAnalytics(&p)
@@ -48,6 +49,7 @@ func (c *Config) validateTop(p *problems) {
 		{"limits.max_header_bytes", int64(c.Limits.MaxHeaderBytes)},
 		{"limits.max_headers", int64(c.Limits.MaxHeaders)},
 		{"limits.max_conns", int64(c.Limits.MaxConns)},
+		{"limits.max_response_body_bytes", int64(c.Limits.MaxResponseBodyBytes)},
 		{"limits.max_xml_elements", int64(c.Limits.MaxXMLElements)},
 		{"limits.max_xml_attributes", int64(c.Limits.MaxXMLAttributes)},
 		{"limits.max_xml_attribute_length", int64(c.Limits.MaxXMLAttributeLength)},
@@ -160,6 +162,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 	type where struct{ app, key int }
 	keys := map[string]where{}
 	names := map[string]int{}
+	consumerKeys := map[string]int{}
 	for i, a := range c.Applications {
 		at := fmt.Sprintf("applications[%d] (%s)", i, a.Name)
 		if a.Name == "" {
@@ -174,9 +177,12 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 		if !tierKnown(tiers, a.Tier) {
 			p.add("%s: tier %q is not declared in tiers", at, a.Tier)
 		}
-		if len(a.Keys) == 0 {
-			p.add("%s: keys: at least one key is required", at)
+		// No keys is fine: an application may be known only by the
+		// consumer key its OAuth2 tokens carry (tier, subscriptions).
+		if j, dup := consumerKeys[a.Tenant+"/"+a.ConsumerKey]; dup {
+			p.add("%s: consumer_key %q already used by applications[%d] in tenant %s", at, a.ConsumerKey, j, a.Tenant)
 		}
+		consumerKeys[a.Tenant+"/"+a.ConsumerKey] = i
 		for k, key := range a.Keys {
 			if strings.TrimSpace(key) == "" {
 				p.add("%s: keys[%d]: empty key", at, k)

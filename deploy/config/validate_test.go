@@ -90,7 +90,7 @@ func TestValidateRejects(t *testing.T) {
 		{"tier no name", "tiers: [{requests: 1, unit: 1s}]\n", "tiers[0] (): name is required"},
 		{"tier unlimited", "tiers: [{name: Unlimited, requests: 1, unit: 1s}]\n", "Unlimited is reserved"},
 		{"tier dup", "tiers: [{name: A, requests: 1, unit: 1s}, {name: A, requests: 1, unit: 1s}]\n", "tiers[1] (A): name declared twice"},
-		{"app no keys", "applications: [{name: A}]\n", "applications[0] (A): keys: at least one key is required"},
+		{"app consumer key dup", "applications: [{name: A, consumer_key: ck}, {name: B, consumer_key: ck}]\n", "applications[1] (B): consumer_key \"ck\" already used by applications[0]"},
 		{"app empty key", "applications: [{name: A, keys: [\" \"]}]\n", "applications[0] (A): keys[0]: empty key"},
 		{"app dup key", "applications: [{name: A, keys: [k]}, {name: B, keys: [x, k]}]\n", "applications[1] (B): keys[1]: same key as applications[0] keys[0]"},
 		{"app tenant", "applications: [{name: A, tenant: nope.com, keys: [k]}]\n", `applications[0] (A): tenant "nope.com" is not declared`},
@@ -104,7 +104,7 @@ func TestValidateRejects(t *testing.T) {
 		{"api no backend", "apis: [{provider: p, name: n, version: v1, context: /c}]\n", "apis[0] (p--n:vv1): backend: at least one URL is required"},
 		{"api tenant", "apis: [{provider: p, name: n, version: v1, context: /c, tenant: zz.com, backend: [\"http://x\"]}]\n", `tenant "zz.com" is not declared`},
 		{"api tier", "apis: [{provider: p, name: n, version: v1, context: /c, tier: Platinum, backend: [\"http://x\"]}]\n", `tier "Platinum" is not declared`},
-		{"api auth", "apis: [{provider: p, name: n, version: v1, context: /c, auth: basic, backend: [\"http://x\"]}]\n", `auth "basic" is not apikey, none or mtls`},
+		{"api auth", "apis: [{provider: p, name: n, version: v1, context: /c, auth: bogus, backend: [\"http://x\"]}]\n", `auth "bogus": "bogus" is not one of none, apikey, oauth2, basic, mtls`},
 		{"api auth mtls without client_ca", "apis: [{provider: p, name: n, version: v1, context: /c, auth: mtls, backend: [\"http://x\"]}]\n",
 			"apis[0] (p--n:vv1): auth: mtls needs tls.client_ca"},
 		{"resource auth mtls without client_ca", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{auth: mtls}]}]\n",
@@ -124,7 +124,7 @@ func TestValidateRejects(t *testing.T) {
 		{"resource template dup var", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{uri_template: \"/{a}/{a}\"}]}]\n",
 			"variable {a} used twice"},
 		{"resource auth", "apis: [{provider: p, name: n, version: v1, context: /c, backend: [\"http://x\"], resources: [{auth: oauth}]}]\n",
-			`resources[0]: auth "oauth" is not apikey, none or mtls`},
+			`resources[0]: auth "oauth": "oauth" is not one of`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
