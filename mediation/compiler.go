@@ -46,6 +46,9 @@ type Compiler struct {
 	Refs []string
 	// NeedsBody is set by factories whose mediators read or write the payload.
 	NeedsBody bool
+	// Sources records the element and line of every mediator List compiles
+	// (see Sources); nil until the first list, kept by the sequence.
+	Sources Sources
 }
 
 // Line returns the source line of el, or 0 when unknown.
@@ -97,6 +100,7 @@ func (c *Compiler) Mediator(el *etree.Element) (Mediator, error) {
 // names in skip (structural children such as <then> handled by the caller).
 func (c *Compiler) List(el *etree.Element, skip ...string) (List, error) {
 	var out List
+	var lines []Source
 	for _, ch := range el.ChildElements() {
 		if ch.Tag == "description" && IsSynapse(ch) || contains(skip, ch.Tag) {
 			continue
@@ -106,7 +110,9 @@ func (c *Compiler) List(el *etree.Element, skip ...string) (List, error) {
 			return nil, err
 		}
 		out = append(out, m)
+		lines = append(lines, Source{Tag: ch.Tag, Line: c.Line(ch)})
 	}
+	c.record(out, lines)
 	return out, nil
 }
 

@@ -74,6 +74,12 @@ type MessageContext struct {
 	// sequences returned, and Synapse's fault-handler stack still runs it.
 	SendOnError string
 
+	// Trace, when set, records every mediator this request runs (trace.go);
+	// nil on ordinary traffic. Backend, when set, carries this request's
+	// backend calls instead of the network (a dry-run's stub answer).
+	Trace   *Trace
+	Backend BackendTransport
+
 	// Props is the default (Synapse) scope, Axis2 the axis2 scope for the
 	// properties that are not magic (see SetProperty).
 	Props Props

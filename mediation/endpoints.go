@@ -1,6 +1,10 @@
 package mediation
 
-import "github.com/valyala/fasthttp"
+import (
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
 
 // Endpoint is a compiled Synapse endpoint (package mediation/endpoint
 // builds them from <endpoint> XML and from the gateway's API backends).
@@ -20,4 +24,12 @@ type Endpoint interface {
 // belongs to; nil (a nil interface) when there is none.
 type EndpointLookup interface {
 	Endpoint(name string) Endpoint
+}
+
+// BackendTransport stands in for the network on the backend calls of one
+// request (MessageContext.Backend): the admin dry-run answers from a stub,
+// or records what the backend saw and calls it for real through client.
+// The endpoint has already built req exactly as it would go on the wire.
+type BackendTransport interface {
+	RoundTrip(mc *MessageContext, req *fasthttp.Request, resp *fasthttp.Response, client *fasthttp.HostClient, timeout time.Duration) error
 }

@@ -21,8 +21,12 @@ type Mediator interface {
 // an error. It is the body of a <sequence>, <then>, <else>, <case>...
 type List []Mediator
 
-// Mediate implements Mediator.
+// Mediate implements Mediator. A traced request (mc.Trace set) takes the
+// recording loop; every other request pays one nil check per list.
 func (l List) Mediate(mc *MessageContext) (bool, error) {
+	if mc.Trace != nil {
+		return l.mediateTraced(mc)
+	}
 	for _, m := range l {
 		cont, err := m.Mediate(mc)
 		if err != nil || !cont {

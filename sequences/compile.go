@@ -68,7 +68,7 @@ func compileRoot(root *etree.Element, c *mediation.Compiler) (*Sequence, error) 
 	if err != nil {
 		return nil, asCompileError(c, root, err)
 	}
-	s.body, s.Refs, s.NeedsBody = body, c.Refs, c.NeedsBody
+	s.body, s.Refs, s.NeedsBody, s.sources = body, c.Refs, c.NeedsBody, c.Sources
 	return s, nil
 }
 

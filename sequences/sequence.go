@@ -41,7 +41,8 @@ type Sequence struct {
 	// Warnings are non-fatal remarks found while compiling (file:line: ...).
 	Warnings []string
 
-	body mediation.List
+	body    mediation.List
+	sources mediation.Sources // where each mediator came from, for traces
 }
 
 // ErrTooDeep is returned when sequences nest deeper than the context allows,
@@ -54,6 +55,10 @@ var ErrTooDeep = errors.New("sequence nesting too deep (recursive sequence refer
 // sequence of the Set the request started with; its result replaces the
 // error. Without a usable onError sequence the error is returned.
 func (s *Sequence) Mediate(mc *mediation.MessageContext) (bool, error) {
+	if tr := mc.Trace; tr != nil {
+		tr.EnterSequence(s.Name, s.File, s.sources)
+		defer tr.LeaveSequence()
+	}
 	leave, ok := mc.EnterSequence()
 	if !ok {
 		return false, fmt.Errorf("sequence %q: %w", s.Name, ErrTooDeep)
@@ -74,6 +79,9 @@ func (s *Sequence) Mediate(mc *mediation.MessageContext) (bool, error) {
 	h := mc.Sequences.Sequence(s.OnError)
 	if h == nil {
 		return false, err
+	}
+	if mc.Trace != nil {
+		mc.Trace.Event(mc, "onError", "error: "+err.Error()+"; running sequence "+s.OnError)
 	}
 	return h.Mediate(mc)
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seqgate/seqgate/handlers/dryrun"
 	"github.com/seqgate/seqgate/handlers/gateway"
 )
 
@@ -27,6 +28,8 @@ func (s *server) adminHandler(base http.Handler) http.Handler {
 	})
 	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
 	mux.HandleFunc("GET /admin/throttle", s.throttleProbe)
+	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.sw.Handle))
+	mux.Handle("GET /admin/traces/{id}", s.debug.TracesHandler())
 	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.configStatus())
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/authn"
+	"github.com/seqgate/seqgate/handlers/dryrun"
 	"github.com/seqgate/seqgate/handlers/gateway"
 )
 
@@ -93,6 +94,7 @@ type server struct {
 	events     eventsState           // the analytics publisher, rebuilt when its section changes
 	tracing    tracerState           // fixed at start
 	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
+	debug      *dryrun.Hook          // admin dry-run and X-Seqgate-Trace; kept across reloads
 	admin      *http.Server
 
 	cfg      atomic.Pointer[config.Config]
@@ -127,6 +129,7 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
+	s.debug = dryrun.NewHook(cfg.Listen.AdminToken, log)
 	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {

@@ -50,7 +50,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	}
 	return gateway.New(gateway.Options{
 		Router: router, Repo: s.repo, Chain: chain, Backends: backends, Logger: s.log,
-		Limits: payloadLimits(cfg.Limits), Tracer: tracer,
+		Limits: payloadLimits(cfg.Limits), Tracer: tracer, Debug: s.debugHook(),
 	}), nil
 }
 
@@ -91,4 +91,13 @@ func backendTLSConfig(b config.BackendTLS) (*tls.Config, error) {
 		c.Certificates = []tls.Certificate{pair}
 	}
 	return c, nil
+}
+
+// debugHook is the dry-run/trace hook as the gateway's interface: nil when
+// there is none, so an untraced request costs one nil check.
+func (s *server) debugHook() gateway.Debug {
+	if s.debug == nil {
+		return nil
+	}
+	return s.debug
 }

@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/handlers/tracing"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -29,6 +31,12 @@ type Options struct {
 	Backends *Backends
 	Limits   mediation.Limits
 	Logger   *zap.Logger
+	// Tracer starts each request's server span; nil when tracing is off,
+	// which then costs one nil check per request.
+	Tracer trace.Tracer
+	// Debug traces single requests for the admin tooling (debug.go); nil:
+	// one nil check per request.
+	Debug Debug
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -63,11 +71,18 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.RemoteIP = ex.ClientIP
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
+	if g.opts.Debug != nil {
+		g.opts.Debug.Begin(ctx, mc)
+	}
 
 	// The router decodes template variables itself and refuses dot
 	// segments, so it gets the path as the client sent it: ctx.Path() is
 	// already decoded and normalised (%2541 would become A, not %41).
-	if st := g.opts.Router.Match(ctx.Method(), ctx.Request.URI().PathOriginal(), &ex.Match); st != 0 {
+	st := g.opts.Router.Match(ctx.Method(), ctx.Request.URI().PathOriginal(), &ex.Match)
+	if g.opts.Tracer != nil {
+		ex.Span = tracing.StartRequest(g.opts.Tracer, &ctx.Request.Header, spanRequest(ctx, ex, st))
+	}
+	if st != 0 {
 		g.routeError(ex, st)
 	} else {
 		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
@@ -82,6 +97,12 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	for _, c := range g.completers { // every request is counted, routed or not
 		c.Complete(ex)
+	}
+	if ex.Span != nil {
+		tracing.EndRequest(ex.Span, ctx.Response.StatusCode())
+	}
+	if mc.Trace != nil && g.opts.Debug != nil {
+		g.opts.Debug.End(ctx, mc)
 	}
 }
 
@@ -136,6 +157,9 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 	if !g.toWire(ex) {
 		return false
 	}
+	if ex.Span != nil {
+		tracing.Inject(ex.Span, &mc.Req.Header)
+	}
 	start := time.Now()
 	var err error
 	if ep == nil {
@@ -152,6 +176,16 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 		return false
 	}
 	return true
+}
+
+// spanRequest names a request for its span: the route is the API's prefix
+// and the resource's template, never the raw path.
+func spanRequest(ctx *fasthttp.RequestCtx, ex *handlers.Exchange, st int) tracing.Request {
+	r := tracing.Request{Method: route.MethodString(ctx.Method())}
+	if m := &ex.Match; st == 0 && m.API != nil && m.Resource != nil {
+		r.Route, r.Tenant, r.API = m.API.Prefix+m.Resource.Template, m.Tenant.Domain, m.API.Name
+	}
+	return r
 }
 
 // clientIP is the peer's address as a value: no string is built unless a

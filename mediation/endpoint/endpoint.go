@@ -72,6 +72,9 @@ func (l *Leaf) Send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 		return errorf(CodeAddressNoneReady, l.Name(), "endpoint is %s; not sending", l.st.current())
 	}
 	err := l.send(mc, req, resp)
+	if mc.Backend != nil {
+		return err // a dry-run's stub answer says nothing of the endpoint's health
+	}
 	if err != nil {
 		l.st.fault(Code(err))
 		return err
@@ -107,7 +110,12 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	} else {
 		req.URI().SetScheme("http")
 	}
-	if err := t.client.DoTimeout(req, resp, timeout); err != nil {
+	if mc.Backend != nil { // an admin dry-run: a stub answers, or records the real call
+		err = mc.Backend.RoundTrip(mc, req, resp, t.client, timeout)
+	} else {
+		err = t.client.DoTimeout(req, resp, timeout)
+	}
+	if err != nil {
 		return failure(l.Name(), err)
 	}
 	StripResponseHop(&resp.Header)
