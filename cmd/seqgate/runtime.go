@@ -8,30 +8,25 @@ import (
 	"os"
 
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/gateway"
 	"github.com/seqgate/seqgate/handlers/route"
-	"github.com/seqgate/seqgate/mediation"
 )
 
-// newGateway builds everything a config decides per request: router,
-// handler chain, backends, payload limits. It runs at start and on every
-// config reload; the repository, the metrics registry and the backend
-// connection pools are shared across generations.
+// newGateway builds everything a config decides per request (router,
+// handler chain, backends, payload limits: gateway.Assemble) on the parts
+// this process keeps across config generations: the repository, the
+// metrics registry, the authn registry, the throttle store, the analytics
+// publisher, the tracer, the debug hook. It runs at start and on every
+// config reload.
 func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
-	router, err := route.New(cfg)
+	if _, err := route.New(cfg); err != nil { // a bad router refuses the config before anything long-lived is built
+		return nil, err
+	}
+	store, health, err := s.throttleStore(cfg)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := s.newAuth(cfg)
-	if err != nil {
-		return nil, err
-	}
-	throttle, err := s.newThrottle(cfg)
-	if err != nil {
-		return nil, err
-	}
-	usage, err := s.newUsage(cfg)
+	pub, err := s.publisher(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -39,30 +34,13 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	ext := handlers.NewExtension(s.log)
-	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
-
-	backends, err := gateway.NewBackends(router.APIs(), gateway.BackendOptions{
-		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: s.backendTLS,
+	gw, err := gateway.Assemble(cfg, gateway.Deps{
+		Repo: s.repo, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
+		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
+		Debug: s.debugHook(), BackendTLS: s.backendTLS,
 	})
-	if err != nil {
-		return nil, err
-	}
-	return gateway.New(gateway.Options{
-		Router: router, Repo: s.repo, Chain: chain, Backends: backends, Logger: s.log,
-		Limits: payloadLimits(cfg.Limits), Tracer: tracer, Debug: s.debugHook(),
-	}), nil
-}
-
-// payloadLimits are the limits a sequence's payload access enforces.
-func payloadLimits(l config.Limits) mediation.Limits {
-	return mediation.Limits{
-		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
-		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
-			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
-		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
-			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength},
-	}
+	s.retainAuthn(cfg)
+	return gw, err
 }
 
 // backendTLSConfig is the client side for https backends: the CA bundle to

@@ -2,26 +2,25 @@ package main
 
 import (
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/authn"
 )
 
-// newAuth builds the auth handler of a config generation. The JWKS
-// fetchers and introspection caches live in s.authn across generations:
-// this one asks for those its config names (reusing running ones), then
-// those neither it nor the config still serving names are stopped.
-func (s *server) newAuth(cfg *config.Config) (handlers.Handler, error) {
+// authnRegistry is the process's JWKS fetchers and introspection caches,
+// made on first use and kept across config generations.
+func (s *server) authnRegistry() *authn.Registry {
 	if s.authn == nil {
 		s.authn = authn.NewRegistry(s.log)
 	}
-	set, err := authn.New(cfg, s.authn)
-	if err != nil {
-		return nil, err
-	}
+	return s.authn
+}
+
+// retainAuthn runs after a generation's auth is built (gateway.Assemble
+// asks the registry for what its config names, reusing running entries):
+// the entries neither it nor the config still serving names are stopped.
+func (s *server) retainAuthn(cfg *config.Config) {
 	var running *config.Security
 	if cur := s.cfg.Load(); cur != nil {
 		running = &cur.Security
 	}
-	s.authn.Retain(&cfg.Security, running)
-	return handlers.NewAuthWith(cfg, set)
+	s.authnRegistry().Retain(&cfg.Security, running)
 }

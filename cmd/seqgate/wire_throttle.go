@@ -20,15 +20,6 @@ type throttleShared struct {
 	health *handlers.StoreHealth
 }
 
-// newThrottle builds the throttle handler of a config generation.
-func (s *server) newThrottle(cfg *config.Config) (handlers.Handler, error) {
-	th, err := s.buildThrottle(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return th, nil
-}
-
 // buildThrottle is a throttle on the process's store for cfg; the admin
 // probe builds one too, on the config being served.
 func (s *server) buildThrottle(cfg *config.Config) (*handlers.Throttle, error) {

@@ -5,19 +5,8 @@ import (
 	"sync"
 
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/analytics"
 )
-
-// newUsage builds the usage handler of a config generation, on the
-// server's analytics publisher.
-func (s *server) newUsage(cfg *config.Config) (handlers.Handler, error) {
-	pub, err := s.publisher(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return handlers.NewUsage(cfg, pub, s.reg)
-}
 
 // eventsState keeps the analytics publisher across config generations: a
 // publisher owns a goroutine, open files and connections, so it is rebuilt

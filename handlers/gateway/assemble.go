@@ -1,0 +1,108 @@
+package gateway
+
+import (
+	"crypto/tls"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/analytics"
+	"github.com/seqgate/seqgate/handlers/authn"
+	"github.com/seqgate/seqgate/handlers/ratelimit"
+	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/mediation"
+)
+
+// Deps are the parts of a gateway that outlive one config: the server
+// keeps them across reloads (cmd/seqgate decides what survives one), a
+// test engine makes its own. A nil field gets an in-memory or "off"
+// default, so Assemble(cfg, Deps{Repo: r}) is a complete gateway.
+type Deps struct {
+	Repo     *deploy.Repository // required: the sequences
+	Logger   *zap.Logger        // nil: no logs
+	Registry *prometheus.Registry
+	// Authn holds the JWKS fetchers and introspection caches. nil: a new
+	// registry, never closed (fine when the config names no JWKS URL or
+	// introspection endpoint; pass one to close it).
+	Authn *authn.Registry
+	// Throttle is the counter store; nil: a new in-memory store.
+	Throttle       ratelimit.Store
+	ThrottleHealth *handlers.StoreHealth // nil: store failures are not counted
+	Publisher      *analytics.Publisher  // usage events; nil: none
+	Tracer         trace.Tracer          // nil: tracing off
+	Debug          Debug                 // nil: no dry-run or trace hook
+	BackendTLS     *tls.Config           // nil: system roots
+}
+
+// Assemble builds everything a config decides per request: router,
+// handler chain (auth, throttle, usage, extension, in the configured
+// order), backends, payload limits. It is the gateway's composition, read
+// top to bottom here; cmd/seqgate calls it at start and on each reload,
+// handlers/seqtest to run test cases on the same gateway.
+func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
+	d = d.withDefaults()
+	router, err := route.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	set, err := authn.New(cfg, d.Authn)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := handlers.NewAuthWith(cfg, set)
+	if err != nil {
+		return nil, err
+	}
+	throttle, err := handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: d.Throttle, Health: d.ThrottleHealth})
+	if err != nil {
+		return nil, err
+	}
+	usage, err := handlers.NewUsage(cfg, d.Publisher, d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	ext := handlers.NewExtension(d.Logger)
+	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
+
+	backends, err := NewBackends(router.APIs(), BackendOptions{
+		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return New(Options{
+		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
+		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug,
+	}), nil
+}
+
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = zap.NewNop()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.Authn == nil {
+		d.Authn = authn.NewRegistry(d.Logger)
+	}
+	if d.Throttle == nil {
+		d.Throttle = ratelimit.NewMemory(nil)
+	}
+	return d
+}
+
+// PayloadLimits are the limits a sequence's payload access enforces.
+func PayloadLimits(l config.Limits) mediation.Limits {
+	return mediation.Limits{
+		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
+		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
+			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
+		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
+			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength},
+	}
+}
