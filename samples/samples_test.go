@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/seqtest"
 	"github.com/seqgate/seqgate/mediation"
 	_ "github.com/seqgate/seqgate/mediation/mediators" // the mediators the samples use
 	"github.com/seqgate/seqgate/sequences"
@@ -97,7 +98,7 @@ func TestSequenceNames(t *testing.T) {
 	}
 	seen := 0
 	err := fs.WalkDir(FS, "repository", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, seqtest.Suffix) {
 			return err
 		}
 		valid, ok := want[path.Dir(p)]
@@ -126,4 +127,11 @@ func TestSequenceNames(t *testing.T) {
 	if seen < 7 {
 		t.Errorf("found %d sample sequences, want at least 7", seen)
 	}
+}
+
+// TestSampleTests runs the *.test.yaml files shipped beside the sample
+// sequences (what `seqgate test` runs in the sample folder), so CI runs
+// them with the rest of the suite.
+func TestSampleTests(t *testing.T) {
+	seqtest.Run(t, ".")
 }
