@@ -4,6 +4,7 @@
 package admin
 
 import (
+	_ "embed"
 	"encoding/json"
 	"net/http"
 	"net/http/pprof"
@@ -14,9 +15,11 @@ import (
 	"github.com/seqgate/seqgate/deploy"
 )
 
-// Handler returns the admin mux.
-func Handler(repo *deploy.Repository, reg *prometheus.Registry) http.Handler {
-	mux := http.NewServeMux()
+// Handler returns the admin mux: probes, metrics, pprof, the repository's
+// status and reload, the tenants' sequences (list, upload, delete) and the
+// OpenAPI description of the whole admin API.
+func Handler(repo *deploy.Repository, reg *prometheus.Registry) *Mux {
+	mux := NewMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -37,6 +40,15 @@ func Handler(repo *deploy.Repository, reg *prometheus.Registry) http.Handler {
 		repo.Reload()
 		writeJSON(w, map[string]any{"tenants": repo.Status()})
 	})
+	seqs := sequenceAPI{repo: repo}
+	mux.HandleFunc("GET /admin/tenants", seqs.tenants)
+	mux.HandleFunc("GET /admin/tenants/{tenant}/sequences", seqs.list)
+	mux.HandleFunc("PUT /admin/tenants/{tenant}/sequences/{name}", seqs.put)
+	mux.HandleFunc("DELETE /admin/tenants/{tenant}/sequences/{name}", seqs.remove)
+	mux.HandleFunc("GET /admin/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(OpenAPI)
+	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -45,9 +57,19 @@ func Handler(repo *deploy.Repository, reg *prometheus.Registry) http.Handler {
 	return mux
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
+// OpenAPI is the admin API's OpenAPI 3 description, served at
+// GET /admin/openapi.yaml; a test checks it against the real handlers.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+func writeJSON(w http.ResponseWriter, v any) { writeStatus(w, http.StatusOK, v) }
+
+func writeStatus(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // compile errors name <elements>
 	_ = enc.Encode(v)
 }

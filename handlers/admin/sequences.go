@@ -1,0 +1,222 @@
+package admin
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/sequences"
+)
+
+// MaxUploadBytes bounds a sequence upload (413 above).
+const MaxUploadBytes = 1 << 20
+
+// validName is a sequence name that is also a safe file name: no path
+// separators, no leading dot (hidden files are not deployed), no "..".
+var validName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,199}$`)
+
+// sequenceAPI writes and removes sequence files in a tenant's watched
+// folder: the file system stays the one source of truth, and the
+// repository deploys the change as it deploys an operator's edit.
+type sequenceAPI struct{ repo *deploy.Repository }
+
+// TenantSummary is one tenant in GET /admin/tenants.
+type TenantSummary struct {
+	ID           int            `json:"id"`
+	Domain       string         `json:"domain"`
+	SequencesDir string         `json:"sequences_dir"`
+	Loaded       bool           `json:"loaded"`
+	Counts       map[string]int `json:"counts"` // files by state (active, refused)
+	Error        string         `json:"error,omitempty"`
+}
+
+func (a sequenceAPI) tenants(w http.ResponseWriter, _ *http.Request) {
+	out := []TenantSummary{}
+	for _, t := range a.repo.Status() {
+		s := TenantSummary{ID: t.ID, Domain: t.Domain, SequencesDir: t.Dir, Loaded: t.Loaded,
+			Counts: map[string]int{deploy.StateActive: 0, deploy.StateRefused: 0}, Error: t.Error}
+		for _, f := range t.Files {
+			s.Counts[f.State]++
+		}
+		out = append(out, s)
+	}
+	writeJSON(w, map[string]any{"tenants": out})
+}
+
+func (a sequenceAPI) list(w http.ResponseWriter, r *http.Request) {
+	st := a.tenant(w, r)
+	if st == nil {
+		return
+	}
+	writeJSON(w, map[string]any{"tenant": st.Domain, "dir": st.Dir, "files": st.Files, "library_uses": st.Library.Uses})
+}
+
+// put validates the body (compiles with deploy's compiler, the name must
+// be {name}), writes it atomically over the file that defines {name} (or
+// <name>.xml) and reloads the tenant, so the answer tells what now serves.
+func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
+	st, name := a.target(w, r)
+	if st == nil {
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUploadBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", MaxUploadBytes))
+			return
+		}
+		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
+		return
+	}
+	path, exists := a.fileOf(st, name)
+	seq, err := sequences.Compile(path, data)
+	if err == nil && seq.Name != name {
+		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", path, seq.Line, seq.Name, name)
+	}
+	if err != nil {
+		writeStatus(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "written": false})
+		return
+	}
+	if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, data) {
+		a.answer(w, http.StatusOK, st.Domain, name, path, "unchanged")
+		return
+	}
+	if err := writeAtomic(path, data); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.repo.Reload()
+	status, what := http.StatusCreated, "created"
+	if exists {
+		status, what = http.StatusOK, "replaced"
+	}
+	a.answer(w, status, st.Domain, name, path, what)
+}
+
+func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
+	st, name := a.target(w, r)
+	if st == nil {
+		return
+	}
+	path, exists := a.fileOf(st, name)
+	if !exists {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no file of tenant %s defines sequence %s", st.Domain, name))
+		return
+	}
+	if err := os.Remove(path); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	syncDir(filepath.Dir(path))
+	a.repo.Reload()
+	writeJSON(w, map[string]any{"tenant": st.Domain, "name": name, "file": path, "deleted": true,
+		"serving": a.repo.Set(st.Domain).Get(name) != nil})
+}
+
+// answer reports the file's state after the reload.
+func (a sequenceAPI) answer(w http.ResponseWriter, status int, domain, name, path, what string) {
+	out := map[string]any{"tenant": domain, "name": name, "file": path, "result": what, "state": "", "serving": false}
+	for _, t := range a.repo.Status() {
+		for _, f := range t.Files {
+			if t.Domain == domain && f.Path == path {
+				out["state"], out["error"], out["warnings"] = f.State, f.Error, f.Warnings
+			}
+		}
+	}
+	if seq := a.repo.Set(domain).Get(name); seq != nil && seq.File == path {
+		out["serving"] = out["state"] == deploy.StateActive
+	}
+	writeStatus(w, status, out)
+}
+
+// tenant is the status of {tenant}; it answers 404 itself when unknown.
+func (a sequenceAPI) tenant(w http.ResponseWriter, r *http.Request) *deploy.TenantStatus {
+	domain := r.PathValue("tenant")
+	for _, t := range a.repo.Status() {
+		if t.Domain == domain {
+			return &t
+		}
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("unknown tenant %q", domain))
+	return nil
+}
+
+// target is {tenant} and a {name} that is safe as a file name.
+func (a sequenceAPI) target(w http.ResponseWriter, r *http.Request) (*deploy.TenantStatus, string) {
+	name := r.PathValue("name")
+	if !validName.MatchString(name) || strings.Contains(name, "..") {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("sequence name %q: letters, digits and _ . : @ - only, not starting with a dot, no ..", name))
+		return nil, ""
+	}
+	st := a.tenant(w, r)
+	return st, name
+}
+
+// fileOf is the file of the tenant's sequences folder that defines name,
+// else <name>.xml there; exists says whether that file is on disk.
+func (a sequenceAPI) fileOf(st *deploy.TenantStatus, name string) (string, bool) {
+	for _, f := range st.Files {
+		if len(f.Sequences) > 0 && f.Sequences[0] == name {
+			return f.Path, true
+		}
+	}
+	if seq := a.repo.Set(st.Domain).Get(name); seq != nil && filepath.Dir(seq.File) == st.Dir {
+		return seq.File, true
+	}
+	path := filepath.Join(st.Dir, name+".xml")
+	_, err := os.Stat(path)
+	return path, err == nil
+}
+
+// writeAtomic writes data to path through a hidden temporary file in the
+// same folder (which the repository ignores), synced, then renamed: the
+// watcher sees the whole file or none of it.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("sequences folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename or removal durable; best effort.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeStatus(w, status, map[string]string{"error": msg})
+}
