@@ -6,7 +6,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/dryrun"
+	"github.com/seqgate/seqgate/handlers/explain"
 	"github.com/seqgate/seqgate/handlers/gateway"
 )
 
@@ -14,8 +16,8 @@ import (
 // than to the repository: readiness that turns 503 while draining, config
 // reloads, TLS certificate status and runtime figures (goroutines, heap)
 // that soak tests compare against a baseline.
-func (s *server) adminHandler(base http.Handler) http.Handler {
-	mux := http.NewServeMux()
+func (s *server) adminHandler(base http.Handler) *admin.Mux {
+	mux := admin.NewMux()
 	mux.Handle("/", base)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if s.draining.Load() {
@@ -27,9 +29,11 @@ func (s *server) adminHandler(base http.Handler) http.Handler {
 		base.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
+	s.bundles.m.Routes(mux.ServeMux) // /admin/bundles (wire_bundles.go)
 	mux.HandleFunc("GET /admin/throttle", s.throttleProbe)
 	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.sw.Handle))
 	mux.Handle("GET /admin/traces/{id}", s.debug.TracesHandler())
+	mux.HandleFunc("GET /admin/apis", s.apis)
 	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.configStatus())
 	})
@@ -48,6 +52,17 @@ func (s *server) adminHandler(base http.Handler) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"enabled": s.certs != nil, "certificates": certs})
 	})
 	return mux
+}
+
+// apis lists every API of the running config with its resources, auth,
+// tiers and the sequences that apply, each with its file and state.
+func (s *server) apis(w http.ResponseWriter, _ *http.Request) {
+	list, err := explain.APIs(explain.Input{Config: s.cfg.Load(), ConfigFile: s.path, Repo: s.repo})
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"apis": list})
 }
 
 // configStatus is the config file, its generation (1 at start, +1 per

@@ -1,5 +1,5 @@
 // Command seqgate is the gateway binary: run (the default), validate, fmt,
-// lint and version. run's wiring reads top to bottom in run.go.
+// lint, test and version. run's wiring reads top to bottom in run.go.
 package main
 
 import (
@@ -30,6 +30,10 @@ func dispatch(args []string) int {
 		return formatCmd(args, os.Stdout, os.Stderr)
 	case "lint":
 		return lintCmd(args, os.Stdout, os.Stderr)
+	case "test":
+		return testCmd(args, os.Stdout, os.Stderr)
+	case "explain":
+		return explainCmd(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println("seqgate", version)
 		return 0
@@ -52,6 +56,13 @@ func usage() {
         print sequence files in canonical form (-w rewrite, -l list, -d diff)
   seqgate lint <file-or-folder>...
         warn about suspicious constructs; exit 1 if any are found
+  seqgate explain [-config file.yaml] [-json] <tenant> <METHOD> <path>
+        show the API, resource, auth, throttle tiers, handler chain and the
+        sequences each flow runs (with their files) for one request; tenant
+        is a domain (carbon.super for the super tenant), path as the client
+        sends it (/t/<domain> may be left out); without -config, the samples
+  seqgate test [-junit report.xml] [-v] [path...]
+        run the *.test.yaml sequence tests under each path; exit 1 if any case fails
   seqgate version
 `)
 }

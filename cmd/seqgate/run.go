@@ -95,6 +95,7 @@ type server struct {
 	tracing    tracerState           // fixed at start
 	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
 	debug      *dryrun.Hook          // admin dry-run and X-Seqgate-Trace; kept across reloads
+	bundles    bundleState           // extension bundles (wire_bundles.go)
 	admin      *http.Server
 
 	cfg      atomic.Pointer[config.Config]
@@ -143,6 +144,9 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	}
 	s.cfg.Store(cfg)
 	s.reloads.loaded(time.Now())
+	if err := s.startBundles(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Listen.AdminEnabled() {
 		s.admin = &http.Server{Addr: cfg.Listen.Admin,
 			Handler:           admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(repo, reg))),
@@ -155,6 +159,7 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 func (s *server) close() {
 	s.closeOnce.Do(func() {
 		s.stopWatching()
+		s.stopBundles()
 		s.closeAnalytics() // before redis: the stream sink flushes on it
 		s.closeTracing()
 		_ = s.repo.Close()
