@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,11 +51,11 @@ func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Regi
 	// A config reload builds a new Usage on the same registry: it binds to
 	// the collectors already registered, so counters carry on.
 	var err error
-	if requests, err = register(reg, requests); err != nil {
+	if requests, err = analytics.Register(reg, requests); err != nil {
 		return nil, err
 	}
 	for _, h := range []**prometheus.HistogramVec{&total, &backend, &mediation} {
-		if *h, err = register(reg, *h); err != nil {
+		if *h, err = analytics.Register(reg, *h); err != nil {
 			return nil, err
 		}
 	}
@@ -78,21 +76,6 @@ func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Regi
 		u.pub, u.requestEvents = pub, cfg.Analytics.RequestEvents
 	}
 	return u, nil
-}
-
-// register adds c to reg, or returns the equal collector already there.
-func register[T prometheus.Collector](reg *prometheus.Registry, c T) (T, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if old, ok := are.ExistingCollector.(T); ok {
-			return old, nil
-		}
-	}
-	if err != nil {
-		return c, fmt.Errorf("usage: register metrics: %w", err)
-	}
-	return c, nil
 }
 
 var statusClasses = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}

@@ -63,9 +63,11 @@ func Handler(repo *deploy.Repository, reg *prometheus.Registry) *Mux {
 //go:embed openapi.yaml
 var OpenAPI []byte
 
-func writeJSON(w http.ResponseWriter, v any) { writeStatus(w, http.StatusOK, v) }
+func writeJSON(w http.ResponseWriter, v any) { WriteJSON(w, http.StatusOK, v) }
 
-func writeStatus(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers v as indented JSON with status; the admin endpoints
+// of cmd/seqgate use it too, so every admin answer looks the same.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)

@@ -82,7 +82,7 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", path, seq.Line, seq.Name, name)
 	}
 	if err != nil {
-		writeStatus(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "written": false})
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "written": false})
 		return
 	}
 	if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, data) {
@@ -134,7 +134,7 @@ func (a sequenceAPI) answer(w http.ResponseWriter, status int, domain, name, pat
 	if seq := a.repo.Set(domain).Get(name); seq != nil && seq.File == path {
 		out["serving"] = out["state"] == deploy.StateActive
 	}
-	writeStatus(w, status, out)
+	WriteJSON(w, status, out)
 }
 
 // tenant is the status of {tenant}; it answers 404 itself when unknown.
@@ -218,5 +218,5 @@ func syncDir(dir string) {
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
-	writeStatus(w, status, map[string]string{"error": msg})
+	WriteJSON(w, status, map[string]string{"error": msg})
 }

@@ -31,20 +31,22 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 		return m, nil
 	}
 	var err error
-	if m.events, err = register(reg, m.events); err != nil {
+	if m.events, err = Register(reg, m.events); err != nil {
 		return nil, err
 	}
-	if m.errors, err = register(reg, m.errors); err != nil {
+	if m.errors, err = Register(reg, m.errors); err != nil {
 		return nil, err
 	}
-	if m.dropped, err = register(reg, m.dropped); err != nil {
+	if m.dropped, err = Register(reg, m.dropped); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// register adds c to reg, or returns the equal collector already there.
-func register[T prometheus.Collector](reg *prometheus.Registry, c T) (T, error) {
+// Register adds c to reg, or returns the equal collector already there: a
+// config reload builds new handlers on the same registry, and their
+// counters must carry on.
+func Register[T prometheus.Collector](reg *prometheus.Registry, c T) (T, error) {
 	err := reg.Register(c)
 	var are prometheus.AlreadyRegisteredError
 	if errors.As(err, &are) {
@@ -53,7 +55,7 @@ func register[T prometheus.Collector](reg *prometheus.Registry, c T) (T, error) 
 		}
 	}
 	if err != nil {
-		return c, fmt.Errorf("analytics: register metrics: %w", err)
+		return c, fmt.Errorf("register metrics: %w", err)
 	}
 	return c, nil
 }
