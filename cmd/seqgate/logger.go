@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -25,7 +27,7 @@ func newLogger(c config.Log) (*zap.Logger, error) {
 	}
 	ec := zap.NewProductionEncoderConfig()
 	ec.TimeKey = "ts"
-	ec.EncodeTime = zapcore.ISO8601TimeEncoder
+	ec.EncodeTime = iso8601Cached
 	enc := zapcore.NewJSONEncoder(ec)
 	if c.Format == "console" {
 		enc = zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
@@ -64,4 +66,31 @@ func (c urgentCore) Write(e zapcore.Entry, f []zapcore.Field) error {
 		_ = c.ws.Sync()
 	}
 	return err
+}
+
+// iso8601Layout is zapcore.ISO8601TimeEncoder's layout.
+const iso8601Layout = "2006-01-02T15:04:05.000Z0700"
+
+// tsCache is the last millisecond formatted.
+type tsCache struct {
+	ms  int64
+	loc *time.Location
+	s   string
+}
+
+var lastTS atomic.Pointer[tsCache]
+
+// iso8601Cached writes what zapcore.ISO8601TimeEncoder writes, formatting
+// each millisecond once: at 10,000 requests a second, with a usage line
+// and log mediators per request, time formatting was ~5% of the gateway's
+// CPU (profile of the mediation bench scenario).
+func iso8601Cached(t time.Time, enc zapcore.PrimitiveArrayEncoder) {
+	ms := t.UnixMilli()
+	if c := lastTS.Load(); c != nil && c.ms == ms && c.loc == t.Location() {
+		enc.AppendString(c.s)
+		return
+	}
+	s := t.Format(iso8601Layout)
+	lastTS.Store(&tsCache{ms: ms, loc: t.Location(), s: s})
+	enc.AppendString(s)
 }
