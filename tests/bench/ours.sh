@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ours.sh SCENARIO: serve one bench scenario on 127.0.0.1:$OURS_PORT in front of
 # $BACKEND_URL (both exported by ../shared/bench/compare.sh). Scenarios:
-#   pass       one API, auth off, no sequences, usage events off
+#   pass       one API, auth off, no throttling, no sequences, usage events off
 #   headers    global In adds X-Req-Added: 1, global Out adds X-Resp-Added: 1
 #   mediation  the production chain: API-key auth, a tier that does not reject,
 #              usage on (metrics + per-request JSON event), global and per-API In
@@ -12,11 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 scen=${1:?scenario}
 bin=${SEQGATE_BIN:-$here/out/seqgate}
 work=${BENCH_WORK:-$(mktemp -d)}
-events=false repo=$here/repo-empty auth=none
+events=false repo=$here/repo-empty auth=none tier=Unlimited
 case $scen in
 	pass) ;;
 	headers) repo=$here/repo-headers ;;
-	mediation) repo=$here/repo-chain auth=apikey events=true ;;
+	mediation) repo=$here/repo-chain auth=apikey events=true tier=Bench ;;
 	json) repo=$here/repo-json ;;
 	*) echo "ours.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
@@ -35,7 +35,7 @@ apis:
     version: 1.0.0
     context: /bench
     auth: $auth
-    tier: Bench
+    tier: $tier
     backend: [ "$BACKEND_URL" ]
 YAML
 exec "$bin" run -config "$work/ours-$scen.yaml"
