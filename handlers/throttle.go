@@ -120,7 +120,13 @@ func (t *Throttle) HandleRequest(ex *Exchange) bool {
 		return true
 	}
 	limits := k.finish()
-	r, err := t.store.Take(context.Background(), limits)
+	var r ratelimit.Result
+	var err error
+	if ex.MC.DryRun() {
+		r, err = peekAll(context.Background(), t.store, limits)
+	} else {
+		r, err = t.store.Take(context.Background(), limits)
+	}
 	if err != nil {
 		return t.storeFailed(ex, err)
 	}
@@ -193,4 +199,29 @@ func (t *Throttle) Complete(ex *Exchange) {
 	h.SetBytesV(HeaderRateLimitLimit, strconv.AppendInt(b[:0], rl.Limit, 10))
 	h.SetBytesV(HeaderRateLimitRemaining, strconv.AppendInt(b[:0], rl.Remaining, 10))
 	h.SetBytesV(HeaderRateLimitReset, strconv.AppendInt(b[:0], int64(ceilSeconds(rl.Reset)), 10))
+}
+
+// peekAll decides as Take would, without counting: a dry-run shows the
+// 429 a real request would get, and leaves every quota as it was.
+// Remaining is what would be left had the request counted.
+func peekAll(ctx context.Context, st ratelimit.Store, limits []ratelimit.Limit) (ratelimit.Result, error) {
+	best := ratelimit.Result{Allowed: true, Remaining: -1}
+	for i, l := range limits {
+		c, err := st.Peek(ctx, string(l.Key))
+		if err != nil {
+			return ratelimit.Result{}, err
+		}
+		reset := c.Reset
+		if c.Count == 0 {
+			reset = l.Window
+		}
+		left := l.Max - c.Count
+		if left <= 0 {
+			return ratelimit.Result{Index: i, Reset: reset}, nil
+		}
+		if best.Remaining < 0 || left-1 < best.Remaining {
+			best.Index, best.Remaining, best.Reset = i, left-1, reset
+		}
+	}
+	return best, nil
 }

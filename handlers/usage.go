@@ -87,7 +87,7 @@ func (*Usage) Name() string { return "usage" }
 // publishes the request event of a request that passed auth and
 // throttling (the usage handler's place in the chain).
 func (u *Usage) HandleRequest(ex *Exchange) bool {
-	if u.requestEvents && u.pub != nil {
+	if u.requestEvents && u.pub != nil && !ex.MC.DryRun() {
 		var ev analytics.Event
 		u.fill(&ev, ex, u.metricsFor(ex))
 		ev.Type = analytics.TypeRequest
@@ -102,6 +102,9 @@ func (*Usage) HandleResponse(*Exchange) bool { return true }
 
 // Complete records the finished request.
 func (u *Usage) Complete(ex *Exchange) {
+	if ex.MC.DryRun() { // an admin dry-run is not traffic: no metrics, no event
+		return
+	}
 	m := u.metricsFor(ex)
 	status := ex.MC.Resp.StatusCode()
 	class := status / 100

@@ -286,3 +286,9 @@ func (mc *MessageContext) EnterSequence() (leave func(), ok bool) {
 }
 
 func (mc *MessageContext) leaveSequence() { mc.depth-- }
+
+// DryRun reports whether this request is an admin dry-run (its backend
+// calls go to a stub, Backend is set). Handlers use it to leave no trace
+// of their own: the throttle only looks at its counters, the usage handler
+// neither counts nor publishes.
+func (mc *MessageContext) DryRun() bool { return mc.Backend != nil }
