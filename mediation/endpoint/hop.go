@@ -1,6 +1,7 @@
 package endpoint
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/valyala/fasthttp"
@@ -37,8 +38,14 @@ func StripRequestHop(h *fasthttp.RequestHeader) {
 	delFound(h.Del, n, &found)
 }
 
-// StripResponseHop is StripRequestHop for a response.
+// StripResponseHop is StripRequestHop for a response. It also sets the
+// protocol to HTTP/1.1: the backend's version is about the backend's
+// connection, and an "HTTP/1.0" status line passed on would make
+// keep-alive clients close their connection after every answer.
 func StripResponseHop(h *fasthttp.ResponseHeader) {
+	if !bytes.Equal(h.Protocol(), http11) {
+		h.SetProtocol(http11)
+	}
 	var found [len(hopHeaders)]bool
 	n := 0
 	for k := range h.All() {
@@ -61,3 +68,5 @@ func delFound(del func(string), n int, found *[len(hopHeaders)]bool) {
 		}
 	}
 }
+
+var http11 = []byte("HTTP/1.1")
