@@ -31,7 +31,9 @@ func (m *Manager) key(name string) string { return m.opts.Prefix + "bundle:" + n
 func (m *Manager) setKey() string         { return m.opts.Prefix + "bundles:names" }
 func (m *Manager) channel() string        { return m.opts.Prefix + "bundles" }
 
-// publishInstall stores the zip and its name, then tells the other nodes.
+// publishInstall stores the zip, its name and SHA-256 and clears the
+// name's tombstone (a new upload is not removed by a catch-up), then
+// tells the other nodes.
 func (m *Manager) publishInstall(b *Bundle) error {
 	if m.opts.Redis == nil {
 		return nil
@@ -42,31 +44,14 @@ func (m *Manager) publishInstall(b *Bundle) error {
 	_, err := m.opts.Redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, m.key(name), b.Zip, 0)
 		p.SAdd(ctx, m.setKey(), name)
+		p.HSet(ctx, m.shaKey(), name, b.SHA256)
+		p.HDel(ctx, m.removedKey(), name)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("storing bundle %q in redis: %w", name, err)
 	}
 	return m.publish(ctx, message{Op: "install", Name: name, SHA256: b.SHA256, Node: m.opts.Node})
-}
-
-// publishRemove forgets the bundle in Redis before any node removes it,
-// so that a reconcile never reinstalls it; it reports whether the cluster
-// had it. Without Redis it does nothing.
-func (m *Manager) publishRemove(name string) (bool, error) {
-	if m.opts.Redis == nil || !plainName.MatchString(name) {
-		return false, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
-	defer cancel()
-	n, err := m.opts.Redis.SRem(ctx, m.setKey(), name).Result()
-	if err == nil {
-		err = m.opts.Redis.Del(ctx, m.key(name)).Err()
-	}
-	if err != nil {
-		return false, fmt.Errorf("removing bundle %q from redis: %w", name, err)
-	}
-	return n > 0, m.publish(ctx, message{Op: "remove", Name: name, Node: m.opts.Node})
 }
 
 func (m *Manager) publish(ctx context.Context, msg message) error {
@@ -122,17 +107,25 @@ func (m *Manager) apply(ctx context.Context, payload string) {
 	}
 }
 
-// reconcile installs every bundle of the cluster's set this node lacks.
+// reconcile catches this node up with the cluster: it removes what was
+// removed while it was away (tombstones), installs every bundle of the
+// set it lacks and replaces a copy whose SHA-256 differs from the
+// cluster's. rollout keeps a local upload or delete from interleaving.
 func (m *Manager) reconcile(ctx context.Context) {
-	names, err := m.opts.Redis.SMembers(ctx, m.setKey()).Result()
+	m.rollout.Lock()
+	defer m.rollout.Unlock()
+	st, err := m.readClusterState(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			m.log.Warn("bundle reconcile: redis", zap.Error(err))
 		}
 		return
 	}
-	for _, name := range names {
-		if _, err := m.Get(name); errors.Is(err, ErrNotFound) {
+	m.removeTombstoned(st)
+	for name := range st.names {
+		in, err := m.Get(name)
+		stale := err == nil && st.sha[name] != "" && st.sha[name] != in.SHA256
+		if errors.Is(err, ErrNotFound) || stale {
 			m.fetch(ctx, name)
 		}
 	}

@@ -44,6 +44,10 @@ type Manager struct {
 	installed string // <root>/bundles/installed
 	log       *zap.Logger
 	mu        sync.Mutex
+	// rollout serializes an upload or delete here (local change, then
+	// Redis) with a catch-up, which would otherwise see the local change
+	// before Redis does and undo it.
+	rollout sync.Mutex
 
 	stop chan struct{}
 	done sync.WaitGroup
@@ -81,6 +85,8 @@ func (m *Manager) Install(data []byte, source string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.rollout.Lock()
+	defer m.rollout.Unlock()
 	in, err := m.install(b, source)
 	if err != nil {
 		return nil, err
@@ -94,6 +100,8 @@ func (m *Manager) Install(data []byte, source string) (*Info, error) {
 // Remove removes a bundle from the cluster (with Redis) and from this
 // node: every file it wrote and its installed folder.
 func (m *Manager) Remove(name string) (*Info, error) {
+	m.rollout.Lock()
+	defer m.rollout.Unlock()
 	inCluster, err := m.publishRemove(name)
 	if err != nil {
 		return nil, err
