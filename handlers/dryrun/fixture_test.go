@@ -98,14 +98,7 @@ func newGateway(t *testing.T, backendURL string, hook *Hook) *gateway.Gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := repo.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = repo.Close() })
+	repo := startRepo(t, root, cfg)
 	backends, err := gateway.NewBackends(router.APIs(), gateway.BackendOptions{Timeout: cfg.Timeouts.Backend.D()})
 	if err != nil {
 		t.Fatal(err)
@@ -127,4 +120,18 @@ func serve(t *testing.T, h fasthttp.RequestHandler) string {
 	go func() { _ = s.Serve(ln) }()
 	t.Cleanup(func() { _ = s.Shutdown() })
 	return ln.Addr().String()
+}
+
+// startRepo loads the repository under root for cfg, closed when t ends.
+func startRepo(t *testing.T, root string, cfg *config.Config) *deploy.Repository {
+	t.Helper()
+	repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = repo.Close() })
+	return repo
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
-	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/gateway"
 )
@@ -36,14 +35,7 @@ func TestDryRunLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := repo.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = repo.Close() })
+	repo := startRepo(t, root, cfg)
 	reg := prometheus.NewRegistry()
 	g, err := gateway.Assemble(cfg, gateway.Deps{Repo: repo, Registry: reg, Debug: NewHook("", nil)})
 	if err != nil {
