@@ -32,8 +32,8 @@ func BenchmarkChainAuth(b *testing.B) {
 	log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()),
 		zapcore.AddSync(io.Discard), zap.InfoLevel))
 	key := newIdPKey(b, "bench", false)
-	pub := key.writePublic(b, b.TempDir())
-	tok := key.sign(b, jwt.MapClaims{"iss": "https://idp.bench", "sub": "alice", "azp": "ck", "scope": "read"})
+	pub := key.WritePublicPEM(b, b.TempDir(), false)
+	tok := signExp(b, key, jwt.MapClaims{"iss": "https://idp.bench", "sub": "alice", "azp": "ck", "scope": "read"})
 	for _, bc := range []struct{ name, header, value, bjwt string }{
 		{"apikey", "apikey", "bench-key", "false"},
 		{"jwt-cached", "Authorization", "Bearer " + tok, "false"},

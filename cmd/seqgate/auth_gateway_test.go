@@ -125,7 +125,7 @@ func startAuthGateway(t *testing.T, seqs map[string]string) *authGateway {
 	root := t.TempDir()
 	hash, _ := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
 	y := strings.NewReplacer("JWKS", g.idp.URL, "INTROSPECT", introURL, "HASH", string(hash),
-		"GWKEY", g.gwKey.writePrivate(t, root)).Replace(authGatewayConfig)
+		"GWKEY", g.gwKey.WritePrivatePEM(t, root)).Replace(authGatewayConfig)
 	g.r = startServerIn(t, root, y, g.backend.url, seqs)
 	return g
 }
@@ -135,7 +135,7 @@ func (g *authGateway) token(t *testing.T, k idpKey, kv ...any) string {
 	for i := 0; i+1 < len(kv); i += 2 {
 		c[kv[i].(string)] = kv[i+1]
 	}
-	return "Bearer " + k.sign(t, c)
+	return "Bearer " + signExp(t, k, c)
 }
 
 // TestGatewayAuthMethods: each method end to end over real HTTP, with the
@@ -207,7 +207,7 @@ func TestGatewayBackendJWT(t *testing.T) {
 	}
 	raw := g.backend.header("X-JWT-Assertion")
 	var claims jwt.MapClaims
-	if _, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return g.gwKey.priv.Public(), nil },
+	if _, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return g.gwKey.Priv.Public(), nil },
 		jwt.WithValidMethods([]string{"ES256"}), jwt.WithIssuer("seqgate"), jwt.WithExpirationRequired()); err != nil {
 		t.Fatalf("backend jwt %q does not verify with the gateway's public key: %v", raw, err)
 	}
@@ -256,12 +256,12 @@ func TestGatewayAuthFailureHandler(t *testing.T) {
 func TestGatewayJWKSRotationAndReload(t *testing.T) {
 	g := startAuthGateway(t, nil)
 	fresh := newIdPKey(t, "ec-2", false)
-	fetches := g.idp.fetches.Load()
-	g.idp.publish(g.rsa, g.ec, fresh)
+	fetches := g.idp.Fetches.Load()
+	g.idp.Publish(g.rsa, g.ec, fresh)
 	if resp := do(t, g.r.traffic, "GET", "/orders/1.0.0/a", "", "Authorization", g.token(t, fresh)); resp.StatusCode() != 200 {
 		t.Fatalf("newly published key: %d %s", resp.StatusCode(), resp.Body())
 	}
-	if n := g.idp.fetches.Load() - fetches; n != 1 {
+	if n := g.idp.Fetches.Load() - fetches; n != 1 {
 		t.Errorf("jwks fetches for the new kid = %d, want 1", n)
 	}
 	for i := range 3 {

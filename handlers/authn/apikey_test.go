@@ -26,7 +26,7 @@ func wso2Key(t testing.TB, k testKey, iss string, exp time.Time) string {
 	if !exp.IsZero() {
 		c["exp"] = exp.Unix()
 	}
-	return k.sign(t, c)
+	return k.Sign(t, c)
 }
 
 // TestSignedAPIKey: a WSO2-shaped key verifies with the configured
@@ -34,7 +34,7 @@ func wso2Key(t testing.TB, k testKey, iss string, exp time.Time) string {
 // checked; a key with no exp (API-M's "never expires") is accepted.
 func TestSignedAPIKey(t *testing.T) {
 	k, other := newRSA(t, "rsa-1"), newEC(t, "x")
-	cfg := parseConfig(t, fmt.Sprintf("  api_keys: {public_key_file: %q, issuer: https://apim/devportal}\n", k.writePEM(t, t.TempDir(), true)))
+	cfg := parseConfig(t, fmt.Sprintf("  api_keys: {public_key_file: %q, issuer: https://apim/devportal}\n", k.WritePublicPEM(t, t.TempDir(), true)))
 	v, err := NewSignedKeyVerifier(&cfg.Security.APIKeys, &cfg.Security.JWT, "")
 	if err != nil {
 		t.Fatal(err)

@@ -12,12 +12,12 @@ import (
 func benchVerifier(b *testing.B, k testKey) (*JWTVerifier, []byte) {
 	b.Helper()
 	cfg := parseConfig(b, fmt.Sprintf("  jwt: {issuers: [{issuer: %q, public_key_file: %q, audiences: [orders]}]}\n",
-		issA, k.writePEM(b, b.TempDir(), false)))
+		issA, k.WritePublicPEM(b, b.TempDir(), false)))
 	v, err := NewJWTVerifier(&cfg.Security.JWT, "", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok := k.sign(b, jwt.MapClaims{"iss": issA, "sub": "alice", "aud": "orders", "azp": "ck-1", "scope": "read write",
+	tok := k.Sign(b, jwt.MapClaims{"iss": issA, "sub": "alice", "aud": "orders", "azp": "ck-1", "scope": "read write",
 		"exp": time.Now().Add(time.Hour).Unix(), "iat": time.Now().Unix()})
 	return v, []byte(tok)
 }
@@ -26,7 +26,7 @@ func benchVerifier(b *testing.B, k testKey) (*JWTVerifier, []byte) {
 // every call, what a token costs the first time it is seen.
 func BenchmarkJWTVerifyCold(b *testing.B) {
 	for _, k := range []testKey{newRSA(b, "rsa-1"), newEC(b, "ec-1")} {
-		b.Run(k.alg.Alg(), func(b *testing.B) {
+		b.Run(k.Alg.Alg(), func(b *testing.B) {
 			v, tok := benchVerifier(b, k)
 			b.ReportAllocs()
 			for b.Loop() {

@@ -71,25 +71,25 @@ func TestJWTVerify(t *testing.T) {
 		name, token, tenant string
 		want                error // nil: accepted
 	}{
-		{"rsa", rsaK.sign(t, claims()), super, nil},
-		{"ec", ecK.sign(t, claims()), super, nil},
-		{"aud list holds one of them", rsaK.sign(t, claims("aud", []string{"x", "stock"})), super, nil},
-		{"wrong aud", rsaK.sign(t, claims("aud", "billing")), super, ErrInvalid},
-		{"no aud when audiences are set", rsaK.sign(t, claims("aud", nil)), super, ErrInvalid},
-		{"exp just inside the leeway", rsaK.sign(t, claims("exp", at(-29*time.Second))), super, nil},
-		{"exp just past the leeway", rsaK.sign(t, claims("exp", at(-31*time.Second))), super, ErrExpired},
-		{"no exp", rsaK.sign(t, claims("exp", nil)), super, ErrInvalid},
-		{"nbf within the leeway", rsaK.sign(t, claims("nbf", at(29*time.Second))), super, nil},
-		{"nbf beyond the leeway", rsaK.sign(t, claims("nbf", at(31*time.Second))), super, ErrInvalid},
-		{"iat in the future", rsaK.sign(t, claims("iat", at(time.Minute))), super, ErrInvalid},
-		{"signed by another key with the same kid", stranger.sign(t, claims()), super, ErrInvalid},
+		{"rsa", rsaK.Sign(t, claims()), super, nil},
+		{"ec", ecK.Sign(t, claims()), super, nil},
+		{"aud list holds one of them", rsaK.Sign(t, claims("aud", []string{"x", "stock"})), super, nil},
+		{"wrong aud", rsaK.Sign(t, claims("aud", "billing")), super, ErrInvalid},
+		{"no aud when audiences are set", rsaK.Sign(t, claims("aud", nil)), super, ErrInvalid},
+		{"exp just inside the leeway", rsaK.Sign(t, claims("exp", at(-29*time.Second))), super, nil},
+		{"exp just past the leeway", rsaK.Sign(t, claims("exp", at(-31*time.Second))), super, ErrExpired},
+		{"no exp", rsaK.Sign(t, claims("exp", nil)), super, ErrInvalid},
+		{"nbf within the leeway", rsaK.Sign(t, claims("nbf", at(29*time.Second))), super, nil},
+		{"nbf beyond the leeway", rsaK.Sign(t, claims("nbf", at(31*time.Second))), super, ErrInvalid},
+		{"iat in the future", rsaK.Sign(t, claims("iat", at(time.Minute))), super, ErrInvalid},
+		{"signed by another key with the same kid", stranger.Sign(t, claims()), super, ErrInvalid},
 		{"hs256 with a public kid", hsTok, super, ErrInvalid},
-		{"unknown issuer", rsaK.sign(t, claims("iss", "https://other")), super, ErrUnknownIssuer},
+		{"unknown issuer", rsaK.Sign(t, claims("iss", "https://other")), super, ErrUnknownIssuer},
 		{"opaque token", "2YotnFZFEjr1zCsicMWpAA", super, ErrUnknownIssuer},
-		{"issuer of another tenant", rsaK.sign(t, claims("iss", issABC)), super, ErrInvalid},
-		{"the tenant's own issuer", rsaK.sign(t, claims("iss", issABC)), "abc.com", nil},
-		{"super tenant issuer on abc.com", rsaK.sign(t, claims()), "abc.com", ErrInvalid},
-		{"tampered payload", tamper(rsaK.sign(t, claims())), super, ErrInvalid},
+		{"issuer of another tenant", rsaK.Sign(t, claims("iss", issABC)), super, ErrInvalid},
+		{"the tenant's own issuer", rsaK.Sign(t, claims("iss", issABC)), "abc.com", nil},
+		{"super tenant issuer on abc.com", rsaK.Sign(t, claims()), "abc.com", ErrInvalid},
+		{"tampered payload", tamper(rsaK.Sign(t, claims())), super, ErrInvalid},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,14 +127,14 @@ func TestJWTCacheAndStaticKey(t *testing.T) {
 	for _, asCert := range []bool{false, true} {
 		k := newEC(t, fmt.Sprintf("static-%v", asCert))
 		cfg := parseConfig(t, fmt.Sprintf("  jwt: {leeway: 1s, issuers: [{issuer: %q, public_key_file: %q}]}\n", issA,
-			k.writePEM(t, dir, asCert)))
+			k.WritePublicPEM(t, dir, asCert)))
 		v, err := NewJWTVerifier(&cfg.Security.JWT, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		now := time.Now()
 		v.now = func() time.Time { return now }
-		tok := []byte(k.sign(t, jwt.MapClaims{"iss": issA, "sub": "bob", "exp": now.Add(10 * time.Second).Unix()}))
+		tok := []byte(k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "bob", "exp": now.Add(10 * time.Second).Unix()}))
 		a, err := v.Verify(tok, super)
 		if err != nil {
 			t.Fatalf("cert=%v: %v", asCert, err)
@@ -164,7 +164,7 @@ func TestJWKSRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := func(k testKey) []byte {
-		return []byte(k.sign(t, jwt.MapClaims{"iss": issA, "sub": k.kid, "exp": time.Now().Add(time.Hour).Unix(),
+		return []byte(k.Sign(t, jwt.MapClaims{"iss": issA, "sub": k.Kid, "exp": time.Now().Add(time.Hour).Unix(),
 			"jti": time.Now().String()}))
 	}
 	if _, err := v.Verify(tok(k1), super); err != nil {
@@ -173,11 +173,11 @@ func TestJWKSRotation(t *testing.T) {
 	if _, err := v.Verify(tok(k2), super); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("k2 before it is published: %v", err)
 	}
-	srv.publish(k1, k2)
+	srv.Publish(k1, k2)
 	// the unknown-kid re-fetch is rate limited (one per 10s): the periodic
 	// refresh picks the new key up at the latest
 	eventually(t, "k2 accepted", func() bool { _, err := v.Verify(tok(k2), super); return err == nil })
-	srv.publish(k2)
+	srv.Publish(k2)
 	eventually(t, "k1 refused", func() bool { _, err := v.Verify(tok(k1), super); return errors.Is(err, ErrInvalid) })
 	if _, err := v.Verify(tok(k2), super); err != nil {
 		t.Errorf("k2 after rotation: %v", err)
@@ -196,13 +196,13 @@ func TestJWKSUnknownKIDRefetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := srv.fetches.Load()
-	srv.publish(k1, k2)
-	tok := k2.sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": time.Now().Add(time.Hour).Unix()})
+	before := srv.Fetches.Load()
+	srv.Publish(k1, k2)
+	tok := k2.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": time.Now().Add(time.Hour).Unix()})
 	if _, err := v.Verify([]byte(tok), super); err != nil {
 		t.Fatalf("new kid: %v", err)
 	}
-	if got := srv.fetches.Load() - before; got != 1 {
+	if got := srv.Fetches.Load() - before; got != 1 {
 		t.Errorf("fetches for the new kid = %d, want 1", got)
 	}
 }
