@@ -19,7 +19,8 @@ import (
 // publisher, the tracer, the debug hook. It runs at start and on every
 // config reload.
 func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
-	if _, err := route.New(cfg); err != nil { // a bad router refuses the config before anything long-lived is built
+	router, err := route.New(cfg) // a bad router refuses the config before anything long-lived is built
+	if err != nil {
 		return nil, err
 	}
 	store, health, err := s.throttleStore(cfg)
@@ -35,7 +36,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 		return nil, err
 	}
 	gw, err := gateway.Assemble(cfg, gateway.Deps{
-		Repo: s.repo, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
+		Repo: s.repo, Router: router, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
 		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
 		Debug: s.debugHook(), BackendTLS: s.backendTLS,
 	})

@@ -23,6 +23,7 @@ import (
 // default, so Assemble(cfg, Deps{Repo: r}) is a complete gateway.
 type Deps struct {
 	Repo     *deploy.Repository // required: the sequences
+	Router   *route.Router      // nil: built from the config
 	Logger   *zap.Logger        // nil: no logs
 	Registry *prometheus.Registry
 	// Authn holds the JWKS fetchers and introspection caches. nil: a new
@@ -45,9 +46,12 @@ type Deps struct {
 // handlers/seqtest to run test cases on the same gateway.
 func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	d = d.withDefaults()
-	router, err := route.New(cfg)
-	if err != nil {
-		return nil, err
+	router := d.Router
+	if router == nil {
+		var err error
+		if router, err = route.New(cfg); err != nil {
+			return nil, err
+		}
 	}
 	set, err := authn.New(cfg, d.Authn)
 	if err != nil {
