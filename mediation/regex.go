@@ -19,6 +19,9 @@ type Regex struct {
 	src string
 	re  *regexp.Regexp
 	re2 *regexp2.Regexp
+	// lit answers MatchString without an engine for the shapes most
+	// sequences use (regex="GET", "application/.*"); nil otherwise.
+	lit *literalMatch
 }
 
 // RegexTimeout bounds one backtracking match.
@@ -63,7 +66,7 @@ func CompileRegex(pattern string) (*Regex, error) {
 
 func compileRegex(pattern string) (*Regex, error) {
 	if re, err := regexp.Compile(`^(?:` + pattern + `)$`); err == nil {
-		return &Regex{src: pattern, re: re}, nil
+		return &Regex{src: pattern, re: re, lit: literalOf(pattern)}, nil
 	}
 	// The error must quote what the user wrote, not our ^(?:...)$ wrapping,
 	// so a pattern neither engine takes is compiled once more, bare.
@@ -81,6 +84,9 @@ func compileRegex(pattern string) (*Regex, error) {
 // MatchString reports whether the whole of s matches. A backtracking match
 // that times out counts as no match.
 func (r *Regex) MatchString(s string) bool {
+	if r.lit != nil {
+		return r.lit.match(s)
+	}
 	if r.re != nil {
 		return r.re.MatchString(s)
 	}
