@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sync/atomic"
 	"time"
@@ -20,24 +21,26 @@ const logBufferSize = 256 << 10
 // are buffered unless c.Unbuffered: a write(2) per line would cost more
 // than the rest of a header-only chain. Warnings and errors are flushed at
 // once, and the caller's Sync flushes the rest on exit.
-func newLogger(c config.Log) (*zap.Logger, error) {
+func newLogger(c config.Log) (*zap.Logger, error) { return newLoggerTo(c, os.Stderr) }
+
+// newLoggerTo is newLogger writing to w (benchmarks use io.Discard).
+func newLoggerTo(c config.Log, w io.Writer) (*zap.Logger, error) {
 	lvl, err := zapcore.ParseLevel(c.Level)
 	if err != nil {
 		return nil, fmt.Errorf("log.level: %w", err)
 	}
-	ec := zap.NewProductionEncoderConfig()
-	ec.TimeKey = "ts"
-	ec.EncodeTime = iso8601Cached
-	enc := zapcore.NewJSONEncoder(ec)
-	if c.Format == "console" {
-		enc = zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
-	}
-	var ws zapcore.WriteSyncer = zapcore.Lock(os.Stderr)
+	var ws zapcore.WriteSyncer = zapcore.Lock(zapcore.AddSync(w))
 	if !c.Unbuffered {
-		ws = &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(os.Stderr), Size: logBufferSize,
+		ws = &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(w), Size: logBufferSize,
 			FlushInterval: c.FlushInterval.D()}
 	}
-	core := urgentCore{zapcore.NewCore(enc, ws, lvl), ws}
+	var inner zapcore.Core
+	if c.Format == "console" {
+		inner = zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), ws, lvl)
+	} else {
+		inner = newLineCore(lvl, ws)
+	}
+	core := &urgentCore{inner, ws}
 	// No caller and no stack traces: errors here are config problems and
 	// failed calls, told by their fields (file:line of the sequence, not of
 	// our Go code), and capturing the caller costs a stack walk per line.
@@ -45,22 +48,24 @@ func newLogger(c config.Log) (*zap.Logger, error) {
 }
 
 // urgentCore flushes the writer after every entry at warn level or above,
-// so problems are seen at once even when lines are buffered.
+// so problems are seen at once even when lines are buffered. It is used
+// by pointer: Check hands it to zap as a Core, and a struct value there
+// would be boxed, one allocation per line.
 type urgentCore struct {
 	zapcore.Core
 	ws zapcore.WriteSyncer
 }
 
-func (c urgentCore) With(f []zapcore.Field) zapcore.Core { return urgentCore{c.Core.With(f), c.ws} }
+func (c *urgentCore) With(f []zapcore.Field) zapcore.Core { return &urgentCore{c.Core.With(f), c.ws} }
 
-func (c urgentCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+func (c *urgentCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	if c.Enabled(e.Level) {
 		return ce.AddCore(e, c)
 	}
 	return ce
 }
 
-func (c urgentCore) Write(e zapcore.Entry, f []zapcore.Field) error {
+func (c *urgentCore) Write(e zapcore.Entry, f []zapcore.Field) error {
 	err := c.Core.Write(e, f)
 	if e.Level >= zapcore.WarnLevel {
 		_ = c.ws.Sync()
@@ -85,12 +90,16 @@ var lastTS atomic.Pointer[tsCache]
 // and log mediators per request, time formatting was ~5% of the gateway's
 // CPU (profile of the mediation bench scenario).
 func iso8601Cached(t time.Time, enc zapcore.PrimitiveArrayEncoder) {
+	enc.AppendString(iso8601(t))
+}
+
+// iso8601 is t in iso8601Layout, formatted once per millisecond.
+func iso8601(t time.Time) string {
 	ms := t.UnixMilli()
 	if c := lastTS.Load(); c != nil && c.ms == ms && c.loc == t.Location() {
-		enc.AppendString(c.s)
-		return
+		return c.s
 	}
 	s := t.Format(iso8601Layout)
 	lastTS.Store(&tsCache{ms: ms, loc: t.Location(), s: s})
-	enc.AppendString(s)
+	return s
 }

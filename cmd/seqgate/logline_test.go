@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/seqgate/seqgate/deploy/config"
+)
+
+// lineSink collects what a core writes.
+type lineSink struct{ bytes.Buffer }
+
+func (*lineSink) Sync() error { return nil }
+
+// TestLineCoreMatchesZap holds lineCore to zap's JSON encoder: the same
+// entries and fields, through both, must give the same bytes.
+func TestLineCoreMatchesZap(t *testing.T) {
+	ts := time.Date(2026, 11, 26, 3, 4, 5, 678_000_000, time.UTC)
+	nasty := []string{"", "plain", `quo"te`, `back\slash`, "new\nline\r\t", "ctl\x00\x01\x1f\x7f", "bad\xff\xfeutf8",
+		"é ü 漢字 😀", "\u2028\u2029", "<html>&amp;", "trunc\xe6\x97"}
+	type entry struct {
+		name   string
+		e      zapcore.Entry
+		fields []zap.Field
+		with   []zap.Field
+		zapped bool // lineCore must hand it to zap's encoder
+	}
+	var cases []entry
+	for _, s := range nasty {
+		cases = append(cases, entry{name: "message " + s, e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, Message: s},
+			fields: []zap.Field{zap.String(s, s), zap.String("mediator", "log")}})
+	}
+	cases = append(cases,
+		entry{name: "numbers", e: zapcore.Entry{Level: zap.WarnLevel, Time: ts, Message: "n"}, fields: []zap.Field{
+			zap.Int("int", -42), zap.Int64("i64", math.MinInt64), zap.Int32("i32", 7), zap.Int16("i16", -3), zap.Int8("i8", 1),
+			zap.Uint("uint", 42), zap.Uint64("u64", math.MaxUint64), zap.Uint32("u32", 9), zap.Uint8("u8", 255), zap.Uintptr("up", 0xff),
+			zap.Bool("t", true), zap.Bool("f", false),
+			zap.Float64("f64", 0.1), zap.Float64("big", 1e21), zap.Float64("tiny", 1e-9), zap.Float64("neg0", math.Copysign(0, -1)),
+			zap.Float64("nan", math.NaN()), zap.Float64("inf", math.Inf(1)), zap.Float64("ninf", math.Inf(-1)),
+			zap.Duration("d", 1500*time.Millisecond), zap.Duration("dn", -time.Nanosecond), zap.Skip()}},
+		entry{name: "levels", e: zapcore.Entry{Level: zap.DebugLevel, Time: ts, Message: "d"}},
+		entry{name: "error level", e: zapcore.Entry{Level: zap.ErrorLevel, Time: ts, Message: "e"}},
+		entry{name: "zero time", e: zapcore.Entry{Level: zap.InfoLevel, Message: "no ts"}},
+		entry{name: "logger name", e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, LoggerName: "admin\"x", Message: "m"}},
+		entry{name: "stack", e: zapcore.Entry{Level: zap.ErrorLevel, Time: ts, Message: "m", Stack: "goroutine 1\n\tmain.go:1"}},
+		entry{name: "with", e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, Message: "m"},
+			with: []zap.Field{zap.String("tenant", "t\"1"), zap.Int("gen", 3)}, fields: []zap.Field{zap.String("k", "v")}},
+		entry{name: "error field", e: zapcore.Entry{Level: zap.ErrorLevel, Time: ts, Message: "m"},
+			fields: []zap.Field{zap.String("a", "b"), zap.Error(errors.New("boom \"x\""))}, zapped: true},
+		entry{name: "object field", e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, Message: "m"},
+			fields: []zap.Field{zap.Any("obj", map[string]int{"a": 1}), zap.Strings("list", []string{"x", "y"})}, zapped: true},
+		entry{name: "with error", e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, Message: "m"},
+			with: []zap.Field{zap.Error(errors.New("ctx"))}, fields: []zap.Field{zap.Int("n", 1)}, zapped: true},
+		entry{name: "caller", e: zapcore.Entry{Level: zap.InfoLevel, Time: ts, Message: "m",
+			Caller: zapcore.NewEntryCaller(0, "/src/x/y.go", 12, true)}, zapped: true},
+	)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var want, got lineSink
+			var ref zapcore.Core = zapcore.NewCore(zapcore.NewJSONEncoder(lineEncoderConfig()), &want, zap.DebugLevel)
+			var lc zapcore.Core = newLineCore(zap.DebugLevel, &got)
+			if tc.with != nil {
+				ref, lc = ref.With(tc.with), lc.With(tc.with)
+			}
+			if err := ref.Write(tc.e, tc.fields); err != nil {
+				t.Fatal(err)
+			}
+			if err := lc.Write(tc.e, tc.fields); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("lineCore wrote\n%s\nzap wrote\n%s", got.String(), want.String())
+			}
+			_, fieldsOK := appendFields(nil, tc.fields)
+			if fast := lc.(*lineCore).ok && fieldsOK && !tc.e.Caller.Defined; fast == tc.zapped {
+				t.Errorf("fast path taken = %v, want %v", fast, !tc.zapped)
+			}
+		})
+	}
+}
+
+// TestLoggerLevelsAndFlush: the process logger writes enabled levels only,
+// through lineCore, and flushes warnings at once though lines are buffered.
+func TestLoggerLevelsAndFlush(t *testing.T) {
+	var out lineSink
+	log, err := newLoggerTo(config.Log{Level: "info", FlushInterval: config.Duration(time.Hour)}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Debug("hidden")
+	log.Info("kept", zap.String("k", "v"))
+	if out.Len() != 0 {
+		t.Fatalf("an info line was written before a flush: %q", out.String())
+	}
+	log.Warn("urgent")
+	lines := bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
+	if len(lines) != 2 || !bytes.Contains(lines[0], []byte(`"msg":"kept","k":"v"}`)) ||
+		!bytes.Contains(lines[1], []byte(`{"level":"warn","ts":"`)) {
+		t.Fatalf("after a warning the log holds %q", out.String())
+	}
+}
+
+// BenchmarkLogLine is one <log> mediator line through the process logger
+// (buffered, to io.Discard).
+func BenchmarkLogLine(b *testing.B) {
+	log, err := newLoggerTo(config.Log{Level: "info", FlushInterval: config.Duration(time.Second)}, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := []zap.Field{zap.String("mediator", "log")}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		log.Log(zap.InfoLevel, "gi = yes", f...)
+	}
+}
