@@ -3,6 +3,7 @@ package mediation
 import (
 	"regexp"
 	"strings"
+	"unsafe"
 )
 
 // Expression is a compiled Synapse expression: XPath 1.0 with the Synapse
@@ -78,6 +79,19 @@ func (p *propertyRef) String(mc *MessageContext) (string, error) {
 	}
 	v, _ := mc.Property(p.scope, p.name)
 	return v, nil
+}
+
+// StringView evaluates e for a use that ends before the message changes,
+// such as matching it against a regex: a transport header ($trp:X,
+// get-property('transport', 'X')) is then read in place instead of copied,
+// which saved an allocation per filter and switch on headers. The result
+// must not be kept.
+func StringView(e Expression, mc *MessageContext) (string, error) {
+	if p, ok := e.(*propertyRef); ok && p.scope == ScopeTransport {
+		v := mc.HeaderBytes(p.name)
+		return unsafe.String(unsafe.SliceData(v), len(v)), nil
+	}
+	return e.String(mc)
 }
 
 func (p *propertyRef) Bool(mc *MessageContext) (bool, error) {

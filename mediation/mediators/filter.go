@@ -46,7 +46,7 @@ func (f *filter) test(mc *mediation.MessageContext) (bool, error) {
 		}
 		return ok, nil
 	}
-	s, err := f.source.String(mc)
+	s, err := mediation.StringView(f.source, mc)
 	if err != nil {
 		return false, fmt.Errorf("filter source=%q: %w", f.source.Source(), err)
 	}

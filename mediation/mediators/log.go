@@ -1,8 +1,10 @@
 package mediators
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/beevik/etree"
 	"github.com/seqgate/seqgate/mediation"
@@ -48,23 +50,41 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	if mc.Logger == nil || !mc.Logger.Core().Enabled(l.zlevel) {
 		return true, nil
 	}
-	var b strings.Builder
+	bp := logBufs.Get().(*logBuf)
+	defer logBufs.Put(bp)
+	b := &bp.b
+	b.Reset()
 	switch l.level {
 	case logSimple:
-		l.simple(&b, mc)
+		l.simple(b, mc)
 	case logHeaders:
-		l.headers(&b, mc)
+		l.headers(b, mc)
 	case logFull:
-		l.simple(&b, mc)
-		l.item(&b, "Payload: ", string(mc.Body()))
+		l.simple(b, mc)
+		l.item(b, "Payload: ", string(mc.Body()))
 	}
-	l.properties(&b, mc)
-	msg := strings.TrimPrefix(b.String(), l.sep)
+	l.properties(b, mc)
+	// One allocation: the message string zap gets (it may keep it, for
+	// example in a request trace, so it cannot share the pooled buffer).
+	msg := string(bytes.TrimPrefix(b.Bytes(), []byte(l.sep)))
 	mc.Logger.Log(l.zlevel, msg, l.fields...)
+	if b.Cap() > maxPooledLogBuf {
+		*b = bytes.Buffer{}
+	}
 	return true, nil
 }
 
-func (l *logMediator) item(b *strings.Builder, label, v string) {
+// logBuf is a pooled line buffer: a <log> line used to cost two or three
+// allocations as its strings.Builder grew.
+type logBuf struct{ b bytes.Buffer }
+
+var logBufs = sync.Pool{New: func() any { return new(logBuf) }}
+
+// maxPooledLogBuf keeps a full-level line with a large payload from pinning
+// its buffer in the pool.
+const maxPooledLogBuf = 64 << 10
+
+func (l *logMediator) item(b *bytes.Buffer, label, v string) {
 	b.WriteString(l.sep)
 	b.WriteString(label)
 	b.WriteString(v)
@@ -72,7 +92,7 @@ func (l *logMediator) item(b *strings.Builder, label, v string) {
 
 // simple writes the message-information part: To is always written, the
 // other addressing fields only when present.
-func (l *logMediator) simple(b *strings.Builder, mc *mediation.MessageContext) {
+func (l *logMediator) simple(b *bytes.Buffer, mc *mediation.MessageContext) {
 	to, ok := mc.Props.Get("To")
 	if !ok && mc.Dir == mediation.In {
 		to = string(mc.Req.Header.RequestURI())
@@ -100,7 +120,7 @@ func (l *logMediator) simple(b *strings.Builder, mc *mediation.MessageContext) {
 
 // headers writes the transport headers of the current message as
 // "Name : value", the shape Synapse uses for header blocks.
-func (l *logMediator) headers(b *strings.Builder, mc *mediation.MessageContext) {
+func (l *logMediator) headers(b *bytes.Buffer, mc *mediation.MessageContext) {
 	mc.RangeHeaders(func(k, v []byte) {
 		b.WriteString(l.sep)
 		b.Write(k)
@@ -109,7 +129,7 @@ func (l *logMediator) headers(b *strings.Builder, mc *mediation.MessageContext) 
 	})
 }
 
-func (l *logMediator) properties(b *strings.Builder, mc *mediation.MessageContext) {
+func (l *logMediator) properties(b *bytes.Buffer, mc *mediation.MessageContext) {
 	for _, p := range l.props {
 		v, err := p.val.eval(mc)
 		if err != nil {

@@ -26,7 +26,9 @@ func init() { mediation.Register("switch", newSwitch) }
 
 // Mediate implements mediation.Mediator.
 func (s *switchMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
-	v, err := s.source.String(mc)
+	// v is matched at once and not kept (the chosen case may change the
+	// header it views).
+	v, err := mediation.StringView(s.source, mc)
 	if err != nil {
 		return false, fmt.Errorf("switch source=%q: %w", s.source.Source(), err)
 	}
