@@ -1,6 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+
+	"github.com/seqgate/seqgate/deploy/config"
 	"io"
 	"net"
 	"strings"
@@ -52,5 +56,47 @@ func BenchmarkChainAnalytics(b *testing.B) {
 				run()
 			}
 		})
+	}
+}
+
+// BenchmarkChainScenario is the `mediation` scenario of tests/bench/run.sh
+// in-process: its four sequences (tests/bench/repo-chain), its log level
+// (the <log> lines are written) through the production logger (to
+// io.Discard), usage events on the default log sink, API-key auth and a
+// tier that does not reject. The backend is real, on 127.0.0.1.
+func BenchmarkChainScenario(b *testing.B) {
+	backend, _ := startBackend(b, 0)
+	log, err := newLoggerTo(config.Log{Level: "info"}, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "tests", "bench", "repo-chain", superSeqDir)
+	seqs := map[string]string{}
+	for _, n := range []string{"global_in.xml", "global_out.xml", "api_in.xml", "api_out.xml"} {
+		x, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		seqs[n] = string(x)
+	}
+	f := startGateway(b, testConfig, seqs, backend, log)
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&ctx.Request, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5555}, nil)
+	run := func() {
+		ctx.Request.Reset()
+		ctx.Response.Reset()
+		ctx.Request.SetRequestURI("/bench/1.0.0/")
+		ctx.Request.Header.Set("apikey", "bench-key")
+		ctx.Request.SetHost("localhost")
+		f.srv.sw.Handle(&ctx)
+	}
+	run()
+	if ctx.Response.StatusCode() != 200 || string(ctx.Response.Header.Peek("X-go")) != "App" {
+		b.Fatalf("chain check: %d X-go=%q %s", ctx.Response.StatusCode(), ctx.Response.Header.Peek("X-go"), ctx.Response.Body())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		run()
 	}
 }
