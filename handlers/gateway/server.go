@@ -81,7 +81,7 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 	body := fasthttp.RequestConfig{ReadTimeout: o.ReadTimeout}
 	return &fasthttp.Server{
 		Handler:                       g.guard(o),
-		HeaderReceived:                func(*fasthttp.RequestHeader) fasthttp.RequestConfig { return body },
+		HeaderReceived:                func(h *fasthttp.RequestHeader) fasthttp.RequestConfig { return bodyConfig(h, body) },
 		Name:                          "seqgate",
 		Concurrency:                   o.MaxConns,
 		ReadBufferSize:                o.MaxURIBytes + o.MaxHeaderBytes + requestLineSlack,
@@ -97,6 +97,17 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		Logger:                        zapPrintf{g.opts.Logger},
 		ErrorHandler:                  g.serverError,
 	}
+}
+
+// bodyConfig re-arms the read deadline with the body timeout, but only for
+// a request that has a body: each deadline is a runtime timer update, and
+// a GET would pay one for a body it never reads (its header deadline
+// stays armed until the next request's idle deadline replaces it).
+func bodyConfig(h *fasthttp.RequestHeader, body fasthttp.RequestConfig) fasthttp.RequestConfig {
+	if h.ContentLength() == 0 {
+		return fasthttp.RequestConfig{}
+	}
+	return body
 }
 
 // requestLineSlack is room for the method, the protocol and line ends
