@@ -1,6 +1,9 @@
 package mediation
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // jsonFrame is one open object or array while scanning.
 type jsonFrame struct {
@@ -21,9 +24,27 @@ func CheckJSON(b []byte, l JSONLimits) error {
 	expect := false // a new item may start (after '{', '[' or ',')
 	for i := 0; i < len(b); i++ {
 		c := b[i]
-		switch c {
-		case ' ', '\t', '\r', '\n', ':':
+		if !jsonStructural[c] {
+			if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' {
+				continue
+			}
+			// A number, literal or stray byte: it may start an item, and
+			// the bytes up to the next structural one change nothing, so
+			// they are skipped in one run (most of a payload's bytes).
+			if expect && len(stack) > 0 {
+				expect = false
+				top := &stack[len(stack)-1]
+				top.items++
+				if err := checkItems(top, l); err != nil {
+					return err
+				}
+			}
+			for i+1 < len(b) && !jsonStructural[b[i+1]] {
+				i++
+			}
 			continue
+		}
+		switch c {
 		case ',':
 			expect = true
 			continue
@@ -44,23 +65,27 @@ func CheckJSON(b []byte, l JSONLimits) error {
 				return err
 			}
 		}
-		switch c {
-		case '"':
+		if c == '"' {
 			end, err := checkJSONString(b, i+1, isKey, l)
 			if err != nil {
 				return err
 			}
 			i = end
-		case '{', '[':
-			if len(stack) >= l.Depth {
-				return fmt.Errorf("json payload: %w (limit %d)", ErrPayloadTooDeep, l.Depth)
-			}
-			stack = append(stack, jsonFrame{object: c == '{'})
-			expect = true
+			continue
 		}
+		// '{' or '['
+		if len(stack) >= l.Depth {
+			return fmt.Errorf("json payload: %w (limit %d)", ErrPayloadTooDeep, l.Depth)
+		}
+		stack = append(stack, jsonFrame{object: c == '{'})
+		expect = true
 	}
 	return nil
 }
+
+// jsonStructural marks the bytes CheckJSON acts on: the others are skipped
+// in runs.
+var jsonStructural = [256]bool{',': true, '}': true, ']': true, '"': true, '{': true, '[': true}
 
 func checkItems(f *jsonFrame, l JSONLimits) error {
 	if f.object && over(f.items, l.Keys) {
@@ -75,12 +100,21 @@ func checkItems(f *jsonFrame, l JSONLimits) error {
 // checkJSONString measures the string starting at b[start] (after its
 // opening quote) and returns the index of its closing quote (or len(b)).
 func checkJSONString(b []byte, start int, isKey bool, l JSONLimits) (int, error) {
+	// Jump from quote to quote (IndexByte is vectorised); a backslash
+	// before the quote found means an escape to step over first.
 	i := start
-	for i < len(b) && b[i] != '"' {
-		if b[i] == '\\' {
-			i++
+	for i < len(b) {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			i = len(b)
+			break
 		}
-		i++
+		e := bytes.IndexByte(b[i:i+q], '\\')
+		if e < 0 {
+			i += q
+			break
+		}
+		i += e + 2 // the backslash and the byte it escapes
 	}
 	n := i - start
 	if i > len(b) {
