@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # run.sh: every seqgate speed figure in one command. Builds seqgate, then runs
 # ../shared/bench/compare.sh (seqgate beside nginx, HAProxy, Caddy and Go's
-# reverse proxy, same pinned CPUs, one run) with our three scenarios, and the
-# Go benchmarks. Results land in tests/bench/out/. Knobs are compare.sh's
-# (DURATION, WARMUP, CONNS, SYSTEMS, SCENARIOS) plus SKIP_GO_BENCH=1.
+# reverse proxy, same pinned CPUs, one run) with our three scenarios, the Go
+# benchmarks, json.sh (JSON rewrite), the scale tool and rss.sh, and ends
+# with the issue-7 target table (targets/: target, figure reached, met).
+# Results land in tests/bench/out/ (targets-STAMP.md is the table). About
+# 20 minutes; QUICK=1 runs compare.sh and the Go benchmarks only (~8 min).
+# Knobs are compare.sh's (DURATION, WARMUP, CONNS, SYSTEMS, SCENARIOS) plus
+# SKIP_GO_BENCH=1 and QUICK=1.
 # Needs the peers: ../shared/bench/setup-peers.sh (once per machine).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,4 +28,13 @@ if [ "${SKIP_GO_BENCH:-0}" != 1 ]; then
 	(cd "$repo" && go test -run '^$' -bench . -benchmem -count=1 ./cmd/... ./mediation/... ./handlers/... ./sequences/... ./deploy/...) \
 		| grep -E '^(Benchmark|ok|PASS|FAIL)' | tee "$here/out/gobench-$stamp.txt"
 fi
+if [ "${QUICK:-0}" != 1 ]; then
+	unset RESULTS_CSV
+	RESULTS_CSV=$here/out/json-$stamp.csv bash "$here/json.sh" | tee "$here/out/json-$stamp.md"
+	(cd "$repo" && go run ./tests/bench/scale -bin "$SEQGATE_BIN") | tee "$here/out/scale-$stamp.md"
+	bash "$here/rss.sh" | tee "$here/out/rss-$stamp.md"
+fi
+(cd "$repo" && go run ./tests/bench/targets -compare "$here/out/compare-$stamp.csv" -json "$here/out/json-$stamp.csv" \
+	-gobench "$here/out/gobench-$stamp.txt" -scale "$here/out/scale-$stamp.md" -rss "$here/out/rss-$stamp.md") \
+	| tee "$here/out/targets-$stamp.md"
 echo "results: $here/out/*-$stamp.*"
