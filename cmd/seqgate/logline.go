@@ -5,10 +5,11 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/seqgate/seqgate/handlers/analytics"
 )
 
 // lineCore writes the process log's JSON lines: byte for byte what zap's
@@ -88,9 +89,9 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 		b = append(b, '"')
 	}
 	if e.LoggerName != "" {
-		b = appendString(append(b, `,"logger":`...), e.LoggerName)
+		b = analytics.AppendJSONString(append(b, `,"logger":`...), e.LoggerName)
 	}
-	b = appendString(append(b, `,"msg":`...), e.Message)
+	b = analytics.AppendJSONString(append(b, `,"msg":`...), e.Message)
 	b = append(b, c.ctx...)
 	b, ok := appendFields(b, fields)
 	if !ok {
@@ -98,7 +99,7 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 		return c.zapWrite(e, fields)
 	}
 	if e.Stack != "" {
-		b = appendString(append(b, `,"stacktrace":`...), e.Stack)
+		b = analytics.AppendJSONString(append(b, `,"stacktrace":`...), e.Stack)
 	}
 	b = append(b, "}\n"...)
 	*bp = b
@@ -124,11 +125,11 @@ func appendFields(b []byte, fields []zapcore.Field) ([]byte, bool) {
 		if f.Type == zapcore.SkipType {
 			continue
 		}
-		b = appendString(append(b, ','), f.Key)
+		b = analytics.AppendJSONString(append(b, ','), f.Key)
 		b = append(b, ':')
 		switch f.Type {
 		case zapcore.StringType:
-			b = appendString(b, f.String)
+			b = analytics.AppendJSONString(b, f.String)
 		case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
 			b = strconv.AppendInt(b, f.Integer, 10)
 		case zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType:
@@ -156,48 +157,4 @@ func appendFloat(b []byte, v float64) []byte {
 		return append(b, `"-Inf"`...)
 	}
 	return strconv.AppendFloat(b, v, 'f', -1, 64)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string the way zap escapes it: `"` and
-// `\` escaped, \n \r \t by name, other control bytes as \u00XX, invalid
-// UTF-8 as \ufffd, everything else as is.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	last := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			b = append(append(b, s[last:i]...), `\ufffd`...)
-			i++
-			last = i
-			continue
-		}
-		if c >= 0x20 && c != '\\' && c != '"' {
-			i++
-			continue
-		}
-		b = append(b, s[last:i]...)
-		switch c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-		i++
-		last = i
-	}
-	return append(append(b, s[last:]...), '"')
 }

@@ -58,7 +58,7 @@ func appendField(b []byte, name, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
-	return appendString(b, v)
+	return AppendJSONString(b, v)
 }
 
 // appendMS writes d in milliseconds with microsecond precision.
@@ -73,10 +73,13 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendString writes s as a JSON string: quotes, backslashes and control
-// characters escaped, invalid UTF-8 replaced by U+FFFD, the rest as is.
-// A user name from a token is the caller's text, so this must be exact.
-func appendString(b []byte, s string) []byte {
+// AppendJSONString writes s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 replaced by U+FFFD, the rest as
+// is. A user name from a token is the caller's text, so this must be exact.
+// It escapes exactly as zap's JSON encoder does, which lets the process
+// log's line writer (cmd/seqgate, lineCore) use it too; a test there holds
+// the two to the same bytes.
+func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
