@@ -13,7 +13,7 @@ import (
 func TestFaultPerAPI(t *testing.T) {
 	t.Parallel()
 	silent := silentServer(t)
-	down := freePort(t) // closed again: connections are refused
+	down := closedPort(t) // bound, never listening: connections are refused
 	apiFault := seq("admin--Orders:v1.0.0--Fault",
 		`<payloadFactory media-type="json"><format>{"api":"orders","code":"$1","msg":"$2"}</format>`+
 			`<args><arg expression="$ctx:ERROR_CODE"/><arg expression="$ctx:ERROR_MESSAGE"/></args></payloadFactory>`,

@@ -152,6 +152,8 @@ func makeRepo(t *testing.T, dir string) (superDir, acmeDir string) {
 // gateway can bind it (startGateway retries if someone else got it first).
 func freePort(t *testing.T) string { return testbin.FreePort(t) }
 
+func closedPort(t *testing.T) string { return testbin.ClosedPort(t) }
+
 // syncBuffer collects the gateway's stderr; exec copies into it from its
 // own goroutine while tests read it.
 type syncBuffer struct{ testbin.SyncBuffer }

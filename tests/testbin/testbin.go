@@ -68,6 +68,28 @@ func FreePort(t testing.TB) string {
 	return l.Addr().String()
 }
 
+// ClosedPort returns 127.0.0.1:PORT where connections are refused for the
+// rest of the test. FreePort's port is free again once returned, so a
+// server of a test running in parallel may take it and answer; this one
+// stays bound by a socket that never listens, which the kernel answers
+// with a reset.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+}
+
 // SyncBuffer collects a process's output while tests read it.
 type SyncBuffer struct {
 	mu sync.Mutex
