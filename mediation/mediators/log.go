@@ -50,9 +50,8 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	if mc.Logger == nil || !mc.Logger.Core().Enabled(l.zlevel) {
 		return true, nil
 	}
-	bp := logBufs.Get().(*logBuf)
-	defer logBufs.Put(bp)
-	b := &bp.b
+	b := logBufs.Get().(*bytes.Buffer)
+	defer logBufs.Put(b)
 	b.Reset()
 	switch l.level {
 	case logSimple:
@@ -74,11 +73,9 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	return true, nil
 }
 
-// logBuf is a pooled line buffer: a <log> line used to cost two or three
+// logBufs pools line buffers: a <log> line used to cost two or three
 // allocations as its strings.Builder grew.
-type logBuf struct{ b bytes.Buffer }
-
-var logBufs = sync.Pool{New: func() any { return new(logBuf) }}
+var logBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // maxPooledLogBuf keeps a full-level line with a large payload from pinning
 // its buffer in the pool.
