@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/seqgate/seqgate/handlers/analytics"
@@ -26,10 +27,10 @@ func (u *Usage) fill(ev *analytics.Event, ex *Exchange, m *apiMetrics) {
 	p := &ex.Principal
 	ev.Application, ev.ApplicationID, ev.ConsumerKey, ev.User = p.AppName, p.AppID, p.ConsumerKey, p.User
 	if a := ex.App; a != nil { // a configured application fills what the credential did not say
-		ev.Application = or(ev.Application, a.Name)
-		ev.ApplicationID = or(ev.ApplicationID, a.ID)
-		ev.ConsumerKey = or(ev.ConsumerKey, a.ConsumerKey)
-		ev.User = or(ev.User, a.User)
+		ev.Application = cmp.Or(ev.Application, a.Name)
+		ev.ApplicationID = cmp.Or(ev.ApplicationID, a.ID)
+		ev.ConsumerKey = cmp.Or(ev.ConsumerKey, a.ConsumerKey)
+		ev.User = cmp.Or(ev.User, a.User)
 	}
 	ev.CorrelationID, _ = ex.MC.Props.Get(propMessageID)
 	if ex.Span != nil {
@@ -52,11 +53,4 @@ func (u *Usage) finish(ev *analytics.Event, ex *Exchange, status int, total time
 	ev.Time = ex.Timing.Start.Add(total)
 	ev.Status = status
 	ev.Latency, ev.Backend, ev.Mediation = total, ex.Timing.Backend, ex.Timing.Mediation
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
