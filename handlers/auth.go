@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/valyala/fasthttp"
@@ -118,7 +119,7 @@ func bearerToken(h []byte) ([]byte, bool) {
 	if !hasScheme(h, bearer) {
 		return nil, false
 	}
-	return trimSpace(h[len(bearer):]), true
+	return bytes.Trim(h[len(bearer):], " \t"), true
 }
 
 // hasScheme reports whether h starts with scheme (lower case, with its
@@ -137,16 +138,6 @@ func hasScheme(h []byte, scheme string) bool {
 		}
 	}
 	return true
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 func errDupKey(app, key int) error {

@@ -93,7 +93,7 @@ func (a *Auth) oauth2(ex *Exchange, tok []byte) bool {
 // scheme), decoded on the stack.
 func (a *Auth) basic(ex *Exchange, b64 []byte) bool {
 	var buf [384]byte
-	b64 = trimSpace(b64)
+	b64 = bytes.Trim(b64, " \t")
 	if a.v.Basic == nil || base64.StdEncoding.DecodedLen(len(b64)) > len(buf) {
 		authFail(ex, failInvalid)
 		return false

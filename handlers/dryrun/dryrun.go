@@ -9,6 +9,7 @@
 package dryrun
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,7 +121,7 @@ func (r Request) build() (*fasthttp.Request, error) {
 		path = "/t/" + t + path
 	}
 	req := fasthttp.AcquireRequest()
-	req.Header.SetMethod(strings.ToUpper(cmpOr(r.Method, fasthttp.MethodGet)))
+	req.Header.SetMethod(strings.ToUpper(cmp.Or(r.Method, fasthttp.MethodGet)))
 	req.SetRequestURI(path)
 	req.Header.SetHost("dry-run.invalid")
 	for k, v := range r.Headers {
@@ -130,13 +131,6 @@ func (r Request) build() (*fasthttp.Request, error) {
 		req.SetBodyString(r.Body)
 	}
 	return req, nil
-}
-
-func cmpOr(s, dflt string) string {
-	if s == "" {
-		return dflt
-	}
-	return s
 }
 
 func responseMessage(resp *fasthttp.Response) Message {

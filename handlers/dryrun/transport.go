@@ -1,6 +1,7 @@
 package dryrun
 
 import (
+	"cmp"
 	"strconv"
 	"time"
 
@@ -35,7 +36,7 @@ func (r *run) RoundTrip(mc *mediation.MessageContext, req *fasthttp.Request, res
 		return err
 	}
 	resp.Reset()
-	resp.SetStatusCode(cmpOrInt(r.backend.Status, fasthttp.StatusOK))
+	resp.SetStatusCode(cmp.Or(r.backend.Status, fasthttp.StatusOK))
 	for k, v := range r.backend.Headers {
 		resp.Header.Set(k, v)
 	}
@@ -62,11 +63,4 @@ func requestMessage(req *fasthttp.Request) Message {
 	req.Header.VisitAll(func(k, v []byte) { addHeader(m.Headers, string(k), string(v)) })
 	m.Body, m.BodyTruncated = echo(req.Body())
 	return m
-}
-
-func cmpOrInt(n, dflt int) int {
-	if n == 0 {
-		return dflt
-	}
-	return n
 }

@@ -1,6 +1,7 @@
 package seqtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net"
 	"sync"
@@ -76,7 +77,7 @@ func (b *echoBackend) handle(ctx *fasthttp.RequestCtx) {
 	stub := b.stub
 	b.mu.Unlock()
 	if stub != nil {
-		ctx.SetStatusCode(cmpInt(stub.Status, fasthttp.StatusOK))
+		ctx.SetStatusCode(cmp.Or(stub.Status, fasthttp.StatusOK))
 		for k, v := range stub.Headers {
 			ctx.Response.Header.Set(k, v)
 		}
@@ -86,11 +87,4 @@ func (b *echoBackend) handle(ctx *fasthttp.RequestCtx) {
 	body, _ := json.Marshal(s)
 	ctx.SetContentType("application/json")
 	ctx.SetBody(body)
-}
-
-func cmpInt(n, dflt int) int {
-	if n == 0 {
-		return dflt
-	}
-	return n
 }

@@ -1,6 +1,7 @@
 package seqtest
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,7 +34,7 @@ func (e *env) send(c *Case) (int, http.Header, []byte, error) {
 	if c.Tenant != "" && !strings.HasPrefix(path, "/t/") {
 		path = "/t/" + c.Tenant + path
 	}
-	req, err := http.NewRequest(cmpStr(c.Request.Method, http.MethodGet), e.base+path, strings.NewReader(c.Request.Body))
+	req, err := http.NewRequest(cmp.Or(c.Request.Method, http.MethodGet), e.base+path, strings.NewReader(c.Request.Body))
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -62,13 +63,6 @@ func (e *env) logLines() []string {
 		}
 	}
 	return out
-}
-
-func cmpStr(s, dflt string) string {
-	if s == "" {
-		return dflt
-	}
-	return s
 }
 
 // outcome is what a case produced.
