@@ -28,7 +28,7 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 		base.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
-	s.bundles.m.Routes(mux.ServeMux) // /admin/bundles (wire_bundles.go)
+	s.bundles.m.Routes(mux) // /admin/bundles (wire_bundles.go)
 	mux.HandleFunc("GET /admin/throttle", s.throttleProbe)
 	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.sw.Handle))
 	mux.Handle("GET /admin/traces/{id}", s.debug.TracesHandler())

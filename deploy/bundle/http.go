@@ -14,7 +14,12 @@ import (
 //	GET    /admin/bundles/{name}
 //	POST   /admin/bundles/{name}/activate deferred entries, on this node only
 //	DELETE /admin/bundles/{name}          on every node (with Redis)
-func (m *Manager) Routes(mux *http.ServeMux) {
+//
+// mux is anything with HandleFunc: an *http.ServeMux, or the admin
+// listener's admin.Mux, which records the patterns for the OpenAPI check.
+func (m *Manager) Routes(mux interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}) {
 	mux.HandleFunc("POST /admin/bundles", m.upload)
 	mux.HandleFunc("GET /admin/bundles", m.list)
 	mux.HandleFunc("GET /admin/bundles/{name}", func(w http.ResponseWriter, r *http.Request) {
