@@ -57,6 +57,15 @@ func (r *Repository) Status() []TenantStatus {
 	return out
 }
 
+// TenantStatus is the status of the tenant serving domain, found through
+// the repository's domain index (Status copies every tenant's).
+func (r *Repository) TenantStatus(domain string) (TenantStatus, bool) {
+	if t := r.index.Load().byDomain[domain]; t != nil {
+		return *t.status.Load(), true
+	}
+	return TenantStatus{}, false
+}
+
 // logChanges logs, in the spirit of Synapse's SequenceDeployer, what a
 // reload changed: sequences deployed, updated, undeployed, and files newly
 // refused (each refusal once, not on every reload).

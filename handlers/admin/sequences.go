@@ -124,9 +124,9 @@ func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
 // answer reports the file's state after the reload.
 func (a sequenceAPI) answer(w http.ResponseWriter, status int, domain, name, path, what string) {
 	out := map[string]any{"tenant": domain, "name": name, "file": path, "result": what, "state": "", "serving": false}
-	for _, t := range a.repo.Status() {
+	if t, ok := a.repo.TenantStatus(domain); ok {
 		for _, f := range t.Files {
-			if t.Domain == domain && f.Path == path {
+			if f.Path == path {
 				out["state"], out["error"], out["warnings"] = f.State, f.Error, f.Warnings
 			}
 		}
@@ -140,10 +140,8 @@ func (a sequenceAPI) answer(w http.ResponseWriter, status int, domain, name, pat
 // tenant is the status of {tenant}; it answers 404 itself when unknown.
 func (a sequenceAPI) tenant(w http.ResponseWriter, r *http.Request) *deploy.TenantStatus {
 	domain := r.PathValue("tenant")
-	for _, t := range a.repo.Status() {
-		if t.Domain == domain {
-			return &t
-		}
+	if t, ok := a.repo.TenantStatus(domain); ok {
+		return &t
 	}
 	writeError(w, http.StatusNotFound, fmt.Sprintf("unknown tenant %q", domain))
 	return nil

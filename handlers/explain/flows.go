@@ -159,10 +159,8 @@ func claimant(st *deploy.TenantStatus, name string) *deploy.FileStatus {
 // tenantStatus is the repository's status of one tenant (empty when the
 // repository does not know it).
 func tenantStatus(repo *deploy.Repository, domain string) *deploy.TenantStatus {
-	for _, t := range repo.Status() {
-		if t.Domain == domain {
-			return &t
-		}
+	if t, ok := repo.TenantStatus(domain); ok {
+		return &t
 	}
 	return &deploy.TenantStatus{Domain: domain}
 }
