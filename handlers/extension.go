@@ -21,7 +21,8 @@ import (
 // keeps the per-API one from running; the per-API sequence's result is the
 // handler's. Both directions run in the same order.
 type Extension struct {
-	log *zap.Logger
+	log    *zap.Logger
+	tracer trace.Tracer // the request spans' tracer, for sequence spans; nil: tracing off
 }
 
 // NewExtension builds the handler; log receives mediation errors.
@@ -30,6 +31,13 @@ func NewExtension(log *zap.Logger) *Extension {
 		log = zap.NewNop()
 	}
 	return &Extension{log: log}
+}
+
+// WithTracer gives the handler the tracer of the request spans, so each
+// sequence run's span comes from it instead of a provider lookup.
+func (e *Extension) WithTracer(t trace.Tracer) *Extension {
+	e.tracer = t
+	return e
 }
 
 // Name implements Handler.
@@ -69,7 +77,7 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 		}
 		var sp trace.Span
 		if ex.Span != nil {
-			sp = tracing.StartSequence(ex.Span, seq.Name, dir.String())
+			sp = tracing.StartSequence(e.tracer, ex.Span, seq.Name, dir.String())
 		}
 		cont, err := runGuarded(seq, mc)
 		if sp != nil {

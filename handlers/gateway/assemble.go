@@ -69,7 +69,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	ext := handlers.NewExtension(d.Logger)
+	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{

@@ -74,10 +74,15 @@ func Inject(sp trace.Span, h *fasthttp.RequestHeader) {
 	propagator.Inject(trace.ContextWithSpan(context.Background(), sp), headerCarrier{h})
 }
 
-// StartSequence starts the child span of one sequence run.
-func StartSequence(parent trace.Span, name, direction string) trace.Span {
+// StartSequence starts the child span of one sequence run with t, the
+// tracer that started the request's span; nil asks parent's provider for
+// it (a lookup under the provider's lock, which a run should not pay).
+func StartSequence(t trace.Tracer, parent trace.Span, name, direction string) trace.Span {
+	if t == nil {
+		t = parent.TracerProvider().Tracer(Scope)
+	}
 	ctx := trace.ContextWithSpan(context.Background(), parent)
-	_, sp := parent.TracerProvider().Tracer(Scope).Start(ctx, "sequence "+name,
+	_, sp := t.Start(ctx, "sequence "+name,
 		trace.WithAttributes(AttrSequence.String(name), AttrDirection.String(direction)))
 	return sp
 }
