@@ -1,6 +1,7 @@
 package mediation
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,6 +18,46 @@ import (
 // as a quoted string. Value returns nil for no match.
 type Valuer interface {
 	Value(mc *MessageContext) (any, error)
+}
+
+// JSONString evaluates e once and returns its string value (what e.String
+// gives) and whether the result is a JSON object or array. payloadFactory
+// inserts only such a structured result raw into a JSON template: a string
+// result is escaped even when its text looks like JSON, so a client string
+// such as `{","admin":true,"x":"` stays one string and cannot add members
+// to the backend's JSON. An expression without typed results (not JSONPath
+// or ${...}) is structured only when its text is one complete JSON object
+// or array.
+func JSONString(e Expression, mc *MessageContext) (s string, structured bool, err error) {
+	switch x := e.(type) {
+	case *jsonPathExpr:
+		v, err := x.Value(mc)
+		if err != nil {
+			return "", false, err
+		}
+		return JSONText(v), isStructured(v), nil
+	case *exprLang:
+		v, _ := x.Value(mc)
+		if v == nil {
+			return "", false, nil
+		}
+		return JSONText(normalizeNumber(v)), isStructured(v), nil
+	}
+	s, err = e.String(mc)
+	if err != nil {
+		return "", false, err
+	}
+	t := strings.TrimSpace(s)
+	return s, t != "" && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t)), nil
+}
+
+// isStructured: a JSON object or array as the JSON readers give them.
+func isStructured(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // jsonPathExpr is json-eval(<path>): a Jayway-style JSONPath (ojg's jp)

@@ -86,3 +86,35 @@ func TestJSONPathBadPayload(t *testing.T) {
 		t.Error("no error for malformed JSON")
 	}
 }
+
+// TestJSONString: only an object or array result is structured; a string
+// whose text looks like JSON is not (payloadFactory escapes it).
+func TestJSONString(t *testing.T) {
+	m := msg{ct: "application/json", body: `{"s":"{\",\"admin\":true,\"x\":\"","w":"{\"a\":1}","o":{"a":1},"a":[1],"n":3}`}
+	cases := []struct {
+		src        string
+		want       string
+		structured bool
+	}{
+		{`json-eval($.s)`, `{","admin":true,"x":"`, false},
+		{`json-eval($.w)`, `{"a":1}`, false},
+		{`json-eval($.o)`, `{"a":1}`, true},
+		{`json-eval($.a)`, `[1]`, true},
+		{`json-eval($.n)`, `3`, false},
+		{`${payload.o}`, `{"a":1}`, true},
+		{`${payload.s}`, `{","admin":true,"x":"`, false},
+		{`$ctx:p`, `[1, 2]`, true},
+		{`$ctx:q`, `[1, 2`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.src, func(t *testing.T) {
+			mm := m
+			mm.props = map[string]string{"p": "[1, 2]", "q": "[1, 2"}
+			mc := newMC(t, mm)
+			s, structured, err := mediation.JSONString(mustCompile(t, c.src, nil), mc)
+			if err != nil || s != c.want || structured != c.structured {
+				t.Errorf("got %q, %v, %v; want %q, %v", s, structured, err, c.want, c.structured)
+			}
+		})
+	}
+}

@@ -94,11 +94,18 @@ func (p *payloadFactory) writeArg(buf *bytebufferpool.ByteBuffer, mc *mediation.
 		buf.B = append(buf.B, a.value...)
 		return nil
 	}
-	v, err := a.expr.String(mc)
+	var v string
+	var structured bool
+	var err error
+	if a.jsonPath {
+		v, structured, err = mediation.JSONString(a.expr, mc)
+	} else {
+		v, err = a.expr.String(mc)
+	}
 	if err != nil {
 		return fmt.Errorf("payloadFactory arg %d (%s): %w", i+1, a.expr.Source(), err)
 	}
-	buf.B = insertValue(buf.B, p.media, a.kind(v), v)
+	buf.B = insertValue(buf.B, p.media, a.kind(v, structured), v)
 	return nil
 }
 

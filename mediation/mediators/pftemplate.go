@@ -73,14 +73,16 @@ const (
 	kindJSON
 )
 
-// kind classifies v: JSON text from a JSONPath, XML from an XPath, or a
-// plain string.
-func (a *pfArg) kind(v string) argKind {
+// kind classifies v: JSON when a JSONPath (or ${...}) result is an object
+// or array (structured, from mediation.JSONString), XML from an XPath, or a
+// plain string. Synapse's isJson only looks at the first character, so a
+// string result starting with '{' went in raw: JSON injection (issue 13).
+func (a *pfArg) kind(v string, structured bool) argKind {
 	switch {
 	case a.literal:
 		return kindString
 	case a.jsonPath:
-		if t := strings.TrimSpace(v); t != "" && (t[0] == '{' || t[0] == '[') {
+		if structured {
 			return kindJSON
 		}
 	case looksXML(v):

@@ -10,6 +10,7 @@ package hostile
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -67,6 +68,7 @@ type gateway struct {
 	admin   string
 	stderr  *syncBuffer
 	hits    *atomic.Int64 // requests the backend received
+	last    *atomic.Pointer[backendRequest]
 	exited  chan error
 }
 
@@ -80,7 +82,15 @@ type spec struct {
 	seqs        map[string]string // file name → sequence XML (super tenant)
 }
 
-// apiSpec is one super-tenant API with version v1 and no auth.
+// backendRequest is what the standard backend received last: a test
+// asserts on what the gateway forwarded, not only on what it answered.
+type backendRequest struct {
+	header, trailer http.Header
+	body            string
+}
+
+// apiSpec is one super-tenant API with version v1 and no auth; an empty
+// backend is the standard recording backend (g.hits, g.last).
 type apiSpec struct{ name, ctx, backend string }
 
 // startGateway writes a repository and config (extra YAML is appended
@@ -94,8 +104,11 @@ func startSpec(t *testing.T, s spec) *gateway {
 	t.Helper()
 	dir := t.TempDir()
 	hits := &atomic.Int64{}
+	last := &atomic.Pointer[backendRequest]{}
 	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		last.Store(&backendRequest{header: r.Header.Clone(), trailer: r.Trailer.Clone(), body: string(body)})
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("backend saw " + r.URL.EscapedPath()))
 	}))
@@ -116,7 +129,12 @@ func startSpec(t *testing.T, s spec) *gateway {
 		limits = s.limits
 	}
 	apis := []apiSpec{{"Echo", "/echo", be.URL + "/echo"}, {"Payload", "/payload", be.URL + "/payload"}}
-	apis = append(apis, s.apis...)
+	for _, a := range s.apis {
+		if a.backend == "" { // the standard, recording backend
+			a.backend = be.URL + a.ctx
+		}
+		apis = append(apis, a)
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
 		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
@@ -127,7 +145,7 @@ func startSpec(t *testing.T, s spec) *gateway {
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
 		cfgPath := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfgPath, cfg)
-		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits}
+		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits, last: last}
 		if g.launch(cfgPath) {
 			return g
 		}
