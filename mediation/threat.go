@@ -28,14 +28,18 @@ type XMLLimits struct {
 
 // JSONLimits are WSO2's JSON threat protector limits (json_validator
 // properties in brackets). Zero means no limit, except Depth, where zero
-// means DefaultLimits.MaxJSONDepth. Lengths count bytes as sent, escapes
-// included.
+// means DefaultLimits.MaxJSONDepth, and DuplicateKeys, where zero (false)
+// means a repeated property name is refused. Lengths count bytes as sent,
+// escapes included.
 type JSONLimits struct {
 	Depth        int // maxJSONDepth
 	Keys         int // maxPropertyCount, per object
 	ArrayLength  int // maxArrayElementCount, per array
 	StringLength int // maxStringLength, one string value
 	KeyLength    int // maxKeyLength, one property name
+	// DuplicateKeys lets one object name a property twice
+	// (limits.json_duplicate_keys: allow); see ErrDuplicateKey.
+	DuplicateKeys bool
 }
 
 // CheckXML scans an XML payload with a streaming tokenizer before anything

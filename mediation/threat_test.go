@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -75,12 +76,59 @@ func TestCheckJSON(t *testing.T) {
 		{"long value short key", `{"abc":"12345"}`, nil},
 		{"top-level string", `"123456"`, ErrPayloadLimit},
 		{"garbage is not our concern", `}}]]{"a"`, nil},
+		{"duplicate key", `{"a":1,"a":2}`, ErrDuplicateKey},
+		{"same key in sibling objects", `[{"a":1},{"a":2}]`, nil},
+		{"same key at two levels", `{"a":{"a":1}}`, nil},
+		{"duplicate after a nested object", `{"a":{"b":1},"a":2}`, ErrDuplicateKey},
+		{"key and value alike", `{"a":"a"}`, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckJSON([]byte(c.json), l)
 			if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
 				t.Errorf("CheckJSON = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestCheckJSONDuplicateKeys: the duplicate check on objects past the
+// linear search (a map), with escapes and invalid UTF-8 read as
+// encoding/json reads them, and off with DuplicateKeys.
+func TestCheckJSONDuplicateKeys(t *testing.T) {
+	big := func(last string) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := 0; i < 40; i++ {
+			fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+		}
+		return b.String() + `"` + last + `":0}`
+	}
+	cases := []struct {
+		name, json string
+		want       error
+	}{
+		{"big object, new name", big("k40"), nil},
+		{"big object, early name again", big("k3"), ErrDuplicateKey},
+		{"big object, escaped name again", big(`\u006b39`), ErrDuplicateKey},
+		{"name spelled with an escape", `{"\u0061":1,"a":2}`, ErrDuplicateKey},
+		{"surrogate pair vs UTF-8", `{"\ud83d\ude00":1,"😀":2}`, ErrDuplicateKey},
+		{"two lone surrogates read as U+FFFD", `{"\ud800":1,"\udfff":2}`, ErrDuplicateKey},
+		{"invalid UTF-8 vs U+FFFD", "{\"\xff\":1,\"\ufffd\":2}", ErrDuplicateKey},
+		{"escaped slash", `{"a/b":1,"a\/b":2}`, ErrDuplicateKey},
+		{"case differs", `{"from":1,"From":2}`, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckJSON([]byte(c.json), JSONLimits{})
+			if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
+				t.Errorf("CheckJSON = %v, want %v", err, c.want)
+			}
+			if err := CheckJSON([]byte(c.json), JSONLimits{DuplicateKeys: true}); err != nil {
+				t.Errorf("with DuplicateKeys: %v", err)
+			}
+			if err := checkJSONReference([]byte(c.json), JSONLimits{}); fmt.Sprint(err) != fmt.Sprint(CheckJSON([]byte(c.json), JSONLimits{})) {
+				t.Errorf("reference scan says %v", err)
 			}
 		})
 	}

@@ -94,6 +94,11 @@ type Limits struct {
 	MaxJSONArrayLength    int `yaml:"max_json_array_length"`    // maxArrayElementCount, default 100000
 	MaxJSONStringLength   int `yaml:"max_json_string_length"`   // maxStringLength, default 1 MiB
 	MaxJSONKeyLength      int `yaml:"max_json_key_length"`      // maxKeyLength, default 1024
+	// JSONDuplicateKeys is refuse (default) or allow: whether one JSON
+	// object may name a property twice. JSON readers disagree on which
+	// one counts (json-eval reads the first, most backends the last), so a
+	// <filter> could check one value while the backend acts on another.
+	JSONDuplicateKeys string `yaml:"json_duplicate_keys"`
 }
 
 // Timeouts for servers and backend calls.

@@ -29,6 +29,8 @@ const (
 	DefaultMaxJSONArrayLength    = 100000
 	DefaultMaxJSONStringLength   = 1 << 20
 	DefaultMaxJSONKeyLength      = 1024
+	JSONDuplicateKeysRefuse      = "refuse"
+	JSONDuplicateKeysAllow       = "allow"
 	DefaultURITemplate           = "/*"
 	AuthAPIKey                   = "apikey"
 	AuthNone                     = "none"
@@ -114,6 +116,7 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxJSONArrayLength, DefaultMaxJSONArrayLength)
 	setInt(&l.MaxJSONStringLength, DefaultMaxJSONStringLength)
 	setInt(&l.MaxJSONKeyLength, DefaultMaxJSONKeyLength)
+	setStr(&l.JSONDuplicateKeys, JSONDuplicateKeysRefuse)
 }
 
 // defaults fills an API: tenant, auth, one catch-all resource when none is

@@ -81,6 +81,9 @@ func (c *Config) validateTop(p *problems) {
 	if c.Log.Format != "json" && c.Log.Format != "console" {
 		p.add("log.format: %q is not json or console", c.Log.Format)
 	}
+	if d := c.Limits.JSONDuplicateKeys; d != JSONDuplicateKeysRefuse && d != JSONDuplicateKeysAllow {
+		p.add("limits.json_duplicate_keys: %q is not refuse or allow", d)
+	}
 }
 
 // validateTenants checks ids and domains and returns the declared domains,

@@ -79,6 +79,7 @@ func TestValidateRejects(t *testing.T) {
 		{"negative timeout", "timeouts: {read: -1s}\n", "timeouts.read: must be positive"},
 		{"log level", "log: {level: loud}\n", `log.level: "loud" is not`},
 		{"log format", "log: {format: xml}\n", `log.format: "xml" is not json or console`},
+		{"json duplicate keys", "limits: {json_duplicate_keys: last}\n", `limits.json_duplicate_keys: "last" is not refuse or allow`},
 		{"tenant id zero", "tenants: [{id: 0, domain: x.com}]\n", "tenants[0] (x.com): id 0 must be positive"},
 		{"tenant id dup", "tenants: [{id: 1, domain: a.com}, {id: 1, domain: b.com}]\n", "tenants[1] (b.com): id 1 already used by tenants[0]"},
 		{"tenant domain bad", "tenants: [{id: 1, domain: \"Bad_Domain\"}]\n", `domain "Bad_Domain" is not a valid DNS name`},

@@ -107,6 +107,7 @@ func PayloadLimits(l config.Limits) mediation.Limits {
 		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
 			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
-			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength},
+			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength,
+			DuplicateKeys: l.JSONDuplicateKeys == config.JSONDuplicateKeysAllow},
 	}
 }

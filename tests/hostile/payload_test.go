@@ -34,7 +34,10 @@ func TestPayloadLimits(t *testing.T) {
 		{"xml doctype", "application/xml", `<!DOCTYPE a [<!ENTITY x "xxxxxxxx">]><a>&x;&x;</a>`, 400},
 		{"json within limits", "application/json", `{"a":[` + strings.Repeat(`{"k":"v"},`, 99) + `{"k":"v"}]}`, 200},
 		{"json too deep", "application/json", strings.Repeat("[", 33) + strings.Repeat("]", 33), 400},
-		{"json too many keys", "application/json", "{" + strings.TrimSuffix(strings.Repeat(`"k":1,`, 51), ",") + "}", 400},
+		{"json too many keys", "application/json", jsonKeys(51), 400},
+		{"json keys at the limit", "application/json", jsonKeys(50), 200},
+		{"json duplicate key", "application/json", `{"from":"alice","from":"mallory"}`, 400},
+		{"json duplicate key spelled with an escape", "application/json", `{"from":"alice","\u0066rom":"mallory"}`, 400},
 		{"json array too long", "application/json", "[" + strings.TrimSuffix(strings.Repeat("1,", 1001), ",") + "]", 400},
 		{"json string too long", "application/json", `{"a":"` + strings.Repeat("s", 4097) + `"}`, 400},
 		{"json key too long", "application/json", `{"` + strings.Repeat("k", 65) + `":1}`, 400},
@@ -52,6 +55,52 @@ func TestPayloadLimits(t *testing.T) {
 		})
 	}
 	g.bounded()
+}
+
+// jsonKeys is an object with n distinct properties.
+func jsonKeys(n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":1`, i)
+	}
+	return b.String() + "}"
+}
+
+// TestDuplicateJSONKeys: a JSON object naming a property twice is refused
+// (400, the backend not called) before any sequence reads it, since
+// json-eval reads the first and most backends the last; with
+// limits.json_duplicate_keys: allow it goes through (issue 13 item 6).
+func TestDuplicateJSONKeys(t *testing.T) {
+	// only alice may pass; the backend would act on the last "from"
+	seq := apiSeq("From", `<filter source="json-eval($.from)" regex="alice"><then><log level="custom"><property name="from" value="alice"/></log></then><else>`+
+		`<payloadFactory media-type="json"><format>{"m":"not alice"}</format><args/></payloadFactory>`+
+		`<property name="HTTP_SC" value="403" scope="axis2"/><respond/></else></filter>`)
+	body := `{"from":"alice","amount":1,"from":"mallory"}`
+	raw := req("POST", "/from/v1/x", "Content-Type: application/json", fmt.Sprintf("Content-Length: %d", len(body)), "Connection: close") + body
+	for _, c := range []struct {
+		setting string
+		want    int
+	}{{"", 400}, {"refuse", 400}, {"allow", 200}} {
+		t.Run("json_duplicate_keys="+c.setting, func(t *testing.T) {
+			limits := limitsYAML
+			if c.setting != "" {
+				limits = strings.Replace(limitsYAML, "limits:\n", "limits:\n  json_duplicate_keys: "+c.setting+"\n", 1)
+			}
+			g := startSpec(t, spec{limits: limits, seqs: map[string]string{"from.xml": seq}, apis: []apiSpec{{name: "From", ctx: "/from"}}})
+			r := send(t, g.traffic, raw, 5*time.Second)
+			if r.status != c.want {
+				t.Fatalf("status %d, want %d; body %q; log %s", r.status, c.want, tail(r.body, 300), tail(g.stderr.String(), 1500))
+			}
+			if hits := g.hits.Load(); c.want == 400 && hits != 0 {
+				t.Errorf("the backend was called %d times; want none", hits)
+			}
+			g.alive()
+		})
+	}
 }
 
 // TestFlood: many concurrent connections each sending the largest body and

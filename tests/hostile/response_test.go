@@ -24,7 +24,8 @@ func hostileBackend(t *testing.T) string {
 		"/deep":   {"application/xml", strings.Repeat("<a>", 33) + strings.Repeat("</a>", 33)},
 		"/wide":   {"application/xml", "<r>" + strings.Repeat("<b/>", 201) + "</r>"},
 		"/dtd":    {"application/xml", `<!DOCTYPE a [<!ENTITY x "xx">]><a>&x;</a>`},
-		"/keys":   {"application/json", "{" + strings.TrimSuffix(strings.Repeat(`"k":1,`, 51), ",") + "}"},
+		"/keys":   {"application/json", jsonKeys(51)},
+		"/dupkey": {"application/json", `{"from":"alice","\u0066rom":"mallory"}`},
 		"/string": {"application/json", `{"a":"` + strings.Repeat("s", 4097) + `"}`},
 	}
 	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +62,7 @@ func TestResponsePayloadLimits(t *testing.T) {
 		path string
 		want int
 	}{
-		{"/ok", 200}, {"/deep", 502}, {"/wide", 502}, {"/dtd", 502}, {"/keys", 502}, {"/string", 502},
+		{"/ok", 200}, {"/deep", 502}, {"/wide", 502}, {"/dtd", 502}, {"/keys", 502}, {"/string", 502}, {"/dupkey", 502},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
