@@ -97,8 +97,12 @@ type MessageContext struct {
 	jsonDoc    any
 	jsonErr    error
 	jsonParsed bool
-	// jsonRawChecked: the raw body passed validation and the limits once
-	// (the JSONPath fast path reads it without a tree)
+	// payloadChecked: CheckPayload ran on the current body (its result in
+	// payloadErr), the one gate every body reader goes through
+	payloadChecked bool
+	payloadErr     error
+	// jsonRawChecked: the raw body is valid JSON (the JSONPath fast path
+	// reads it without a tree)
 	jsonRawChecked bool
 	xmlDoc         *xmlquery.Node
 	xmlErr         error
@@ -226,6 +230,7 @@ func (mc *MessageContext) SetBody(b []byte) {
 // InvalidatePayload forgets parsed forms of the payload after it changed.
 func (mc *MessageContext) InvalidatePayload() {
 	mc.jsonDoc, mc.jsonErr, mc.jsonParsed, mc.jsonRawChecked = nil, nil, false, false
+	mc.payloadChecked, mc.payloadErr = false, nil
 	mc.xmlDoc, mc.xmlErr, mc.xmlParsed = nil, nil, false
 }
 

@@ -33,15 +33,15 @@ func (j *jsonPathExpr) rawValue(mc *MessageContext) (v any, ok bool, err error) 
 	if j.raw == "" || mc.jsonParsed || mc.BodyFormat() != FormatJSON {
 		return nil, false, nil
 	}
+	// the same gate the parser goes through; a malformed body goes to the
+	// tree path, whose parser reports it
+	if err := mc.CheckPayload(); err != nil {
+		return nil, true, err
+	}
 	body := mc.Body()
 	if !mc.jsonRawChecked {
-		// the same limits the parser enforces; a malformed body goes to the
-		// tree path, whose parser reports it
 		if !gjson.ValidBytes(body) {
 			return nil, false, nil
-		}
-		if err := CheckJSON(body, mc.jsonLimits()); err != nil {
-			return nil, true, badPayload(err)
 		}
 		mc.jsonRawChecked = true
 	}

@@ -39,6 +39,47 @@ type payloadError struct{ err error }
 func (e payloadError) Error() string   { return e.err.Error() }
 func (e payloadError) Unwrap() []error { return []error{e.err, ErrBadPayload} }
 
+// CheckPayload is the one gate every reader of the payload goes through:
+// the threat-protector limits of the body's format (CheckJSON for JSON,
+// CheckXML for XML and SOAP, which also refuses a DTD), checked once per
+// body and remembered until it changes. XMLPayload, JSON, the JSONPath
+// fast path and CheckedBody call it, so a <log level="full"> or a script
+// reading the text meets the same 400 (502 on a response) as a <property>
+// with an XPath; a reader that bypassed it let a DTD or a 100,000-deep
+// document through to the backend (issue 13). Form and text bodies are
+// never parsed as trees and have no limits beyond the body size.
+func (mc *MessageContext) CheckPayload() error {
+	if !mc.payloadChecked {
+		mc.payloadErr = badPayload(mc.checkPayload())
+		mc.payloadChecked = true
+	}
+	return mc.payloadErr
+}
+
+func (mc *MessageContext) checkPayload() error {
+	body := bytes.TrimSpace(mc.Body())
+	if len(body) == 0 {
+		return nil
+	}
+	switch mc.BodyFormat() {
+	case FormatJSON:
+		return CheckJSON(body, mc.jsonLimits())
+	case FormatXML, FormatSOAP11, FormatSOAP12:
+		return CheckXML(body, mc.xmlLimits())
+	}
+	return nil
+}
+
+// CheckedBody is the current body for a mediator that reads its bytes as
+// they are (a full log, a script's getPayloadText, an enrich body source),
+// after CheckPayload.
+func (mc *MessageContext) CheckedBody() ([]byte, error) {
+	if err := mc.CheckPayload(); err != nil {
+		return nil, err
+	}
+	return mc.Body(), nil
+}
+
 // JSON parses the current body as JSON once and caches it until the body
 // changes (SetBody, InvalidatePayload). An empty body is (nil, nil). An XML
 // body is converted the Synapse way (ElementToJSON on the SOAP body's first
@@ -64,7 +105,7 @@ func (mc *MessageContext) parseJSON() (any, error) {
 		}
 		return ElementToJSON(payloadElement(doc)), nil
 	}
-	if err := CheckJSON(body, mc.jsonLimits()); err != nil {
+	if err := mc.CheckPayload(); err != nil {
 		return nil, err
 	}
 	v, err := oj.Parse(body)

@@ -35,7 +35,7 @@ func (mc *MessageContext) buildXML() (*xmlquery.Node, error) {
 	}
 	switch mc.BodyFormat() {
 	case FormatJSON:
-		if err := CheckJSON(body, mc.jsonLimits()); err != nil {
+		if err := mc.CheckPayload(); err != nil {
 			return nil, err
 		}
 		el, err := JSONToElement(body)
@@ -60,7 +60,7 @@ func textElement(s []byte) *xmlquery.Node {
 }
 
 func (mc *MessageContext) parseXMLBody(body []byte) (*xmlquery.Node, error) {
-	if err := CheckXML(body, mc.xmlLimits()); err != nil {
+	if err := mc.CheckPayload(); err != nil {
 		return nil, err
 	}
 	doc, err := xmlquery.ParseWithOptions(bytes.NewReader(body),

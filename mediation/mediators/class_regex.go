@@ -42,8 +42,14 @@ func (regexProtector) Mediate(mc *mediation.MessageContext) (bool, error) {
 		return handleThreat(mc, "400", "Threat detection key words are invalid")
 	}
 	threat, _ := mc.Property(mediation.ScopeDefault, "threatType")
-	if enabled(mc, "enabledCheckBody") && len(mc.Body()) > 0 && re.find(string(mc.Body())) {
-		return handleThreat(mc, "400", threatDesc(threat, "Threat detected in Payload"))
+	if enabled(mc, "enabledCheckBody") && len(mc.Body()) > 0 {
+		body, err := mc.CheckedBody()
+		if err != nil {
+			return false, err
+		}
+		if re.find(string(body)) {
+			return handleThreat(mc, "400", threatDesc(threat, "Threat detected in Payload"))
+		}
 	}
 	if enabled(mc, "enabledCheckPathParams") && re.find(mc.RESTURLPostfix()) {
 		return handleThreat(mc, "400", threatDesc(threat, "Threat detected in Query Parameters"))

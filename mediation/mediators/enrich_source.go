@@ -133,7 +133,11 @@ func (s *enrichSource) eval(mc *mediation.MessageContext) (enrichValue, error) {
 
 func (s *enrichSource) body(mc *mediation.MessageContext) (enrichValue, error) {
 	if s.textOnly && !isEnvelopeBody(mc) {
-		return enrichValue{kind: valText, text: strings.TrimSpace(string(mc.Body()))}, nil
+		b, err := mc.CheckedBody()
+		if err != nil {
+			return enrichValue{}, err
+		}
+		return enrichValue{kind: valText, text: strings.TrimSpace(string(b))}, nil
 	}
 	if isJSONBody(mc) {
 		v, err := mc.JSON()

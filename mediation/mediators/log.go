@@ -2,6 +2,7 @@ package mediators
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -43,9 +44,13 @@ type logProp struct {
 
 func init() { mediation.Register("log", newLog) }
 
-// Mediate implements mediation.Mediator. It never stops the flow; an
-// expression error inside a property is logged in place of the value, as a
-// log line must not fail a request.
+// Mediate implements mediation.Mediator. An expression error inside a
+// property is logged in place of the value, as a log line must not fail a
+// request, with one exception: a payload that breaks the payload limits
+// (mediation.ErrBadPayload, from the body gate every reader goes through)
+// fails it, as it does for <property> and <filter>; otherwise a <log>
+// reading the body would let a DTD or a 100,000-deep document through to
+// the backend.
 func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	if mc.Logger == nil || !mc.Logger.Core().Enabled(l.zlevel) {
 		return true, nil
@@ -59,10 +64,16 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	case logHeaders:
 		l.headers(b, mc)
 	case logFull:
+		body, err := mc.CheckedBody()
+		if err != nil {
+			return false, fmt.Errorf("log level=\"full\": %w", err)
+		}
 		l.simple(b, mc)
-		l.item(b, "Payload: ", string(mc.Body()))
+		l.item(b, "Payload: ", string(body))
 	}
-	l.properties(b, mc)
+	if err := l.properties(b, mc); err != nil {
+		return false, err
+	}
 	// One allocation: the message string zap gets (it may keep it, for
 	// example in a request trace, so it cannot share the pooled buffer).
 	msg := string(bytes.TrimPrefix(b.Bytes(), []byte(l.sep)))
@@ -126,9 +137,12 @@ func (l *logMediator) headers(b *bytes.Buffer, mc *mediation.MessageContext) {
 	})
 }
 
-func (l *logMediator) properties(b *bytes.Buffer, mc *mediation.MessageContext) {
+func (l *logMediator) properties(b *bytes.Buffer, mc *mediation.MessageContext) error {
 	for _, p := range l.props {
 		v, err := p.val.eval(mc)
+		if errors.Is(err, mediation.ErrBadPayload) {
+			return fmt.Errorf("log property %q: %w", p.name, err)
+		}
 		if err != nil {
 			v = fmt.Sprintf("<error: %v>", err)
 		}
@@ -137,6 +151,7 @@ func (l *logMediator) properties(b *bytes.Buffer, mc *mediation.MessageContext) 
 		b.WriteString(" = ")
 		b.WriteString(v)
 	}
+	return nil
 }
 
 func newLog(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {

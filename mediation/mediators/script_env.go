@@ -31,7 +31,10 @@ var scriptMethods = map[string]scriptFunc{
 	"removeProperty": scriptRemoveProperty,
 	"getPayloadJSON": func(mc *mediation.MessageContext, a []any) (any, error) { return mc.JSON() },
 	"setPayloadJSON": scriptSetPayloadJSON,
-	"getPayloadText": func(mc *mediation.MessageContext, a []any) (any, error) { return string(mc.Body()), nil },
+	"getPayloadText": func(mc *mediation.MessageContext, a []any) (any, error) {
+		b, err := mc.CheckedBody()
+		return string(b), err
+	},
 	"getHeader": func(mc *mediation.MessageContext, a []any) (any, error) {
 		return mc.Header(argString(a, 0)), nil
 	},

@@ -57,6 +57,55 @@ func TestPayloadLimits(t *testing.T) {
 	g.bounded()
 }
 
+// TestLogReadsThroughTheGate: a <log> that reads the body (level="full",
+// or a property with an XPath) meets the payload limits like <property>
+// and <filter>: a DTD or a 100,000-deep document is refused with 400 and
+// never reaches the backend (issue 13 item 10). The body limit is raised
+// so that the deep document is not refused for its size.
+func TestLogReadsThroughTheGate(t *testing.T) {
+	g := startSpec(t, spec{
+		limits: strings.Replace(limitsYAML, "max_body_bytes: 65536", "max_body_bytes: 1048576", 1),
+		seqs: map[string]string{
+			"logfull.xml":  apiSeq("LogFull", `<log level="full"/>`),
+			"logxpath.xml": apiSeq("LogXPath", `<log level="custom"><property name="n" expression="count(//*)"/></log>`),
+			"logjson.xml":  apiSeq("LogJSON", `<log level="custom"><property name="n" expression="json-eval($.a)"/></log>`),
+		},
+		apis: []apiSpec{{name: "LogFull", ctx: "/logfull"}, {name: "LogXPath", ctx: "/logxpath"}, {name: "LogJSON", ctx: "/logjson"}},
+	})
+	dtd := `<!DOCTYPE a [<!ENTITY x "xxxxxxxx">]><a>&x;&x;</a>`
+	deep := strings.Repeat("<a>", 100000) + strings.Repeat("</a>", 100000)
+	deepJSON := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	cases := []struct {
+		name, path, ct, body string
+		want                 int
+	}{
+		{"full, plain XML", "/logfull/v1/x", "application/xml", "<a>fine</a>", 200},
+		{"full, DTD", "/logfull/v1/x", "application/xml", dtd, 400},
+		{"full, 100000 deep", "/logfull/v1/x", "application/xml", deep, 400},
+		{"full, 100000 deep JSON", "/logfull/v1/x", "application/json", deepJSON, 400},
+		{"full, duplicate JSON key", "/logfull/v1/x", "application/json", `{"a":1,"a":2}`, 400},
+		{"xpath property, plain XML", "/logxpath/v1/x", "application/xml", "<a>fine</a>", 200},
+		{"xpath property, DTD", "/logxpath/v1/x", "application/xml", dtd, 400},
+		{"xpath property, 100000 deep", "/logxpath/v1/x", "application/xml", deep, 400},
+		{"jsonpath property, 100000 deep JSON", "/logjson/v1/x", "application/json", deepJSON, 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := g.hits.Load()
+			raw := req("POST", c.path, "Content-Type: "+c.ct, fmt.Sprintf("Content-Length: %d", len(c.body)), "Connection: close") + c.body
+			r := send(t, g.traffic, raw, 10*time.Second)
+			if r.status != c.want {
+				t.Fatalf("status %d, want %d; body %q", r.status, c.want, tail(r.body, 300))
+			}
+			called := g.hits.Load() - before
+			if c.want == 400 && (called != 0 || !strings.Contains(r.body, `"900400"`)) {
+				t.Errorf("backend called %d times, body %q; want no call and code 900400", called, tail(r.body, 300))
+			}
+		})
+	}
+	g.bounded()
+}
+
 // jsonKeys is an object with n distinct properties.
 func jsonKeys(n int) string {
 	var b strings.Builder
