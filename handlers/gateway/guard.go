@@ -21,6 +21,7 @@ func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHand
 			ctx.SetConnectionClose()
 			return
 		}
+		dropTrailers(&ctx.Request.Header) // see trailer.go
 		next(ctx)
 	}
 }
@@ -32,11 +33,12 @@ func checkRequest(req *fasthttp.Request, o *ServerOptions) (int, string, string)
 		return fasthttp.StatusRequestURITooLong, "URI too long", "the request target is over limits.max_uri_bytes"
 	}
 	raw := req.Header.RawHeaders()
-	if len(raw) > o.MaxHeaderBytes {
+	tn, tsize := trailerSize(req) // trailer fields count as headers (trailer.go)
+	if len(raw)+tsize > o.MaxHeaderBytes {
 		return fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large", "the headers are over limits.max_header_bytes"
 	}
 	n, framing := scanHeaders(raw)
-	if n > o.MaxHeaders {
+	if n+tn > o.MaxHeaders {
 		return fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large", "more header lines than limits.max_headers"
 	}
 	if framing == hasContentLength|hasTransferEncoding {

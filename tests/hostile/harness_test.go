@@ -9,6 +9,7 @@
 package hostile
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,6 +81,8 @@ type spec struct {
 	limits      string            // replaces limitsYAML when set
 	apis        []apiSpec         // beside Echo, Payload and Secret
 	seqs        map[string]string // file name → sequence XML (super tenant)
+	extra       string            // top-level YAML appended to the config (e.g. applications)
+	auth        map[string]string // API name → its auth methods (default none)
 }
 
 // backendRequest is what the standard backend received last: a test
@@ -89,8 +92,9 @@ type backendRequest struct {
 	body            string
 }
 
-// apiSpec is one super-tenant API with version v1 and no auth; an empty
-// backend is the standard recording backend (g.hits, g.last).
+// apiSpec is one super-tenant API with version v1 and no auth (unless
+// spec.auth names it); an empty backend is the standard recording backend
+// (g.hits, g.last).
 type apiSpec struct{ name, ctx, backend string }
 
 // startGateway writes a repository and config (extra YAML is appended
@@ -139,10 +143,11 @@ func startSpec(t *testing.T, s spec) *gateway {
 		traffic, admin := freePort(t), freePort(t)
 		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
 		for _, a := range apis {
-			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: none, backend: [%q]}\n",
-				a.name, a.ctx, a.backend)
+			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: %s, backend: [%q]}\n",
+				a.name, a.ctx, cmp.Or(s.auth[a.name], "none"), a.backend)
 		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
+		cfg += s.extra
 		cfgPath := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfgPath, cfg)
 		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits, last: last}

@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -88,4 +89,72 @@ func TestSmuggling(t *testing.T) {
 		})
 	}
 	g.bounded()
+}
+
+// TestChunkedTrailers: fields sent after a chunked body (trailers) are
+// dropped before authentication and the backend call: an apikey sent only
+// as a trailer does not authenticate (401), a trailer never reaches the
+// backend (as a header or a trailer), and trailer fields count against
+// limits.max_headers and limits.max_header_bytes (431) (issue 13 item 8).
+func TestChunkedTrailers(t *testing.T) {
+	const key = "k-trailer-test-0001"
+	g := startSpec(t, spec{
+		apis:  []apiSpec{{name: "Keyed", ctx: "/keyed"}},
+		auth:  map[string]string{"Keyed": "apikey"},
+		extra: "applications: [{name: TrailerApp, keys: [" + key + "]}]\n",
+	})
+	chunked := func(headers []string, trailers ...string) string {
+		h := append([]string{"Content-Type: text/plain", "Transfer-Encoding: chunked", "Connection: close"}, headers...)
+		return req("POST", "/keyed/v1/x", h...) + "5\r\nhello\r\n0\r\n" + strings.Join(trailers, "") + "\r\n"
+	}
+	t.Run("apikey only as a trailer", func(t *testing.T) {
+		before := g.hits.Load()
+		r := send(t, g.traffic, chunked(nil, "apikey: "+key+"\r\n"), 5*time.Second)
+		if r.status != 401 || g.hits.Load() != before {
+			t.Errorf("status %d, backend calls %d; want 401 and none; body %q", r.status, g.hits.Load()-before, tail(r.body, 200))
+		}
+	})
+	t.Run("announced apikey trailer", func(t *testing.T) {
+		r := send(t, g.traffic, chunked([]string{"Trailer: apikey"}, "apikey: "+key+"\r\n"), 5*time.Second)
+		if r.status != 401 {
+			t.Errorf("status %d, want 401; body %q", r.status, tail(r.body, 200))
+		}
+	})
+	t.Run("trailer fields do not reach the backend", func(t *testing.T) {
+		g.last.Store(nil)
+		r := send(t, g.traffic, chunked([]string{"apikey: " + key, "X-Kept: header"}, "X-Smuggled: trailer\r\n", "X-Kept: trailer\r\n"), 5*time.Second)
+		if r.status != 200 {
+			t.Fatalf("status %d, want 200; body %q", r.status, tail(r.body, 200))
+		}
+		got := g.last.Load()
+		if got == nil {
+			t.Fatal("the backend was not called")
+		}
+		if v := got.header.Values("X-Smuggled"); len(v) > 0 || len(got.trailer) > 0 {
+			t.Errorf("backend received X-Smuggled %q, trailers %v; want neither", v, got.trailer)
+		}
+		if v := got.header.Values("X-Kept"); len(v) != 1 || v[0] != "header" {
+			t.Errorf("backend received X-Kept %q, want only the header's value", v)
+		}
+		if got.body != "hello" {
+			t.Errorf("backend received body %q, want hello", got.body)
+		}
+	})
+	t.Run("trailer fields count as header lines", func(t *testing.T) {
+		var tr []string
+		for i := 0; i < 20; i++ { // with the request's 5 header lines: over max_headers (20)
+			tr = append(tr, fmt.Sprintf("X-T%d: v\r\n", i))
+		}
+		r := send(t, g.traffic, chunked([]string{"apikey: " + key}, tr...), 5*time.Second)
+		if r.status != 431 {
+			t.Errorf("status %d, want 431; body %q", r.status, tail(r.body, 200))
+		}
+	})
+	t.Run("trailer bytes count against max_header_bytes", func(t *testing.T) {
+		r := send(t, g.traffic, chunked([]string{"apikey: " + key}, "X-Big: "+strings.Repeat("b", 2000)+"\r\n"), 5*time.Second)
+		if r.status != 431 {
+			t.Errorf("status %d, want 431; body %q", r.status, tail(r.body, 200))
+		}
+	})
+	g.alive()
 }
