@@ -36,12 +36,13 @@ const (
 // {"code":"900902","message":"Missing Credentials","description":"..."},
 // replacing the response body and status, and records the same values in
 // ERROR_CODE, ERROR_MESSAGE and ERROR_DETAIL so later mediation (a fault
-// sequence, the usage event) sees why the request ended.
+// sequence, the usage event) sees why the request ended. A 5xx body
+// carries PublicDetail instead of the description.
 func WriteError(mc *mediation.MessageContext, status int, code, message, description string) {
 	mc.Props.Set(PropErrorCode, code)
 	mc.Props.Set(PropErrorMessage, message)
 	mc.Props.Set(PropErrorDetail, description)
-	writeErrorBody(mc, status, code, message, description)
+	writeErrorBody(mc, status, code, message, PublicDetail(mc, status, code, description, ""))
 }
 
 // writeErrorBody writes the JSON error without touching the properties.

@@ -113,6 +113,8 @@ func (e *Extension) fail(ex *Exchange, seqName string, err error) {
 	}
 	f := Fault{Status: fasthttp.StatusInternalServerError, Code: CodeMediationError, Message: "Mediation error", Detail: err.Error()}
 	if errors.Is(err, mediation.ErrBadPayload) { // the payload's fault, not the gateway's
+		// what is wrong with the payload, not which mediator or expression found it
+		f.Detail = mediation.PayloadProblem(err)
 		f.Status, f.Code, f.Message = fasthttp.StatusBadRequest, CodeBadPayload, "Bad request payload"
 		if mc.Dir == mediation.Out {
 			f.Status, f.Code, f.Message = fasthttp.StatusBadGateway, CodeBadBackendPayload, "Bad backend payload"

@@ -200,8 +200,10 @@ func TestExtensionErrors(t *testing.T) {
 				t.Error("ERROR_CODE not set")
 			}
 			if tc.status == 500 && tc.outcome == mediation.Continue {
+				// the client gets a correlation id, not the error (ERROR_MESSAGE keeps it)
 				var b struct{ Description string }
-				if err := json.Unmarshal(resp.Body(), &b); err != nil || !strings.Contains(b.Description, "boom") {
+				if err := json.Unmarshal(resp.Body(), &b); err != nil || strings.Contains(b.Description, "boom") ||
+					!strings.Contains(b.Description, "correlation id urn:uuid:") {
 					t.Errorf("description %q (%v)", b.Description, err)
 				}
 			}

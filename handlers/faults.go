@@ -55,6 +55,10 @@ type Fault struct {
 	Code    string
 	Message string
 	Detail  string
+	// Public is a fixed description a client may see in a 5xx default
+	// answer ("backend connection timed out"); empty: a generic one. The
+	// correlation id follows either way (PublicDetail).
+	Public string
 }
 
 // SetErrorProps records f in ERROR_CODE, ERROR_MESSAGE and ERROR_DETAIL.
@@ -65,10 +69,51 @@ func (f *Fault) SetErrorProps(mc *mediation.MessageContext) {
 }
 
 // writeJSON answers with the gateway's own JSON error; the properties keep
-// what the sequences saw.
+// what the sequences saw. A 5xx answer carries a fixed description and a
+// correlation id instead of the detail (PublicDetail).
 func (f *Fault) writeJSON(mc *mediation.MessageContext) {
-	writeErrorBody(mc, f.Status, f.Code, f.Message, f.Detail)
+	writeErrorBody(mc, f.Status, f.Code, f.Message, PublicDetail(mc, f.Status, f.Code, f.Detail, f.Public))
 	mc.Outcome = mediation.Continue
+}
+
+// PropCorrelationID is the property a sequence sets to the request's
+// correlation id (the samples' global In sequence does, from the client's
+// X-Correlation-ID or the MessageID).
+const PropCorrelationID = "correlation_id"
+
+// CorrelationID is the id that ties a gateway error the client got to the
+// log line holding its detail: the correlation_id property when a sequence
+// set one, else the message's MessageID (made now if no mediator made one;
+// the usage event reports the same id).
+func CorrelationID(mc *mediation.MessageContext) string {
+	if v, ok := mc.Props.Get(PropCorrelationID); ok && v != "" {
+		return v
+	}
+	id, _ := mc.Property(mediation.ScopeDefault, "MessageID")
+	return id
+}
+
+// PublicDetail is the description a client gets in the gateway's default
+// error answer. For a client error (4xx) it is detail, which names the
+// client's own mistake. For a 5xx it is a fixed text with the correlation
+// id: the detail of a failed sequence or backend call holds internal
+// endpoint URLs (with their query tokens), dial errors, sequence names and
+// expression sources (issue 13), so it goes to the log (with the id) and
+// stays in ERROR_DETAIL and the trace, never to the client. public, when
+// not empty, is a fixed text the client may see instead of the generic one.
+func PublicDetail(mc *mediation.MessageContext, status int, code, detail, public string) string {
+	if status < 500 {
+		return detail
+	}
+	id := CorrelationID(mc)
+	if mc.Logger != nil {
+		mc.Logger.Warn("error answered", zap.String("correlation_id", id), zap.Int("status", status),
+			zap.String("error_code", code), zap.String("detail", detail), zap.String("tenant", mc.TenantDomain))
+	}
+	if public == "" {
+		public = "The gateway could not complete the request"
+	}
+	return public + "; correlation id " + id
 }
 
 // HandleFault answers a mediation or backend failure: the onError sequence

@@ -36,6 +36,18 @@ func badPayload(err error) error {
 
 type payloadError struct{ err error }
 
+// PayloadProblem is what is wrong with the payload in err (an
+// ErrBadPayload error): the limit it broke or the parser's complaint,
+// without the mediator and expression that found it, for the client's
+// error description.
+func PayloadProblem(err error) string {
+	var p payloadError
+	if errors.As(err, &p) {
+		return p.err.Error()
+	}
+	return "the payload could not be read"
+}
+
 func (e payloadError) Error() string   { return e.err.Error() }
 func (e payloadError) Unwrap() []error { return []error{e.err, ErrBadPayload} }
 

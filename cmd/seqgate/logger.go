@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -36,7 +38,7 @@ func newLoggerTo(c config.Log, w io.Writer) (*zap.Logger, error) {
 	}
 	var inner zapcore.Core
 	if c.Format == "console" {
-		inner = zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), ws, lvl)
+		inner = &consoleCore{zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), ws, lvl)}
 	} else {
 		inner = newLineCore(lvl, ws)
 	}
@@ -71,6 +73,63 @@ func (c *urgentCore) Write(e zapcore.Entry, f []zapcore.Field) error {
 		_ = c.ws.Sync()
 	}
 	return err
+}
+
+// consoleCore escapes control characters in the message of a console line.
+// zap's console encoder writes the message as it is (fields go out as
+// JSON, escaped), and a <log> message holds client data: a body or header
+// with CR/LF could forge whole log lines, an ESC could rewrite a terminal
+// (issue 13). Used by pointer, like urgentCore.
+type consoleCore struct{ zapcore.Core }
+
+func (c *consoleCore) With(f []zapcore.Field) zapcore.Core { return &consoleCore{c.Core.With(f)} }
+
+func (c *consoleCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.Enabled(e.Level) {
+		return ce.AddCore(e, c)
+	}
+	return ce
+}
+
+func (c *consoleCore) Write(e zapcore.Entry, f []zapcore.Field) error {
+	e.Message = escapeControls(e.Message)
+	e.LoggerName = escapeControls(e.LoggerName)
+	return c.Core.Write(e, f)
+}
+
+// escapeControls returns s with C0 controls, DEL, C1 controls and the
+// Unicode line and paragraph separators written as Go-style escapes (\n,
+// \r, \t, \x1b, \u2028); s itself when it has none (the usual case).
+func escapeControls(s string) string {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0, r == 0x2028, r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // iso8601Layout is zapcore.ISO8601TimeEncoder's layout.

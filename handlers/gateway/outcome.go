@@ -182,8 +182,32 @@ func backendFault(err error) handlers.Fault {
 			f.Status, f.Message = code, "Backend error"
 		}
 	}
+	f.Public = publicBackendText(code, err)
 	f.Code = strconv.Itoa(code)
 	return f
+}
+
+// publicBackendText is what a client may read about a failed backend call
+// in the default answer: the failure's kind, from a fixed list. The error
+// itself names the endpoint (an anonymous one by its URL, query tokens
+// included) and the dial error; a fault_on_5xx error holds the backend's
+// body: those stay in the log and ERROR_DETAIL.
+func publicBackendText(code int, err error) string {
+	var e *endpoint.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	switch code {
+	case endpoint.CodeTimeout, endpoint.CodeConnectFailed, endpoint.CodeConnectionClosed:
+		return "backend " + e.Msg
+	case endpoint.CodeReceiveFailed:
+		if e.Msg == "response too large" {
+			return "backend response too large (limits.max_response_body_bytes)"
+		}
+	case endpoint.CodeAddressNoneReady, endpoint.CodeGroupNoneReady:
+		return "backend suspended after failures"
+	}
+	return ""
 }
 
 // statusError makes a backend's 5xx answer a failure, for APIs with

@@ -22,14 +22,16 @@ func (g *Gateway) toWire(ex *handlers.Exchange) bool {
 		return true
 	}
 	status, code, msg := fasthttp.StatusInternalServerError, handlers.CodeMediationError, "Mediation error"
+	detail := err.Error()
 	if errors.Is(err, mediation.ErrBadPayload) {
+		detail = mediation.PayloadProblem(err)
 		status, code, msg = fasthttp.StatusBadRequest, handlers.CodeBadPayload, "Bad request payload"
 		if mc.Dir == mediation.Out {
 			status, code, msg = fasthttp.StatusBadGateway, handlers.CodeBadBackendPayload, "Bad backend payload"
 		}
 	}
 	g.opts.Logger.Warn("payload conversion failed", zap.String("tenant", mc.TenantDomain), zap.Error(err))
-	handlers.WriteError(mc, status, code, msg, err.Error())
+	handlers.WriteError(mc, status, code, msg, detail)
 	return false
 }
 

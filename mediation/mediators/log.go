@@ -127,12 +127,19 @@ func (l *logMediator) simple(b *bytes.Buffer, mc *mediation.MessageContext) {
 }
 
 // headers writes the transport headers of the current message as
-// "Name : value", the shape Synapse uses for header blocks.
+// "Name : value", the shape Synapse uses for header blocks. Credentials
+// (apikey, Authorization, Cookie, Set-Cookie, Proxy-Authorization...) are
+// written as mediation.Redacted: the same list the trace and the dry-run
+// echo use (mediation.SecretName), so a log line never holds them.
 func (l *logMediator) headers(b *bytes.Buffer, mc *mediation.MessageContext) {
 	mc.RangeHeaders(func(k, v []byte) {
 		b.WriteString(l.sep)
 		b.Write(k)
 		b.WriteString(" : ")
+		if len(v) > 0 && mediation.SecretName(string(k)) {
+			b.WriteString(mediation.Redacted)
+			return
+		}
 		b.Write(v)
 	})
 }
