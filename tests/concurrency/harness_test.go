@@ -103,8 +103,9 @@ func start(t *testing.T, seqs map[string]string, apis []api, extraYAML string) *
 	return nil
 }
 
-// echoBackend answers every request with its body and Content-Type, and
-// each request header X-Foo as response header Echo-X-Foo.
+// echoBackend answers every request with its body and Content-Type (a GET
+// with "path=" and the request URI), each request header X-Foo as response
+// header Echo-X-Foo, and the request URI as Echo-Path.
 type echoBackend struct {
 	url  string
 	hits atomic.Int64
@@ -123,6 +124,9 @@ func newEchoBackend(t *testing.T) *echoBackend {
 		w.Header().Set("Echo-Path", r.URL.RequestURI())
 		if ct := r.Header.Get("Content-Type"); ct != "" {
 			w.Header().Set("Content-Type", ct)
+		}
+		if r.Method == http.MethodGet {
+			body = []byte("path=" + r.URL.RequestURI())
 		}
 		_, _ = w.Write(body)
 	}))
@@ -171,8 +175,11 @@ func (g *gateway) load(each int, mk func(conn, i int) call) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// each connection comes from an address of its own
+			// (clientIP), so per-caller state differs per connection
+			dialer := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: clientIP(c)}}
 			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true,
-				DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
+				DialContext: dialer.DialContext}
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
 			for i := range each {
@@ -195,6 +202,10 @@ func (g *gateway) load(each int, mk func(conn, i int) call) {
 			wrong, sent.Load(), strings.Join(samples, "\n  "), testbin.Tail(g.proc.Stderr.String(), 3000))
 	}
 }
+
+// clientIP is connection conn's source address: Linux routes all of
+// 127.0.0.0/8 to loopback, so a client may bind any of them.
+func clientIP(conn int) net.IP { return net.IPv4(127, 0, 1, byte(conn+1)) }
 
 func (g *gateway) do(client *http.Client, cl call) (answer, error) {
 	req, err := http.NewRequest(cmpOr(cl.method, "GET"), "http://"+g.traffic+cl.path, strings.NewReader(cl.body))

@@ -13,10 +13,13 @@ const orderItems = 60
 // orderXML is a request body with its own id and type; the filler items
 // make the descendant scans long enough for concurrent evaluations of one
 // compiled query to overlap.
-func orderXML(id, typ string) string {
+func orderXML(id, typ string) string { return orderXMLItems(id, typ, orderItems) }
+
+// orderXMLItems is orderXML with n items.
+func orderXMLItems(id, typ string, n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<order id=%q type=%q>`, id, typ)
-	for i := range orderItems {
+	for i := range n {
 		fmt.Fprintf(&b, `<item n="%d"><sku>%s-%d</sku></item>`, i, id, i)
 	}
 	b.WriteString(`</order>`)
