@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -24,9 +25,12 @@ import (
 // evaluating one Expr at once get each other's nodes, wrong booleans,
 // nil-pointer panics or a query that never ends. Each evaluation
 // therefore takes an Expr of its own from pool and gives it back once the
-// result, node iterator included, is consumed. The pool is seeded with the
-// Expr compiled (and so validated) at deploy time; when it is empty, New
-// compiles the same rewritten source again, which cannot fail.
+// result, node iterator included, is consumed. The pool's first Expr is the
+// one compiled (and so validated) at deploy time, handed out by New rather
+// than Put at deploy time, so that 10,000 deployed expressions do not each
+// allocate the pool's per-P arrays before their first request. Later, when
+// the pool is empty, New compiles the same rewritten source again, which
+// cannot fail.
 type xpathExpr struct {
 	src       string
 	pool      sync.Pool // of *xpath.Expr, one per concurrent evaluation
@@ -61,21 +65,25 @@ func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, e
 	if err := r.run(); err != nil {
 		return nil, fmt.Errorf("xpath: %w", err)
 	}
-	e, err := xpath.CompileWithNS(r.out.String(), withDefaultNS(ns))
+	rewritten, nsAll := r.out.String(), withDefaultNS(ns)
+	e, err := xpath.CompileWithNS(rewritten, nsAll)
 	if err != nil {
 		return nil, fmt.Errorf("xpath: %w", err)
 	}
 	x := &xpathExpr{src: s, slots: r.slots, needsBody: r.needsBody,
 		nodeTest: strings.Contains(s, "node()")}
-	rewritten, nsAll := r.out.String(), withDefaultNS(ns)
+	seed := &atomic.Pointer[xpath.Expr]{}
+	seed.Store(e)
 	x.pool.New = func() any {
+		if e := seed.Swap(nil); e != nil {
+			return e
+		}
 		e, err := xpath.CompileWithNS(rewritten, nsAll)
 		if err != nil { // compiled once above: unreachable
 			panic(fmt.Sprintf("xpath %s: recompiling %q: %v", s, rewritten, err))
 		}
 		return e
 	}
-	x.pool.Put(e)
 	for i := range r.slots {
 		x.names = append(x.names, slotName(i))
 	}
