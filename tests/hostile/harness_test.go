@@ -161,8 +161,8 @@ func (g *gateway) alive() {
 
 // maxRSS is the bound on the gateway's resident memory after an attack:
 // generous (an idle gateway uses ~20 MB), but far below what an unbounded
-// buffer or tree would take.
-const maxRSS = 256 << 20
+// buffer or tree would take (scaled for a race-built binary: RSSBound).
+var maxRSS = testbin.RSSBound(256 << 20)
 
 // rss returns the gateway's resident set size in bytes (Linux VmRSS).
 func (g *gateway) rss() int64 { return g.procStatus("VmRSS:") }

@@ -27,6 +27,19 @@ import (
 // several times slower.
 func Race() bool { return os.Getenv("SEQGATE_RACE") == "1" }
 
+// RSSBound is a test's bound on the gateway's resident memory: normal for
+// the normal binary, four times it for a race-built one, whose detector
+// keeps shadow memory and bookkeeping for every allocation (the Go
+// documentation says 5-10x memory; an idle race-built gateway takes
+// ~70 MiB instead of ~20). Still far below what an unbounded buffer would
+// take, and the normal run holds the real bound.
+func RSSBound(normal int64) int64 {
+	if Race() {
+		return 4 * normal
+	}
+	return normal
+}
+
 // Build returns the binary under test: $SEQGATE_BIN when set (handy when
 // iterating on tests alone), else seqgate built into a temp folder, with
 // -race when Race(). Call cleanup when the tests are done.
