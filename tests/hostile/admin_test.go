@@ -1,10 +1,15 @@
 package hostile
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 const adminToken = "hostile-test-token-0123456789"
@@ -67,4 +72,94 @@ func TestAdminExposedWithoutToken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// adminCall sends one admin request; host, when set, replaces the Host
+// header (what a DNS-rebinding page's browser sends); hdr are name, value
+// pairs.
+func adminCall(t *testing.T, g *gateway, method, path, host, body string, hdr ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+g.admin+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// seqFiles is GET /admin/tenants/carbon.super/sequences: file name →
+// sequences it serves, and each file's state.
+func seqFiles(t *testing.T, g *gateway) (map[string][]string, map[string]string) {
+	t.Helper()
+	st, body := adminCall(t, g, "GET", "/admin/tenants/carbon.super/sequences", "", "")
+	var out struct {
+		Files []struct {
+			File, State string
+			Sequences   []string
+		}
+	}
+	if st != 200 || json.Unmarshal([]byte(body), &out) != nil {
+		t.Fatalf("list: %d %s", st, body)
+	}
+	seqs, states := map[string][]string{}, map[string]string{}
+	for _, f := range out.Files {
+		seqs[f.File], states[f.File] = f.Sequences, f.State
+	}
+	return seqs, states
+}
+
+// TestAdminNameIsTheContract: foo.xml defines sequence bar. PUT and DELETE
+// of sequence foo must not touch it (they replaced and deleted bar); PUT
+// and DELETE of bar act on foo.xml.
+func TestAdminNameIsTheContract(t *testing.T) {
+	bar := func(v string) string {
+		return `<sequence xmlns="http://ws.apache.org/ns/synapse" name="bar"><property name="v" value="` + v + `"/></sequence>`
+	}
+	g := startSpec(t, spec{seqs: map[string]string{"foo.xml": bar("1")}})
+	xml := []string{"Content-Type", "application/xml"}
+	base := "/admin/tenants/carbon.super/sequences/"
+	barServed := func(when string) {
+		t.Helper()
+		seqs, states := seqFiles(t, g)
+		if !slices.Equal(seqs["foo.xml"], []string{"bar"}) || states["foo.xml"] != "active" {
+			t.Errorf("%s: foo.xml serves %v (%s), want [bar] active; files %v", when, seqs["foo.xml"], states["foo.xml"], seqs)
+		}
+		if len(seqs) != 2 {
+			t.Errorf("%s: files %v, want payload_in.xml and foo.xml only", when, seqs)
+		}
+	}
+	foo := `<sequence xmlns="http://ws.apache.org/ns/synapse" name="foo"><log/></sequence>`
+	if st, body := adminCall(t, g, "PUT", base+"foo", "", foo, xml...); st != 409 || !strings.Contains(body, `defines sequence \"bar\"`) {
+		t.Errorf("PUT foo over foo.xml (which defines bar): %d %s, want 409 naming bar", st, body)
+	}
+	barServed("after PUT foo")
+	if st, body := adminCall(t, g, "DELETE", base+"foo", "", ""); st != 404 {
+		t.Errorf("DELETE foo (foo.xml defines bar): %d %s, want 404", st, body)
+	}
+	barServed("after DELETE foo")
+	if st, body := adminCall(t, g, "PUT", base+"bar", "", bar("2"), xml...); st != 200 || !strings.Contains(body, `"replaced"`) || !strings.Contains(body, `foo.xml"`) {
+		t.Errorf("PUT bar: %d %s, want 200 replaced in foo.xml", st, body)
+	}
+	barServed("after PUT bar")
+	if st, body := adminCall(t, g, "PUT", base+"bar", "", foo, xml...); st != 422 || !strings.Contains(body, "does not match") {
+		t.Errorf("PUT bar with a body named foo: %d %s, want 422", st, body)
+	}
+	if st, body := adminCall(t, g, "DELETE", base+"bar", "", ""); st != 200 || !strings.Contains(body, `foo.xml"`) {
+		t.Errorf("DELETE bar: %d %s, want 200 deleting foo.xml", st, body)
+	}
+	if seqs, _ := seqFiles(t, g); len(seqs) != 1 {
+		t.Errorf("after DELETE bar: files %v, want payload_in.xml only", seqs)
+	}
+	g.alive()
 }
