@@ -174,7 +174,8 @@ func (a sequenceAPI) target(w http.ResponseWriter, r *http.Request) (*deploy.Ten
 // fixes it in place), else <name>.xml, which exists says is on disk. When
 // <name>.xml is on disk but defines another sequence, other is that name:
 // replacing or deleting it would take that sequence away, so put answers
-// 409 and remove 404.
+// 409 and remove 404. A <name>.xml that names no sequence (not XML) is
+// taken as name's: a PUT fixes it, a DELETE removes it.
 func (a sequenceAPI) fileOf(st *deploy.TenantStatus, name string) (path string, exists bool, other string) {
 	for _, f := range st.Files {
 		if slices.Contains(f.Sequences, name) {
