@@ -213,7 +213,9 @@ func (g *Group) ready() bool {
 func (g *Group) Send(mc *mediation.MessageContext, req *fasthttp.Request, resp *fasthttp.Response) error {
 	n := len(g.children)
 	start := 0
-	if g.lb {
+	if g.lb && mc.DryRun() {
+		start = int(g.next.peek() % uint32(n)) // a dry-run does not move real traffic's turn
+	} else if g.lb {
 		start = int(g.next.add() % uint32(n))
 	}
 	var last error
@@ -269,6 +271,8 @@ func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 type atomicCounter struct{ n atomic.Uint32 }
 
 func (c *atomicCounter) add() uint32 { return c.n.Add(1) - 1 }
+
+func (c *atomicCounter) peek() uint32 { return c.n.Load() }
 
 // ToAddress is the implicit endpoint of <send/> and <call/> without an
 // <endpoint>: Synapse's default endpoint, which sends to the To address
