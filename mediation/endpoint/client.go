@@ -79,6 +79,8 @@ func hostClient(addr, serverName string, isTLS bool) *fasthttp.HostClient {
 		MaxConns:                 4096,
 		MaxIdleConnDuration:      90 * time.Second,
 		MaxResponseBodySize:      currentDefaults().MaxResponseBody,
+		DialTimeout:              dialChecked, // conn.go: no reuse with unsolicited bytes pending
+		RetryIfErr:               retryStale,
 	}
 	if isTLS {
 		c.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
