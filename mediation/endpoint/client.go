@@ -147,23 +147,26 @@ func hasPrefixFold(s, p string) bool {
 
 // requestURI builds path [+ postfix] [+ query] into buf.
 func (t *target) requestURI(buf []byte, postfix string, withPostfix bool) []byte {
-	uri := append(buf[:0], t.path...)
+	// Every part is appended through appendSafeURI: a space or control
+	// character (a client's REST_URL_POSTFIX, a To address) is
+	// percent-encoded, never written raw into the request line.
+	uri := appendSafeURI(buf[:0], t.path)
 	if !withPostfix || postfix == "" {
 		// With nothing to append, Synapse sends the URL as written
 		// (a trailing slash is kept).
-		uri, postfix = append(buf[:0], t.exact...), ""
+		uri, postfix = appendSafeURI(buf[:0], t.exact), ""
 	}
 	if len(uri) == 0 && (postfix == "" || postfix[0] != '/') {
 		uri = append(uri, '/')
 	}
-	uri = append(uri, postfix...)
+	uri = appendSafeURI(uri, postfix)
 	if t.query != "" {
 		if strings.IndexByte(postfix, '?') >= 0 {
 			uri = append(uri, '&')
 		} else {
 			uri = append(uri, '?')
 		}
-		uri = append(uri, t.query...)
+		uri = appendSafeURI(uri, t.query)
 	}
 	return uri
 }

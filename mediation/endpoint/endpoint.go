@@ -71,6 +71,11 @@ func (l *Leaf) Send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	if !l.st.ready() {
 		return errorf(CodeAddressNoneReady, l.Name(), "endpoint is %s; not sending", l.st.current())
 	}
+	if l.method == "" && l.format != "get" && !validMethod(req.Header.Method()) {
+		// the message's doing (HTTP_METHOD from a client header), not the
+		// endpoint's: refused before anything is sent, its health untouched
+		return errorf(CodeSendFailed, l.Name(), "the method is not an HTTP token; not sending")
+	}
 	err := l.send(mc, req, resp)
 	if mc.Backend != nil {
 		return err // a dry-run's stub answer says nothing of the endpoint's health
@@ -94,6 +99,7 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	l.shape(req)
 	applySOAPAction(mc, req)
 	StripRequestHop(&req.Header)
+	setForwarded(mc, req)
 	// last: the transport switches (NO_KEEPALIVE, REQUEST_HOST_HEADER,
 	// FORCE_HTTP_1.0) override what the strip and SetHost just did
 	mc.ShapeBackendRequest(req)
