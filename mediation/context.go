@@ -59,6 +59,9 @@ type MessageContext struct {
 	RemoteIP netip.Addr
 	// Hop is the client hop as received (hop.go); the gateway fills it.
 	Hop Hop
+	// Clients are the backend clients of the config generation serving
+	// this request (endpoint.Pool); nil: the endpoint package's fallback.
+	Clients ClientPool
 	// Sequences resolves <sequence key="..."/> against the tenant's Set the
 	// request started with.
 	Sequences SequenceLookup

@@ -85,6 +85,12 @@ type Limits struct {
 	// on every backend request) is past it gets 508 Loop Detected; a
 	// sequence calling the gateway itself stops there. Default 10.
 	MaxHops int `yaml:"max_hops"`
+	// MaxBackendHosts bounds the backend clients (one connection pool per
+	// host:port) a config generation keeps; past it the least recently
+	// used idle one is dropped with its idle connections. A uri-template
+	// or To address whose host comes from the request would otherwise add
+	// one per distinct host, forever. Default 1024.
+	MaxBackendHosts int `yaml:"max_backend_hosts"`
 
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256

@@ -106,6 +106,7 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxConns, DefaultMaxConns)
 	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
 	setInt(&l.MaxHops, DefaultMaxHops)
+	setInt(&l.MaxBackendHosts, DefaultMaxBackendHosts)
 	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
 	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
 	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)

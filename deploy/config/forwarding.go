@@ -9,6 +9,9 @@ import (
 // through seqgates more often than this (X-Seqgate-Hops) gets 508.
 const DefaultMaxHops = 10
 
+// DefaultMaxBackendHosts is limits.max_backend_hosts' default.
+const DefaultMaxBackendHosts = 1024
+
 // Forwarding configures what the gateway believes of the proxies in front
 // of it.
 type Forwarding struct {

@@ -72,6 +72,9 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	ex.ClientIP = clientIP(ctx)
 	mc.RemoteIP = ex.ClientIP
 	g.opts.Forwarding.receive(ctx, mc)
+	if g.opts.Backends != nil {
+		mc.Clients = g.opts.Backends.pool
+	}
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	if g.opts.Debug != nil {
