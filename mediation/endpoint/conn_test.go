@@ -1,7 +1,11 @@
 package endpoint
 
 import (
+	"crypto/tls"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,5 +88,35 @@ func BenchmarkPeek(b *testing.B) {
 		if c.pending() {
 			b.Fatal("nothing was sent")
 		}
+	}
+}
+
+// TestCheckedConnTLS: over TLS 1.3 (session tickets arrive after the
+// handshake) a healthy keep-alive connection is reused, not closed as
+// stale.
+func TestCheckedConnTLS(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	c := &fasthttp.HostClient{Addr: addr, IsTLS: true, DialTimeout: dialChecked, RetryIfErr: retryStale,
+		TLSConfig: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}} //nolint:gosec // test server
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	req.SetRequestURI("https://" + addr + "/x")
+	for i := range 5 {
+		if err := c.DoTimeout(req, resp, 5*time.Second); err != nil || string(resp.Body()) != "ok" {
+			t.Fatalf("request %d: %v %q", i, err, resp.Body())
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d TLS connections for 5 sequential requests, want 1", n)
 	}
 }
