@@ -3,6 +3,7 @@ package endpoint
 import (
 	"errors"
 	"net"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,20 +34,22 @@ var errStaleConn = errors.New("idle backend connection had unsolicited bytes pen
 type checkedConn struct {
 	net.Conn
 	raw      syscall.RawConn // nil: cannot peek (not a TCP socket)
-	readSeen bool            // a Read since the last Write: the next Write starts a new request
+	readSeen atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
 	peekFn   func(fd uintptr) bool
 	found    bool    // peekFn's result
 	buf      [1]byte // peekFn's buffer (fields, so a check allocates nothing)
 }
 
 func (c *checkedConn) Read(b []byte) (int, error) {
-	c.readSeen = true
+	if !c.readSeen.Load() {
+		c.readSeen.Store(true)
+	}
 	return c.Conn.Read(b)
 }
 
 func (c *checkedConn) Write(b []byte) (int, error) {
-	if c.readSeen {
-		c.readSeen = false
+	if c.readSeen.Load() {
+		c.readSeen.Store(false)
 		if c.raw != nil && c.pending() {
 			_ = c.Conn.Close()
 			return 0, errStaleConn
