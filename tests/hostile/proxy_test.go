@@ -2,8 +2,10 @@ package hostile
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -290,5 +292,18 @@ func TestLoopDetected(t *testing.T) {
 	if len(fds) > 200 {
 		t.Errorf("%d open file descriptors after the loop, want a bounded few", len(fds))
 	}
+	resp, err := http.Get("http://" + g.admin + "/admin/runtime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rt struct{ Goroutines int }
+	if err := json.NewDecoder(resp.Body).Decode(&rt); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Goroutines == 0 || rt.Goroutines > 500 {
+		t.Errorf("%d goroutines after the loop, want a bounded few", rt.Goroutines)
+	}
+	t.Logf("after the loop: %d fds, %d goroutines", len(fds), rt.Goroutines)
 	g.bounded()
 }
