@@ -239,7 +239,7 @@ func parseTarget(raw string) (*target, error) {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		host, pathq = rest[:i], rest[i:]
 	}
-	if host == "" || strings.ContainsAny(host, " @") {
+	if host == "" || strings.ContainsAny(host, " @") || hasControl(host) { // a To built from client data cannot inject headers
 		return nil, fmt.Errorf("url %q: bad host", raw)
 	}
 	pathq, _, _ = strings.Cut(pathq, "#")
@@ -284,4 +284,14 @@ func (t *target) requestURI(buf []byte, postfix string, withPostfix bool) []byte
 		uri = appendSafeURI(uri, t.query)
 	}
 	return uri
+}
+
+// hasControl reports a control character (CR, LF, tab, DEL...) in s.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

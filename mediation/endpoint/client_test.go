@@ -150,3 +150,13 @@ func BenchmarkPoolClient(b *testing.B) {
 		}
 	})
 }
+
+// TestParseTargetRefusesControls: a To address or expanded uri-template
+// built from client data cannot carry a header break in its host.
+func TestParseTargetRefusesControls(t *testing.T) {
+	for _, u := range []string{"http://h\r\nX-Injected:1/x", "http://h\t/x", "http://a@h/", "http://h x/"} {
+		if _, err := parseTarget(u); err == nil {
+			t.Errorf("parseTarget(%q): accepted", u)
+		}
+	}
+}
