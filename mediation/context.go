@@ -57,6 +57,11 @@ type MessageContext struct {
 	// RemoteIP is the client's address (REMOTE_ADDR), kept as a value and
 	// formatted only when a mediator reads it.
 	RemoteIP netip.Addr
+	// Hop is the client hop as received (hop.go); the gateway fills it.
+	Hop Hop
+	// Clients are the backend clients of the config generation serving
+	// this request (endpoint.Pool); nil: the endpoint package's fallback.
+	Clients ClientPool
 	// Sequences resolves <sequence key="..."/> against the tenant's Set the
 	// request started with.
 	Sequences SequenceLookup
@@ -132,7 +137,8 @@ func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) 
 	props, axis2, hdrs := mc.Props, mc.Axis2, mc.inHeaders[:0]
 	props.Reset()
 	axis2.Reset()
-	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits}
+	hop := Hop{For: mc.Hop.For[:0], Host: mc.Hop.Host[:0]} // buffers kept
+	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits, Hop: hop}
 }
 
 // --- current message: headers and body of the request on In, of the response on Out

@@ -40,6 +40,7 @@ type Config struct {
 	Redis                    Redis      `yaml:"redis"`
 	Analytics                Analytics  `yaml:"analytics"`
 	Tracing                  Tracing    `yaml:"tracing"`
+	Forwarding               Forwarding `yaml:"forwarding"`
 	Cluster                  Cluster    `yaml:"cluster"`
 	Tenants                  []Tenant   `yaml:"tenants"`
 	Tiers                    []Tier     `yaml:"tiers"`
@@ -80,6 +81,16 @@ type Limits struct {
 	// 400), for APIs whose path variables carry them; decoded dot segments
 	// are refused either way.
 	AllowEncodedSlashes bool `yaml:"allow_encoded_slashes"`
+	// MaxHops: a request whose X-Seqgate-Hops count (added by the gateway
+	// on every backend request) is past it gets 508 Loop Detected; a
+	// sequence calling the gateway itself stops there. Default 10.
+	MaxHops int `yaml:"max_hops"`
+	// MaxBackendHosts bounds the backend clients (one connection pool per
+	// host:port) a config generation keeps; past it the least recently
+	// used idle one is dropped with its idle connections. A uri-template
+	// or To address whose host comes from the request would otherwise add
+	// one per distinct host, forever. Default 1024.
+	MaxBackendHosts int `yaml:"max_backend_hosts"`
 
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256

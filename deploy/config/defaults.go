@@ -105,6 +105,8 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxHeaders, DefaultMaxHeaders)
 	setInt(&l.MaxConns, DefaultMaxConns)
 	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
+	setInt(&l.MaxHops, DefaultMaxHops)
+	setInt(&l.MaxBackendHosts, DefaultMaxBackendHosts)
 	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
 	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
 	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)

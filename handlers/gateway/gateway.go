@@ -37,6 +37,8 @@ type Options struct {
 	// Debug traces single requests for the admin tooling (debug.go); nil:
 	// one nil check per request.
 	Debug Debug
+	// Forwarding: loop limit and trusted proxies (forward.go).
+	Forwarding Forwarding
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -69,6 +71,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	ex.Timing.Start = time.Now()
 	ex.ClientIP = clientIP(ctx)
 	mc.RemoteIP = ex.ClientIP
+	g.opts.Forwarding.receive(ctx, mc)
+	if g.opts.Backends != nil {
+		mc.Clients = g.opts.Backends.pool
+	}
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	if g.opts.Debug != nil {
@@ -84,6 +90,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	if st != 0 {
 		g.routeError(ex, st)
+	} else if mc.Hop.Count > g.opts.Forwarding.maxHops() {
+		loopError(mc, g.opts.Forwarding.maxHops())
 	} else {
 		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
 		mc.Sequences = ex.Seqs
