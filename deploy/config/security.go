@@ -91,6 +91,29 @@ type Basic struct {
 	// user and password) so steady traffic does not pay bcrypt's ~50-100 ms
 	// each time (default 60s; the cache is dropped on a config reload).
 	CacheTTL Duration `yaml:"cache_ttl"`
+	// MaxConcurrentChecks bounds the bcrypt compares running at once;
+	// beyond it a check is answered 503 at once (0, the default: half the
+	// cores, at least one).
+	MaxConcurrentChecks int `yaml:"max_concurrent_checks"`
+	// MaxFailuresPerClient failed checks per client address (IPv6: per
+	// /64) in a FailureWindow; then the client gets 429 without hashing
+	// until the window ends (default 20; 0 turns the limit off).
+	// FailureWindow is also how long a failed user and password is
+	// remembered, so repeating it costs no bcrypt (default 1m).
+	MaxFailuresPerClient *int     `yaml:"max_failures_per_client"`
+	FailureWindow        Duration `yaml:"failure_window"`
+}
+
+// DefaultMaxFailuresPerClient is security.basic.max_failures_per_client
+// when unset.
+const DefaultMaxFailuresPerClient = 20
+
+// FailuresPerClient is max_failures_per_client with its default.
+func (b *Basic) FailuresPerClient() int {
+	if b.MaxFailuresPerClient == nil {
+		return DefaultMaxFailuresPerClient
+	}
+	return *b.MaxFailuresPerClient
 }
 
 // BasicUser is one user; the password is stored as a bcrypt hash.
@@ -181,6 +204,7 @@ func (s *Security) defaults() {
 	setDur(&s.JWT.CacheTTL, Duration(300e9))
 	setInt(&s.JWT.CacheSize, 10000)
 	setDur(&s.Basic.CacheTTL, Duration(60e9))
+	setDur(&s.Basic.FailureWindow, Duration(60e9))
 	for i := range s.JWT.Issuers {
 		is := &s.JWT.Issuers[i]
 		setStr(&is.Name, is.Issuer)
@@ -273,7 +297,15 @@ func (in *Introspection) validate(p *problems, domains map[string]bool) {
 
 func (b *Basic) validate(p *problems, domains map[string]bool) {
 	positive(p, "security.basic.cache_ttl", int64(b.CacheTTL))
+	positive(p, "security.basic.failure_window", int64(b.FailureWindow))
+	if b.MaxConcurrentChecks < 0 {
+		p.add("security.basic.max_concurrent_checks: must not be negative (0: half the cores)")
+	}
+	if b.FailuresPerClient() < 0 {
+		p.add("security.basic.max_failures_per_client: must not be negative (0: no limit)")
+	}
 	names := map[string]int{}
+	firstCost, firstUser := 0, "" // the cost every user must share
 	for i, u := range b.Users {
 		at := fmt.Sprintf("security.basic.users[%d] (%s)", i, u.Name)
 		if u.Name == "" || strings.Contains(u.Name, ":") {
@@ -283,8 +315,17 @@ func (b *Basic) validate(p *problems, domains map[string]bool) {
 			p.add("%s: name already used by security.basic.users[%d] in tenant %s", at, j, u.Tenant)
 		}
 		names[u.Tenant+" "+u.Name] = i
-		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+		cost, err := bcrypt.Cost([]byte(u.PasswordHash))
+		switch {
+		case err != nil:
 			p.add("%s: password_hash is not a bcrypt hash: %w", at, err)
+		case firstUser == "":
+			firstCost, firstUser = cost, u.Name
+		case cost != firstCost:
+			// An unknown user is compared at one cost: with mixed costs the
+			// response time tells which users exist.
+			p.add("%s: bcrypt cost %d differs from cost %d of user %s: every user must have the same cost, "+
+				"else the response time tells which users exist (re-hash the passwords at one cost)", at, cost, firstCost, firstUser)
 		}
 		if !domains[u.Tenant] {
 			p.add("%s: tenant %q is not declared in tenants", at, u.Tenant)
