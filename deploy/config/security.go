@@ -82,6 +82,13 @@ type Introspection struct {
 	CacheSize        int      `yaml:"cache_size"`         // entries per cache, default 10000
 	Tenant           string   `yaml:"tenant"`             // default the super tenant
 	Claims           ClaimMap `yaml:"claims"`
+	// MaxConcurrent bounds the calls to the endpoint in progress at once
+	// (default 16); a token that would need one more is answered 503 with
+	// Retry-After. Concurrent requests with the same token share one call.
+	MaxConcurrent int `yaml:"max_concurrent"`
+	// Audience, when set, must be in the answer's aud (a string or a
+	// list); empty: not checked.
+	Audience string `yaml:"audience"`
 }
 
 // Basic lists the users of resources that accept auth: basic.
@@ -216,6 +223,7 @@ func (s *Security) defaults() {
 	setDur(&in.CacheTTL, Duration(60e9))
 	setDur(&in.NegativeCacheTTL, Duration(10e9))
 	setInt(&in.CacheSize, 10000)
+	setInt(&in.MaxConcurrent, 16)
 	setStr(&in.Tenant, SuperTenantDomain)
 	for i := range s.Basic.Users {
 		setStr(&s.Basic.Users[i].Tenant, SuperTenantDomain)
@@ -290,6 +298,7 @@ func (in *Introspection) validate(p *problems, domains map[string]bool) {
 	positive(p, at+".cache_ttl", int64(in.CacheTTL))
 	positive(p, at+".negative_cache_ttl", int64(in.NegativeCacheTTL))
 	positive(p, at+".cache_size", int64(in.CacheSize))
+	positive(p, at+".max_concurrent", int64(in.MaxConcurrent))
 	if !domains[in.Tenant] {
 		p.add("%s: tenant %q is not declared in tenants", at, in.Tenant)
 	}

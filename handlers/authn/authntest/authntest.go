@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -151,3 +152,44 @@ func NewJWKS(t testing.TB, keys ...Key) *JWKS {
 
 // Publish replaces the key set the endpoint serves (a key rotation).
 func (s *JWKS) Publish(keys ...Key) { s.keys.Store(&keys) }
+
+// Introspection is an OAuth2 introspection endpoint (RFC 7662) on
+// 127.0.0.1: it answers the claims Set for a token, {"active": false} for
+// any other, after the delay of SetDelay, and counts the calls.
+type Introspection struct {
+	*httptest.Server
+	Calls   atomic.Int64
+	delay   atomic.Int64
+	mu      sync.Mutex
+	answers map[string]map[string]any
+}
+
+// NewIntrospection starts the endpoint; it stops when t ends.
+func NewIntrospection(t testing.TB) *Introspection {
+	t.Helper()
+	s := &Introspection{answers: map[string]map[string]any{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Calls.Add(1)
+		time.Sleep(time.Duration(s.delay.Load()))
+		s.mu.Lock()
+		ans, ok := s.answers[r.PostFormValue("token")]
+		s.mu.Unlock()
+		if !ok {
+			ans = map[string]any{"active": false}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(ans)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Set makes the endpoint answer claims for token.
+func (s *Introspection) Set(token string, claims map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers[token] = claims
+}
+
+// SetDelay makes every later answer wait d.
+func (s *Introspection) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
