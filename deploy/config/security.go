@@ -31,6 +31,12 @@ type JWT struct {
 	// lookup, not a signature check.
 	CacheTTL  Duration `yaml:"cache_ttl"`
 	CacheSize int      `yaml:"cache_size"`
+	// JWKSTimeout bounds one JWKS fetch (default 5s). A token whose kid
+	// the set lacks (or, without a kid, that no key verifies) fetches the
+	// set again at most once per JWKSRefetchInterval (default 10s): it
+	// joins a fetch in progress, never waits for the allowance.
+	JWKSTimeout         Duration `yaml:"jwks_timeout"`
+	JWKSRefetchInterval Duration `yaml:"jwks_refetch_interval"`
 }
 
 // Issuer is one trusted token issuer: the key comes from a JWKS URL
@@ -210,6 +216,8 @@ func (s *Security) defaults() {
 	setDur(&s.JWT.Leeway, Duration(30e9))
 	setDur(&s.JWT.CacheTTL, Duration(300e9))
 	setInt(&s.JWT.CacheSize, 10000)
+	setDur(&s.JWT.JWKSTimeout, Duration(5e9))
+	setDur(&s.JWT.JWKSRefetchInterval, Duration(10e9))
 	setDur(&s.Basic.CacheTTL, Duration(60e9))
 	setDur(&s.Basic.FailureWindow, Duration(60e9))
 	for i := range s.JWT.Issuers {
@@ -244,6 +252,8 @@ func (c *Config) validateSecurity(p *problems, domains map[string]bool) {
 	}
 	positive(p, "security.jwt.cache_ttl", int64(s.JWT.CacheTTL))
 	positive(p, "security.jwt.cache_size", int64(s.JWT.CacheSize))
+	positive(p, "security.jwt.jwks_timeout", int64(s.JWT.JWKSTimeout))
+	positive(p, "security.jwt.jwks_refetch_interval", int64(s.JWT.JWKSRefetchInterval))
 	seen := map[string]int{}
 	for i := range s.JWT.Issuers {
 		is := &s.JWT.Issuers[i]

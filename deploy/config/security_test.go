@@ -58,6 +58,7 @@ func TestSecurityRejects(t *testing.T) {
 		{"basic negative concurrency", "security: {basic: {max_concurrent_checks: -1}}\n", "security.basic.max_concurrent_checks: must not be negative"},
 		{"basic negative failures", "security: {basic: {max_failures_per_client: -1}}\n", "security.basic.max_failures_per_client: must not be negative"},
 		{"basic negative failure window", "security: {basic: {failure_window: -1s}}\n", "security.basic.failure_window: must be positive"},
+		{"jwks negative timeout", "security: {jwt: {jwks_timeout: -1s}}\n", "security.jwt.jwks_timeout: must be positive"},
 		{"introspection zero concurrency", "security: {introspection: {url: \"http://x\", max_concurrent: -1}}\n", "security.introspection.max_concurrent: must be positive"},
 	}
 	for _, tc := range cases {

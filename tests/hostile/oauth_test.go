@@ -2,15 +2,20 @@ package hostile
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/seqgate/seqgate/handlers/authn/authntest"
 )
 
-// OAuth2 tokens under attack: an introspection stampede.
+// OAuth2 tokens under attack: an introspection stampede, and a JWKS
+// rotation behind a slow identity provider during a flood of made-up kids.
 
 // TestIntrospectionStampede: 64 concurrent requests with one token the
 // gateway has not seen make one introspection call, not 64; a refresh
@@ -50,5 +55,95 @@ func TestIntrospectionStampede(t *testing.T) {
 	idp.SetDelay(0)
 	if st, _, err := call(&http.Client{Timeout: 10 * time.Second}, url, "Authorization", "Bearer refresh-1"); err != nil || st != 401 {
 		t.Errorf("refresh token as access token: status %d (%v), want 401", st, err)
+	}
+}
+
+// jwksGateway has /orders/v1 (auth oauth2) trusting the issuer of jwks.
+func jwksGateway(t *testing.T, jwks *authntest.JWKS) *gateway {
+	return startSpec(t, spec{extra: func(be string) string {
+		return authAPI("Orders", "/orders", "oauth2", be) +
+			fmt.Sprintf("security:\n  jwt:\n    issuers: [{issuer: https://idp.example.com, jwks_url: %q}]\n", jwks.URL)
+	}})
+}
+
+func idpToken(t *testing.T, k authntest.Key) string {
+	now := time.Now()
+	return k.Sign(t, jwt.MapClaims{"iss": "https://idp.example.com", "sub": "alice", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+}
+
+// TestJWKSRotationSlowIdP: the identity provider takes 150 ms per JWKS
+// answer and rotates in a new key while a flood of tokens with made-up
+// kids runs; a token of the new key must be accepted within a bounded
+// number of attempts (before the fix each re-fetch had 100 ms, shared
+// with the rate limiter's wait, and failed: the key was refused until the
+// 10-minute refresh).
+func TestJWKSRotationSlowIdP(t *testing.T) {
+	old, rotated := authntest.NewEC(t, "old"), authntest.NewEC(t, "rotated")
+	jwks := authntest.NewJWKS(t, old)
+	g := jwksGateway(t, jwks)
+	url := "http://" + g.traffic + "/orders/v1/x"
+	c := &http.Client{Timeout: 10 * time.Second}
+	if st, _, err := call(c, url, "Authorization", "Bearer "+idpToken(t, old)); err != nil || st != 200 {
+		t.Fatalf("token of the first key: status %d (%v)", st, err)
+	}
+	jwks.SetDelay(150 * time.Millisecond)
+	jwks.Publish(old, rotated)
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var flood atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fc := &http.Client{Timeout: 10 * time.Second}
+			defer fc.CloseIdleConnections()
+			for i := 0; i < 300; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				fake := authntest.Key{Kid: fmt.Sprintf("made-up-%d", rand.Int64()), Alg: old.Alg, Priv: old.Priv}
+				if _, _, err := call(fc, url, "Authorization", "Bearer "+idpToken(t, fake)); err == nil {
+					flood.Add(1)
+				}
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	good := idpToken(t, rotated)
+	accepted := 0
+	const attempts = 40
+	for i := 1; i <= attempts && accepted == 0; i++ {
+		if st, _, _ := call(c, url, "Authorization", "Bearer "+good); st == 200 {
+			accepted = i
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	close(done)
+	wg.Wait()
+	t.Logf("rotated key accepted at attempt %d; %d made-up-kid requests; %d JWKS fetches", accepted, flood.Load(), jwks.Fetches.Load())
+	if accepted == 0 {
+		t.Errorf("a token of the rotated key was refused %d times during the flood", attempts)
+	}
+	if f := jwks.Fetches.Load(); f > 10 {
+		t.Errorf("%d JWKS fetches: the made-up kids hammer the identity provider", f)
+	}
+}
+
+// TestJWKSNoKidRefetch: a token without a kid that no known key verifies
+// fetches the key set again (rate-limited) instead of being refused until
+// the periodic refresh.
+func TestJWKSNoKidRefetch(t *testing.T) {
+	old, rotated := authntest.NewEC(t, "old"), authntest.NewEC(t, "rotated")
+	jwks := authntest.NewJWKS(t, old)
+	g := jwksGateway(t, jwks)
+	url := "http://" + g.traffic + "/orders/v1/x"
+	c := &http.Client{Timeout: 10 * time.Second}
+	jwks.Publish(old, rotated)
+	noKid := authntest.Key{Alg: rotated.Alg, Priv: rotated.Priv}
+	if st, _, err := call(c, url, "Authorization", "Bearer "+idpToken(t, noKid)); err != nil || st != 200 {
+		t.Errorf("kid-less token of the rotated key: status %d (%v), want 200", st, err)
 	}
 }

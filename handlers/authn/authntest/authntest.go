@@ -60,7 +60,9 @@ func NewEC(t testing.TB, kid string) Key {
 func (k Key) Sign(t testing.TB, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(k.Alg, claims)
-	tok.Header["kid"] = k.Kid
+	if k.Kid != "" {
+		tok.Header["kid"] = k.Kid // Key{Kid: ""} signs tokens without a kid
+	}
 	s, err := tok.SignedString(k.Priv)
 	if err != nil {
 		t.Fatal(err)
@@ -125,12 +127,16 @@ func writePEM(t testing.TB, path string, blk *pem.Block) string {
 }
 
 // JWKS serves a JWK set on 127.0.0.1 that a test can change (Publish),
-// and counts the fetches.
+// and counts the fetches; SetDelay makes it a slow identity provider.
 type JWKS struct {
 	*httptest.Server
 	keys    atomic.Pointer[[]Key]
+	delay   atomic.Int64
 	Fetches atomic.Int64
 }
+
+// SetDelay makes every later answer wait d.
+func (s *JWKS) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
 
 // NewJWKS starts the endpoint with keys; it stops when t ends.
 func NewJWKS(t testing.TB, keys ...Key) *JWKS {
@@ -139,6 +145,7 @@ func NewJWKS(t testing.TB, keys ...Key) *JWKS {
 	s.Publish(keys...)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		s.Fetches.Add(1)
+		time.Sleep(time.Duration(s.delay.Load()))
 		set := []map[string]string{}
 		for _, k := range *s.keys.Load() {
 			set = append(set, k.JWK())
