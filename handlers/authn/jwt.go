@@ -3,6 +3,7 @@ package authn
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -127,6 +128,9 @@ func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	claims := tok.Claims.(jwt.MapClaims)
+	if why := apiKeyClaims(claims); why != "" {
+		return nil, fmt.Errorf("%w: a signed API key (%s) is not an OAuth2 token", ErrInvalid, why)
+	}
 	if err := is.validator.Validate(claims); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, fmt.Errorf("%w: %w", ErrExpired, err)
@@ -140,4 +144,19 @@ func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 	}
 	id.KeyType = asString(claims["keytype"])
 	return id, nil
+}
+
+// apiKeyClaims says why claims are those of a WSO2 signed API key ("" if
+// they are not): subscribedAPIs, or token_type apiKey (API-M 4.x). API-M
+// signs API keys with the same key, and often the same iss, as its JWT
+// access tokens, so a key would otherwise pass as a bearer token of the
+// issuer and skip the subscribedAPIs check of the apikey method.
+func apiKeyClaims(claims jwt.MapClaims) string {
+	if _, ok := claims["subscribedAPIs"]; ok {
+		return "subscribedAPIs claim"
+	}
+	if tt, _ := claims["token_type"].(string); strings.EqualFold(tt, "apiKey") {
+		return "token_type " + tt
+	}
+	return ""
 }

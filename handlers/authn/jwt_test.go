@@ -250,6 +250,28 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// TestSignedAPIKeyNotOAuth2: a WSO2 signed API key verified by an issuer
+// that shares its key and iss (API-M's default setup) is refused as an
+// OAuth2 token, by its subscribedAPIs or its token_type apiKey.
+func TestSignedAPIKeyNotOAuth2(t *testing.T) {
+	k := newEC(t, "shared")
+	cfg := parseConfig(t, fmt.Sprintf("  jwt: {issuers: [{issuer: %q, public_key_file: %q}]}\n", issA, k.WritePublicPEM(t, t.TempDir(), false)))
+	v, err := NewJWTVerifier(&cfg.Security.JWT, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(time.Hour).Unix()
+	typed := k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": exp, "token_type": "apiKey"})
+	for name, tok := range map[string]string{"subscribedAPIs": wso2Key(t, k, issA, time.Now().Add(time.Hour)), "token_type": typed} {
+		if _, err := v.Verify([]byte(tok), super); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+	if _, err := v.Verify([]byte(k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": exp})), super); err != nil {
+		t.Errorf("access token of the same issuer: %v", err)
+	}
+}
+
 // TestJWKSRefetchShared: an identity provider slower than any request
 // budget still delivers a rotated key (the re-fetch has its own timeout),
 // concurrent tokens with unknown kids share one fetch, and a token without

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,8 +15,9 @@ import (
 	"github.com/seqgate/seqgate/handlers/authn/authntest"
 )
 
-// OAuth2 tokens under attack: an introspection stampede, and a JWKS
-// rotation behind a slow identity provider during a flood of made-up kids.
+// OAuth2 tokens under attack: an introspection stampede, a JWKS rotation
+// behind a slow identity provider during a flood of made-up kids, and a
+// signed API key passed off as a bearer token.
 
 // TestIntrospectionStampede: 64 concurrent requests with one token the
 // gateway has not seen make one introspection call, not 64; a refresh
@@ -145,5 +147,48 @@ func TestJWKSNoKidRefetch(t *testing.T) {
 	noKid := authntest.Key{Alg: rotated.Alg, Priv: rotated.Priv}
 	if st, _, err := call(c, url, "Authorization", "Bearer "+idpToken(t, noKid)); err != nil || st != 200 {
 		t.Errorf("kid-less token of the rotated key: status %d (%v), want 200", st, err)
+	}
+}
+
+// TestSignedKeyNotBearer: API-M signs API keys with the key (and iss) of
+// its JWT access tokens. A signed key sent as Authorization: Bearer to an
+// OAuth2 API must not pass as an access token: its subscribedAPIs would
+// go unchecked.
+func TestSignedKeyNotBearer(t *testing.T) {
+	dir := t.TempDir()
+	k := authntest.NewEC(t, "apim")
+	pem := k.WritePublicPEM(t, dir, true)
+	const iss = "https://apim.example.com/oauth2/token"
+	g := startSpec(t, spec{extra: func(be string) string {
+		return authAPI("Orders", "/orders", "oauth2", be) + authAPI("Keyed", "/keyed", "apikey", be) + fmt.Sprintf(`security:
+  jwt:
+    issuers: [{issuer: %q, public_key_file: %q}]
+  api_keys: {public_key_file: %q, issuer: %q}
+`, iss, pem, pem, iss)
+	}})
+	exp := time.Now().Add(time.Hour).Unix()
+	apiKey := k.Sign(t, jwt.MapClaims{"iss": iss, "sub": "mallory", "exp": exp, "iat": time.Now().Unix(), "keytype": "PRODUCTION",
+		"application":    map[string]any{"id": 7, "name": "M", "tier": "Unlimited"},
+		"subscribedAPIs": []any{map[string]any{"name": "Keyed", "version": "v1", "context": "/keyed/v1", "publisher": "admin", "subscriptionTier": "Gold"}},
+		"token_type":     "apiKey"})
+	access := k.Sign(t, jwt.MapClaims{"iss": iss, "sub": "alice", "exp": exp, "iat": time.Now().Unix()})
+	c := &http.Client{Timeout: 10 * time.Second}
+	base := "http://" + g.traffic
+	cases := []struct {
+		name, url, hdr, val string
+		want                int
+	}{
+		{"signed key as bearer on an oauth2 API it is not subscribed to", base + "/orders/v1/x", "Authorization", "Bearer " + apiKey, 401},
+		{"access token on the oauth2 API", base + "/orders/v1/x", "Authorization", "Bearer " + access, 200},
+		{"signed key on the API it is subscribed to", base + "/keyed/v1/x", "apikey", apiKey, 200},
+	}
+	for _, tc := range cases {
+		st, _, err := call(c, tc.url, tc.hdr, tc.val)
+		if err != nil || st != tc.want {
+			t.Errorf("%s: status %d (%v), want %d", tc.name, st, err, tc.want)
+		}
+	}
+	if !strings.Contains(g.stderr.String(), "share a signer") {
+		t.Errorf("no warning about the shared signer at load:\n%s", tail(g.stderr.String(), 2000))
 	}
 }
