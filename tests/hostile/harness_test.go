@@ -78,6 +78,10 @@ type spec struct {
 	limits      string            // replaces limitsYAML when set
 	apis        []apiSpec         // beside Echo, Payload and Secret
 	seqs        map[string]string // file name → sequence XML (super tenant)
+	// extra is appended to the config: more apis list items (with auth)
+	// first, then top-level sections such as security; it gets the
+	// backend's URL.
+	extra func(backendURL string) string
 }
 
 // apiSpec is one super-tenant API with version v1 and no auth.
@@ -125,6 +129,9 @@ func startSpec(t *testing.T, s spec) *gateway {
 				a.name, a.ctx, a.backend)
 		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
+		if s.extra != nil {
+			cfg += s.extra(be.URL)
+		}
 		cfgPath := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfgPath, cfg)
 		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits}
