@@ -104,6 +104,7 @@ func (d Deps) withDefaults() Deps {
 func PayloadLimits(l config.Limits) mediation.Limits {
 	return mediation.Limits{
 		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
+		MaxBodyBytes: l.MaxBodyBytes, MaxResponseBodyBytes: l.MaxResponseBodyBytes,
 		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
 			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,

@@ -114,7 +114,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	if !handlers.RunRequest(g.opts.Chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
-			if g.toWire(ex) {
+			if g.requestToWire(ex) {
 				requestToResponse(mc)
 				mc.FinishResponse()
 			}
@@ -123,7 +123,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 			drop(mc)
 			return
 		case mediation.Loopback:
-			if !g.toWire(ex) {
+			if !g.requestToWire(ex) {
 				return
 			}
 			requestToResponse(mc)

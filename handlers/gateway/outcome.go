@@ -36,7 +36,7 @@ func requestToResponse(mc *mediation.MessageContext) {
 		resp.Header.SetContentType(ct)
 	}
 	if !mc.NoEntityBody() {
-		resp.SetBody(req.Body())
+		resp.SetBody(mc.Body()) // through the gate: loaded and decoded by requestToWire
 	}
 }
 
@@ -128,7 +128,7 @@ func (g *Gateway) respondNow(ex *handlers.Exchange) {
 			g.answer(ex)
 			return
 		}
-		if g.toWire(ex) {
+		if g.requestToWire(ex) {
 			requestToResponse(mc)
 			mc.FinishResponse()
 		}
