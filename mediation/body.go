@@ -53,8 +53,8 @@ var (
 // config package's defaults (limits.max_body_bytes,
 // limits.max_response_body_bytes).
 const (
-	defaultMaxBodyBytes         = 10 << 20
-	defaultMaxResponseBodyBytes = 64 << 20
+	DefaultMaxBodyBytes         = 10 << 20
+	DefaultMaxResponseBodyBytes = 64 << 20
 )
 
 // bodyState is the gate's record for one direction's message.
@@ -99,14 +99,14 @@ func (mc *MessageContext) loadBody() error {
 		delEnc = func() { r.Header.Del("Content-Encoding") }
 		limit, what = mc.Limits.MaxResponseBodyBytes, "response"
 		if limit <= 0 {
-			limit = defaultMaxResponseBodyBytes
+			limit = DefaultMaxResponseBodyBytes
 		}
 	} else {
 		r := mc.Req
 		stream, enc, cl, body, set = r.BodyStream(), r.Header.ContentEncoding(), r.Header.ContentLength(), r.Body, r.SetBodyRaw
 		delEnc = func() { r.Header.Del("Content-Encoding") }
 		if limit <= 0 {
-			limit = defaultMaxBodyBytes
+			limit = DefaultMaxBodyBytes
 		}
 	}
 	var raw []byte
@@ -258,6 +258,10 @@ func (b *Budget) Used() int64 {
 	}
 	return b.used.Load()
 }
+
+// Reserve takes n bytes of the budget for this request, for a body the
+// gateway buffers outside the gate; ErrBodyBudget when that would go over.
+func (mc *MessageContext) Reserve(n int) error { return mc.reserve(n) }
 
 // reserve takes n bytes of the budget for this request.
 func (mc *MessageContext) reserve(n int) error {

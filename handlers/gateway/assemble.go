@@ -81,6 +81,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	return New(Options{
 		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug,
+		Budget: mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 	}), nil
 }
 

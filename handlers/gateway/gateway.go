@@ -37,6 +37,9 @@ type Options struct {
 	// Debug traces single requests for the admin tooling (debug.go); nil:
 	// one nil check per request.
 	Debug Debug
+	// Budget bounds the body bytes buffered across all requests
+	// (limits.max_buffered_bytes); nil: no bound.
+	Budget *mediation.Budget
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -71,6 +74,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.RemoteIP = ex.ClientIP
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
+	mc.Budget = g.opts.Budget
+	defer mc.ReleaseBody() // the request's share of the buffer budget
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
@@ -160,14 +165,19 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 	if ex.Span != nil {
 		tracing.Inject(ex.Span, &mc.Req.Header)
 	}
+	lim := limitRequestStream(mc) // stream.go
+	mc.Resp.StreamBody = streamResponse(ex)
 	start := time.Now()
 	var err error
 	if ep == nil {
 		err = errNoBackend
-	} else {
-		err = ep.Send(mc, mc.Req, mc.Resp)
+	} else if err = ep.Send(mc, mc.Req, mc.Resp); err == nil {
+		err = settleAnswer(mc, ep.Name())
 	}
 	ex.Timing.Backend = time.Since(start)
+	if clientFault(mc, lim) || budgetFault(mc, err) {
+		return false
+	}
 	if err == nil && ex.Match.API.Cfg.FaultOn5xx && mc.Resp.StatusCode() >= 500 {
 		err = statusError(mc.Resp)
 	}
