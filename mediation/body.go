@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -73,7 +74,12 @@ func (mc *MessageContext) LoadBody() error {
 	st := &mc.bodyState[mc.Dir]
 	if !st.loaded {
 		st.loaded = true
+		before := mc.reserved
+		mc.gateBuf = nil
 		st.err = badPayload(mc.loadBody())
+		if mc.Dir == Out && st.err == nil {
+			mc.answerShare = mc.reserved - before
+		}
 	}
 	return st.err
 }
@@ -119,6 +125,7 @@ func (mc *MessageContext) loadBody() error {
 			return fmt.Errorf("read %s body: %w", what, err)
 		}
 		set(b)
+		mc.gateBuf = b
 		raw = b
 	} else {
 		raw = body()
@@ -135,8 +142,16 @@ func (mc *MessageContext) loadBody() error {
 		return fmt.Errorf("decode %s %s body: %w", coding, what, err)
 	}
 	set(plain)
+	mc.gateBuf = plain
 	delEnc()
 	return nil
+}
+
+// ownsAnswer reports whether b is the buffer the gate allocated for the
+// current answer (not replaced since by a mediator's SetBody).
+func (mc *MessageContext) ownsAnswer(b []byte) bool {
+	g := mc.gateBuf
+	return len(g) > 0 && len(b) == len(g) && &b[0] == &g[0]
 }
 
 // decode returns the decoded form of raw in a buffer of exactly its size,
@@ -277,11 +292,49 @@ func (mc *MessageContext) reserve(n int) error {
 	return nil
 }
 
+// HoldAnswerBudget keeps the budget share of a buffered answer reserved
+// until the server has written it to the client, which for a slow client
+// is long after the handler returned (when ReleaseBody runs): the answer
+// becomes a stream over the same bytes that gives the share back when the
+// server closes it. It applies to answers of at least min bytes that the
+// gate buffered itself (a mediator's own SetBody copies into fasthttp's
+// buffer, which the gateway cannot keep). The gateway calls it when the
+// handler is about to return.
+func (mc *MessageContext) HoldAnswerBudget(min int) {
+	n := mc.answerShare
+	if mc.Budget == nil || n <= 0 || mc.Resp.IsBodyStream() {
+		return
+	}
+	b := mc.Resp.Body()
+	if len(b) < min || len(b) == 0 || cap(b) == 0 || !mc.ownsAnswer(b) {
+		return
+	}
+	mc.reserved -= n
+	mc.answerShare = 0
+	// SetBodyStream drops the reference to b as the body (it is not a
+	// pooled buffer: the gate allocated it), the reader keeps it alive.
+	mc.Resp.SetBodyStream(&heldAnswer{Reader: bytes.NewReader(b), budget: mc.Budget, n: n}, len(b))
+}
+
+// heldAnswer is an answer's bytes that hold their budget share until the
+// server closes the stream (written, or the connection gone).
+type heldAnswer struct {
+	*bytes.Reader
+	budget *Budget
+	n      int64
+	once   sync.Once
+}
+
+func (h *heldAnswer) Close() error {
+	h.once.Do(func() { h.budget.used.Add(-h.n) })
+	return nil
+}
+
 // ReleaseBody gives back what this request took of the budget; the
 // gateway calls it when the request ends.
 func (mc *MessageContext) ReleaseBody() {
 	if mc.reserved != 0 && mc.Budget != nil {
 		mc.Budget.used.Add(-mc.reserved)
 	}
-	mc.reserved = 0
+	mc.reserved, mc.answerShare, mc.gateBuf = 0, 0, nil
 }

@@ -116,6 +116,10 @@ type MessageContext struct {
 	// ReleaseBody.
 	Budget   *Budget
 	reserved int64
+	// answerShare is the part of reserved the gate took for the answer,
+	// and gateBuf the last buffer the gate allocated (HoldAnswerBudget).
+	answerShare int64
+	gateBuf     []byte
 	// bodyState is the body gate's record per direction (body.go).
 	bodyState [2]bodyState
 }

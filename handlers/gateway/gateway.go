@@ -103,6 +103,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	for _, c := range g.completers { // every request is counted, routed or not
 		c.Complete(ex)
 	}
+	mc.HoldAnswerBudget(holdMin) // a buffered answer keeps its budget share until written (stream.go)
 	if ex.Span != nil {
 		tracing.EndRequest(ex.Span, ctx.Response.StatusCode())
 	}

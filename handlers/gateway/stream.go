@@ -21,25 +21,38 @@ import (
 //     limits.max_body_bytes and the Budget); otherwise the stream goes to
 //     the backend as it arrives (fasthttp writes it with the client's
 //     Content-Length, or chunked, counted by limitedBody).
-//   - response: when no Out sequence reads the answer, the backend's body
-//     is not read by the HostClient (Response.StreamBody) and the server
-//     copies it to the client as the client reads it, so a slow client
-//     holds a connection, not the answer. A declared Content-Length over
-//     limits.max_response_body_bytes is still refused (502) before any of
-//     it is sent; a chunked answer streams whatever its length (it is
-//     never in memory), bounded by timeouts.backend.
+//   - response: the HostClient leaves the backend's body on the connection
+//     (Response.StreamBody). A declared Content-Length over
+//     limits.max_response_body_bytes is refused (502) before any of it is
+//     sent; one of at most preReadMax is read at once. When no Out
+//     sequence reads a longer (or chunked) answer, the server copies it to
+//     the client as the client reads it, so a slow client holds a
+//     connection, not the answer; a chunked answer then streams whatever
+//     its length (it is never in memory), bounded by timeouts.backend.
+//     When an Out sequence reads it, the body gate buffers it (bounded by
+//     the limit and the Budget) and its budget share is held until the
+//     client has it (mediation.HoldAnswerBudget).
 //
 // Anything else that reads a streamed body later (an error sequence, a
 // messageType conversion) goes through the body gate and is bounded the
 // same way.
 
-// streamResponse reports whether the backend's answer may stream to the
-// client: no Out sequence reads it, and this is ordinary traffic (a trace
-// or a dry-run records bodies).
+// streamResponse reports whether the backend's answer is left on the
+// connection for the gateway to read (Response.StreamBody): always, for
+// ordinary traffic. An answer no Out sequence reads then goes to the
+// client as the client reads it; one an Out sequence reads is buffered by
+// the body gate, into a buffer of its own whose budget share is held
+// until the client has it (holdAnswer). A trace or a dry-run records the
+// answer, and keeps fasthttp's buffering.
 func streamResponse(ex *handlers.Exchange) bool {
 	mc := ex.MC
-	return mc.Trace == nil && mc.Backend == nil && !handlers.ReadsBody(ex, mediation.Out)
+	return mc.Trace == nil && mc.Backend == nil
 }
+
+// holdMin is the smallest buffered answer whose budget share is held until
+// it is written (mediation.HoldAnswerBudget); smaller ones are released
+// when the handler returns.
+const holdMin = 64 << 10
 
 // limitRequestStream wraps a request stream about to go to the backend:
 // a chunked one fails past limits.max_body_bytes (one with a

@@ -3,6 +3,7 @@ package hostile
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -216,6 +217,48 @@ func TestBufferBudget(t *testing.T) {
 	}
 	if r := post("/budget/v1/ok"); r.status != 200 {
 		t.Errorf("after the first ended: status %d, body %q; want 200 (budget released)", r.status, tail(r.body, 300))
+	}
+	g.bounded()
+}
+
+// TestBufferBudgetSlowReader: an answer an Out sequence read stays
+// buffered until the client has it, so it keeps its budget share after the
+// handler returned: a client that does not read a 12 MiB answer holds 12
+// MiB of a 20 MiB budget, and another 12 MiB answer gets 503 until that
+// client goes away.
+func TestBufferBudgetSlowReader(t *testing.T) {
+	be := bigBackend(t)
+	limits := strings.Replace(bigLimits, "limits:\n", "limits:\n  max_buffered_bytes: 20971520\n", 1)
+	out := `<sequence xmlns="http://ws.apache.org/ns/synapse" name="admin--Held:vv1--Out">
+  <property name="n" expression="count(//b)"/></sequence>`
+	g := startSpec(t, spec{limits: limits, seqs: map[string]string{"held_out.xml": out},
+		apis: []apiSpec{{"Held", "/held", be}}})
+	get := req("GET", "/held/v1/down/12", "Connection: close")
+	if r := send(t, g.traffic, get, 30*time.Second); r.status != 200 {
+		t.Fatalf("one 12 MiB answer read by the Out sequence: status %d, body %q", r.status, tail(r.body, 200))
+	}
+	stalled, err := net.Dial("tcp", g.traffic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.WriteString(stalled, get) // and never read the answer
+	status := 0
+	for i := 0; i < 50 && status != 503; i++ { // until the stalled request holds its share
+		status = send(t, g.traffic, get, 30*time.Second).status
+		if status != 503 {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if status != 503 {
+		t.Errorf("12 MiB answer while a client holds another of a 20 MiB budget: status %d, want 503", status)
+	}
+	stalled.Close()
+	for i := 0; i < 50 && status != 200; i++ { // the share comes back when the server gives up on it
+		time.Sleep(100 * time.Millisecond)
+		status = send(t, g.traffic, get, 30*time.Second).status
+	}
+	if status != 200 {
+		t.Errorf("after the stalled client left: status %d, want 200 (budget released)", status)
 	}
 	g.bounded()
 }
