@@ -77,6 +77,11 @@ type Limits struct {
 	// answers are buffered whole, so an unbounded one could take all the
 	// memory. Larger answers get 502.
 	MaxResponseBodyBytes int `yaml:"max_response_body_bytes"`
+	// MaxBufferedBytes bounds the body bytes held in memory at once across
+	// all requests (default 256 MiB): bodies a sequence reads are buffered,
+	// and a request that would go over it gets 503. Bodies no sequence
+	// reads are streamed and take nothing from it.
+	MaxBufferedBytes int64 `yaml:"max_buffered_bytes"`
 	// AllowEncodedSlashes lets %2F and %5C through in paths (default false:
 	// 400), for APIs whose path variables carry them; decoded dot segments
 	// are refused either way.

@@ -88,6 +88,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
+		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 	}), nil
 }
 
@@ -111,6 +112,7 @@ func (d Deps) withDefaults() Deps {
 func PayloadLimits(l config.Limits) mediation.Limits {
 	return mediation.Limits{
 		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
+		MaxBodyBytes: l.MaxBodyBytes, MaxResponseBodyBytes: l.MaxResponseBodyBytes,
 		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
 			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,

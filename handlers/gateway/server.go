@@ -87,6 +87,7 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		Concurrency:                   o.MaxConns,
 		ReadBufferSize:                o.MaxURIBytes + o.MaxHeaderBytes + requestLineSlack,
 		MaxRequestBodySize:            o.MaxBodyBytes,
+		StreamRequestBody:             true, // see streamRequestBody
 		ReadTimeout:                   o.HeaderReadTimeout,
 		WriteTimeout:                  o.WriteTimeout,
 		IdleTimeout:                   o.IdleTimeout,
@@ -99,6 +100,15 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		ErrorHandler:                  g.serverError,
 	}
 }
+
+// With StreamRequestBody, fasthttp reads at most 8 KiB of a body before
+// the handler runs and leaves the rest on the connection as
+// Request.BodyStream; MaxRequestBodySize then no longer refuses anything.
+// So limits.max_body_bytes is enforced by the gateway itself: a declared
+// Content-Length over it gets 413 in guard, before routing; a chunked body
+// is counted as it is read, by the body gate when a sequence reads it
+// (mediation.LoadBody, 413) and by limitedBody when it streams to the
+// backend (413). A body no sequence reads is never held whole.
 
 // bodyConfig re-arms the read deadline with the body timeout, but only for
 // a request that has a body: each deadline is a runtime timer update, and
