@@ -104,7 +104,7 @@ func (a *Auth) basic(ex *Exchange, b64 []byte) bool {
 		authFail(ex, failInvalid)
 		return false
 	}
-	id, err := a.v.Basic.Verify(ex.Match.Tenant.Domain, user, pass)
+	id, err := a.v.Basic.VerifyFrom(ex.ClientIP, ex.Match.Tenant.Domain, user, pass)
 	if err != nil {
 		verifyFail(ex, err)
 		return false

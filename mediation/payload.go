@@ -61,6 +61,9 @@ func (e payloadError) Unwrap() []error { return []error{e.err, ErrBadPayload} }
 // document through to the backend (issue 13). Form and text bodies are
 // never parsed as trees and have no limits beyond the body size.
 func (mc *MessageContext) CheckPayload() error {
+	if err := mc.LoadBody(); err != nil { // read and decoded first (body.go)
+		return err
+	}
 	if !mc.payloadChecked {
 		mc.payloadErr = badPayload(mc.checkPayload())
 		mc.payloadChecked = true
@@ -106,6 +109,9 @@ func (mc *MessageContext) JSON() (any, error) {
 }
 
 func (mc *MessageContext) parseJSON() (any, error) {
+	if err := mc.LoadBody(); err != nil {
+		return nil, err
+	}
 	body := bytes.TrimSpace(mc.Body())
 	if len(body) == 0 {
 		return nil, nil

@@ -28,6 +28,7 @@ func (c *Config) Validate() error {
 	c.validateSecurity(&p, domains)
 	c.validateThrottling(&p, tiers)
 	c.validateAnalytics(&p)
+	c.validateForwarding(&p)
 	return errors.Join(p...)
 }
 
@@ -50,6 +51,9 @@ func (c *Config) validateTop(p *problems) {
 		{"limits.max_headers", int64(c.Limits.MaxHeaders)},
 		{"limits.max_conns", int64(c.Limits.MaxConns)},
 		{"limits.max_response_body_bytes", int64(c.Limits.MaxResponseBodyBytes)},
+		{"limits.max_hops", int64(c.Limits.MaxHops)},
+		{"limits.max_backend_hosts", int64(c.Limits.MaxBackendHosts)},
+		{"limits.max_buffered_bytes", c.Limits.MaxBufferedBytes},
 		{"limits.max_xml_elements", int64(c.Limits.MaxXMLElements)},
 		{"limits.max_xml_attributes", int64(c.Limits.MaxXMLAttributes)},
 		{"limits.max_xml_attribute_length", int64(c.Limits.MaxXMLAttributeLength)},

@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/mediation"
 )
 
 // guard checks, before routing, what fasthttp parsed but does not limit:
@@ -21,7 +22,7 @@ func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHand
 			ctx.SetConnectionClose()
 			return
 		}
-		dropTrailers(&ctx.Request.Header) // see trailer.go
+		mediation.DropTrailers(&ctx.Request.Header) // see mediation/trailers.go
 		next(ctx)
 	}
 }
@@ -29,11 +30,14 @@ func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHand
 // checkRequest returns 0 or the status, message and description to refuse
 // the request with.
 func checkRequest(req *fasthttp.Request, o *ServerOptions) (int, string, string) {
+	if req.Header.ContentLength() > o.MaxBodyBytes { // chunked bodies: see Server
+		return fasthttp.StatusRequestEntityTooLarge, "Request entity too large", "the body is over limits.max_body_bytes"
+	}
 	if len(req.Header.RequestURI()) > o.MaxURIBytes {
 		return fasthttp.StatusRequestURITooLong, "URI too long", "the request target is over limits.max_uri_bytes"
 	}
 	raw := req.Header.RawHeaders()
-	tn, tsize := trailerSize(req) // trailer fields count as headers (trailer.go)
+	tn, tsize := mediation.TrailerSize(req) // trailer fields count as headers (mediation/trailers.go)
 	if len(raw)+tsize > o.MaxHeaderBytes {
 		return fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large", "the headers are over limits.max_header_bytes"
 	}
@@ -161,6 +165,8 @@ func statusCode(st int) string {
 		return "414"
 	case fasthttp.StatusRequestHeaderFieldsTooLarge:
 		return "431"
+	case fasthttp.StatusRequestEntityTooLarge:
+		return "413"
 	}
 	return "400"
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func requestToResponse(mc *mediation.MessageContext) {
 		resp.Header.SetContentType(ct)
 	}
 	if !mc.NoEntityBody() {
-		resp.SetBody(req.Body())
+		resp.SetBody(mc.Body()) // through the gate: loaded and decoded by requestToWire
 	}
 }
 
@@ -128,7 +129,7 @@ func (g *Gateway) respondNow(ex *handlers.Exchange) {
 			g.answer(ex)
 			return
 		}
-		if g.toWire(ex) {
+		if g.requestToWire(ex) {
 			requestToResponse(mc)
 			mc.FinishResponse()
 		}
@@ -213,7 +214,14 @@ func publicBackendText(code int, err error) string {
 // statusError makes a backend's 5xx answer a failure, for APIs with
 // fault_on_5xx: its status and the start of its body become the fault.
 func statusError(resp *fasthttp.Response) error {
-	body := resp.Body()
+	var body []byte
+	if s := resp.BodyStream(); s != nil { // a streamed answer: read its start only
+		var buf [256]byte
+		n, _ := io.ReadFull(s, buf[:])
+		body = buf[:n]
+	} else {
+		body = resp.Body()
+	}
 	if len(body) > 256 {
 		body = body[:256]
 	}

@@ -9,7 +9,6 @@
 package hostile
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -81,8 +80,10 @@ type spec struct {
 	limits      string            // replaces limitsYAML when set
 	apis        []apiSpec         // beside Echo, Payload and Secret
 	seqs        map[string]string // file name → sequence XML (super tenant)
-	extra       string            // top-level YAML appended to the config (e.g. applications)
-	auth        map[string]string // API name → its auth methods (default none)
+	// extra is appended to the config: more apis list items (with auth)
+	// first, then top-level sections such as security; it gets the
+	// backend's URL.
+	extra func(backendURL string) string
 }
 
 // backendRequest is what the standard backend received last: a test
@@ -92,9 +93,8 @@ type backendRequest struct {
 	body            string
 }
 
-// apiSpec is one super-tenant API with version v1 and no auth (unless
-// spec.auth names it); an empty backend is the standard recording backend
-// (g.hits, g.last).
+// apiSpec is one super-tenant API with version v1 and no auth; an empty
+// backend is the standard recording backend (g.hits, g.last).
 type apiSpec struct{ name, ctx, backend string }
 
 // startGateway writes a repository and config (extra YAML is appended
@@ -144,10 +144,12 @@ func startSpec(t *testing.T, s spec) *gateway {
 		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
 		for _, a := range apis {
 			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: %s, backend: [%q]}\n",
-				a.name, a.ctx, cmp.Or(s.auth[a.name], "none"), a.backend)
+				a.name, a.ctx, "none", a.backend)
 		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
-		cfg += s.extra
+		if s.extra != nil {
+			cfg += s.extra(be.URL)
+		}
 		cfgPath := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfgPath, cfg)
 		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits, last: last}
@@ -184,8 +186,8 @@ func (g *gateway) alive() {
 
 // maxRSS is the bound on the gateway's resident memory after an attack:
 // generous (an idle gateway uses ~20 MB), but far below what an unbounded
-// buffer or tree would take.
-const maxRSS = 256 << 20
+// buffer or tree would take (scaled for a race-built binary: RSSBound).
+var maxRSS = testbin.RSSBound(256 << 20)
 
 // rss returns the gateway's resident set size in bytes (Linux VmRSS).
 func (g *gateway) rss() int64 { return g.procStatus("VmRSS:") }

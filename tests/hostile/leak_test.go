@@ -102,7 +102,7 @@ func TestLogRedactsCredentials(t *testing.T) {
 // (issue 13 item 13c).
 func TestConsoleLogLines(t *testing.T) {
 	g := startSpec(t, spec{
-		extra: "log: {format: console}\n",
+		extra: func(string) string { return "log: {format: console}\n" },
 		seqs:  map[string]string{"logfull.xml": apiSeq("LogCon", `<log level="full"/>`)},
 		apis:  []apiSpec{{name: "LogCon", ctx: "/logcon"}},
 	})

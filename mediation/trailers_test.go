@@ -1,4 +1,4 @@
-package gateway
+package mediation_test
 
 import (
 	"bufio"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/mediation"
 )
 
 // TestDropTrailers: trailer fields are counted, then dropped with their
@@ -26,11 +28,11 @@ func TestDropTrailers(t *testing.T) {
 			if err := req.Read(bufio.NewReader(strings.NewReader(c.raw))); err != nil {
 				t.Fatal(err)
 			}
-			if n, _ := trailerSize(&req); n != c.n {
+			if n, _ := mediation.TrailerSize(&req); n != c.n {
 				t.Errorf("trailerSize = %d fields, want %d", n, c.n)
 			}
-			dropTrailers(&req.Header)
-			if n, size := trailerSize(&req); n != 0 || size != 0 {
+			mediation.DropTrailers(&req.Header)
+			if n, size := mediation.TrailerSize(&req); n != 0 || size != 0 {
 				t.Errorf("after the drop: %d fields, %d bytes", n, size)
 			}
 			if v := string(req.Header.Peek("apikey")); v != c.apikey {
