@@ -20,6 +20,7 @@ func authMTLS(ex *Exchange) bool {
 		authFail(ex, failCertRequired)
 		return false
 	}
+	stripCredentials(ex)
 	ex.Principal = Principal{Method: config.AuthMTLS, User: ex.ClientCertCN}
 	setUTProps(ex, "", "", "", ex.ClientCertCN)
 	return true
@@ -39,7 +40,7 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 			authFail(ex, failForbidden)
 			return false
 		}
-		stripCredential(ex, fromAuthz)
+		stripCredentials(ex)
 		ex.App = app
 		ex.Principal = Principal{Method: config.AuthAPIKey, User: app.User, ConsumerKey: app.ConsumerKey,
 			AppName: app.Name, AppID: app.ID}
@@ -60,7 +61,7 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 		authFail(ex, failForbidden)
 		return false
 	}
-	stripCredential(ex, fromAuthz)
+	stripCredentials(ex)
 	ex.Principal = principalOf(id, nil)
 	ex.Principal.SubTier = sub.Tier
 	setIdentityProps(ex, id)
@@ -127,7 +128,7 @@ func (a *Auth) acceptScoped(ex *Exchange, id *authn.Identity) bool {
 		authFail(ex, failForbidden)
 		return false
 	}
-	stripCredential(ex, true)
+	stripCredentials(ex)
 	ex.App = app
 	ex.Principal = principalOf(id, app)
 	if app != nil {
@@ -168,12 +169,27 @@ func principalOf(id *authn.Identity, app *config.App) Principal {
 	return p
 }
 
-// stripCredential removes the header the credential came in, so the
-// backend never sees it (API-M does the same).
-func stripCredential(ex *Exchange, fromAuthz bool) {
-	if fromAuthz {
-		ex.MC.Req.Header.Del(fasthttp.HeaderAuthorization)
-	} else {
-		ex.MC.Req.Header.Del(HeaderAPIKey)
+// stripCredentials removes every credential header the gateway reads, the
+// one that authenticated the request and any other sent beside it (API-M
+// removes the one it used; a second, unused one is a credential too):
+// apikey, and Authorization when it is Bearer or Basic. Another
+// Authorization scheme is not the gateway's and goes on. It runs before
+// the backend JWT is set, so a backend_jwt.header of Authorization stays.
+func stripCredentials(ex *Exchange) {
+	h := &ex.MC.Req.Header
+	h.Del(HeaderAPIKey)
+	for _, authz := range h.PeekAll(fasthttp.HeaderAuthorization) { // a repeated header too
+		if hasScheme(authz, bearer) || hasScheme(authz, basicScheme) || isBareScheme(authz) {
+			h.Del(fasthttp.HeaderAuthorization)
+			return
+		}
 	}
+}
+
+// isBareScheme reports "Bearer" or "Basic" with nothing after them (and
+// surrounding blanks), which hasScheme does not count as a credential but
+// is no other scheme's either.
+func isBareScheme(h []byte) bool {
+	h = bytes.Trim(h, " \t")
+	return bytes.EqualFold(h, []byte("bearer")) || bytes.EqualFold(h, []byte("basic"))
 }

@@ -1,0 +1,158 @@
+package hostile
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/seqgate/seqgate/handlers/authn/authntest"
+)
+
+// authWorld is a gateway with every credential kind configured: a JWT
+// issuer (static RSA key), WSO2 signed API keys (another RSA key), basic
+// users (password "pw"), plain keys and the backend JWT, in front of a
+// recording backend.
+type authWorld struct {
+	g         *gateway
+	be        *recorder
+	idp, keys authntest.Key
+}
+
+const idpIssuer = "https://idp.test"
+
+// authSpec is what a test adds: top-level YAML (applications, tiers),
+// security.basic.users as a flow sequence, and apis entries as flow
+// mappings. HASH stands for a bcrypt hash of "pw", BACKEND for the
+// recorder's URL.
+type authSpec struct {
+	sections, basicUsers string
+	apis                 []string
+}
+
+func startAuthWorld(t *testing.T, s authSpec) *authWorld {
+	t.Helper()
+	w := &authWorld{be: startRecorder(t), idp: authntest.NewRSA(t, "idp"), keys: authntest.NewRSA(t, "devportal")}
+	dir := t.TempDir()
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer("HASH", string(hash), "BACKEND", w.be.url)
+	sec := fmt.Sprintf("security:\n  jwt: {issuers: [{issuer: %q, public_key_file: %q}]}\n  api_keys: {public_key_file: %q}\n  backend_jwt: {enabled: true}\n",
+		idpIssuer, w.idp.WritePublicPEM(t, dir, false), w.keys.WritePublicPEM(t, dir, false))
+	if s.basicUsers != "" {
+		sec += "  basic: {users: " + r.Replace(s.basicUsers) + "}\n"
+	}
+	raw := make([]string, len(s.apis))
+	for i, a := range s.apis {
+		raw[i] = r.Replace(a)
+	}
+	w.g = startSpec(t, spec{sections: sec + r.Replace(s.sections), rawAPIs: raw})
+	return w
+}
+
+// token signs a JWT of the test issuer with claims over the defaults.
+func (w *authWorld) token(t *testing.T, kv ...any) string {
+	c := jwt.MapClaims{"iss": idpIssuer, "sub": "tok-user", "exp": time.Now().Add(time.Hour).Unix()}
+	for i := 0; i+1 < len(kv); i += 2 {
+		c[kv[i].(string)] = kv[i+1]
+	}
+	return w.idp.Sign(t, c)
+}
+
+// call sends one request and returns the status and what the backend
+// received (nil when it received nothing).
+func (w *authWorld) call(t *testing.T, path string, headers ...string) (int, *recorded) {
+	t.Helper()
+	n := w.be.count()
+	r := send(t, w.g.traffic, req("GET", path, append([]string{"Connection: close"}, headers...)...), 5*time.Second)
+	got := w.be.since(n)
+	if len(got) > 1 {
+		t.Fatalf("%s: the backend received %d requests", path, len(got))
+	}
+	if len(got) == 0 {
+		return r.status, nil
+	}
+	return r.status, &got[0]
+}
+
+func basicAuth(user string) string {
+	return "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(user+":pw"))
+}
+
+// TestUnusedCredentialsNotForwarded: on a resource that authenticates,
+// no credential header the gateway reads reaches the backend, the unused
+// one beside the deciding one included; another Authorization scheme is
+// not the gateway's and goes on.
+func TestUnusedCredentialsNotForwarded(t *testing.T) {
+	w := startAuthWorld(t, authSpec{sections: "applications: [{name: AppA, keys: [key-a]}]",
+		basicUsers: `[{name: ann, password_hash: "HASH"}]`, apis: []string{
+			`{provider: admin, name: Orders, version: v1, context: /orders, auth: "oauth2, apikey, basic", backend: ["BACKEND"]}`,
+			`{provider: admin, name: KeyOnly, version: v1, context: /keyonly, auth: apikey, backend: ["BACKEND"]}`}})
+	bearer := "Authorization: Bearer " + w.token(t)
+	cases := []struct {
+		name, path string
+		hdr        []string
+		authz      string // the Authorization the backend must get
+	}{
+		{"apikey used, bearer token beside it", "/orders/v1/x", []string{"apikey: key-a", bearer}, ""},
+		{"token used, a bogus apikey beside it", "/orders/v1/x", []string{bearer, "apikey: not-a-key"}, ""},
+		{"apikey used, basic beside it", "/orders/v1/x", []string{"apikey: key-a", basicAuth("ann")}, ""},
+		{"Apikey capitalised, bearer beside it", "/orders/v1/x", []string{"Apikey: key-a", bearer}, ""},
+		{"basic used", "/orders/v1/x", []string{basicAuth("ann")}, ""},
+		{"apikey-only resource, basic beside the key", "/keyonly/v1/x", []string{"apikey: key-a", basicAuth("ann")}, ""},
+		{"apikey-only resource, bearer beside the key", "/keyonly/v1/x", []string{"apikey: key-a", bearer}, ""},
+		{"another scheme is the backend's", "/keyonly/v1/x", []string{"apikey: key-a", `Authorization: Digest username="x"`}, `Digest username="x"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st, got := w.call(t, c.path, c.hdr...)
+			if st != 200 || got == nil {
+				t.Fatalf("status %d, backend reached: %v", st, got != nil)
+			}
+			if k := got.header.Values("Apikey"); len(k) != 0 {
+				t.Errorf("the backend received apikey %q", k)
+			}
+			if a := got.header.Get("Authorization"); a != c.authz {
+				t.Errorf("the backend received Authorization %q, want %q", a, c.authz)
+			}
+			if got.header.Get("X-JWT-Assertion") == "" {
+				t.Errorf("no backend JWT from the gateway")
+			}
+		})
+	}
+	w.g.bounded()
+}
+
+// TestClientBackendJWTNotForwarded: with backend JWTs on, a client's own
+// X-JWT-Assertion never reaches a backend: removed on an auth: none API,
+// replaced by the gateway's on an authenticated one.
+func TestClientBackendJWTNotForwarded(t *testing.T) {
+	w := startAuthWorld(t, authSpec{sections: "applications: [{name: AppA, keys: [key-a]}]", apis: []string{
+		`{provider: admin, name: Open, version: v1, context: /open, auth: none, backend: ["BACKEND"]}`,
+		`{provider: admin, name: Mixed, version: v1, context: /mixed, auth: apikey, backend: ["BACKEND"], resources: [{uri_template: "/public/*", auth: none}, {uri_template: "/*"}]}`,
+		`{provider: admin, name: Keyed, version: v1, context: /keyed, auth: apikey, backend: ["BACKEND"]}`}})
+	forged := "X-JWT-Assertion: " + w.token(t, "http://wso2.org/claims/enduser", "admin")
+	for _, path := range []string{"/open/v1/x", "/mixed/v1/public/x"} {
+		st, got := w.call(t, path, forged, "x-jwt-assertion: second")
+		if st != 200 || got == nil {
+			t.Fatalf("%s: status %d", path, st)
+		}
+		if v := got.header.Values("X-JWT-Assertion"); len(v) != 0 {
+			t.Errorf("%s: the backend received the client's X-JWT-Assertion %.40q", path, v)
+		}
+	}
+	st, got := w.call(t, "/keyed/v1/x", "apikey: key-a", forged)
+	if st != 200 || got == nil {
+		t.Fatalf("keyed: status %d", st)
+	}
+	if v := got.header.Values("X-JWT-Assertion"); len(v) != 1 || "X-JWT-Assertion: "+v[0] == forged {
+		t.Errorf("keyed: the backend received %d X-JWT-Assertion values, the client's among them: %v", len(v), len(v) > 0 && "X-JWT-Assertion: "+v[0] == forged)
+	}
+	w.g.bounded()
+}
