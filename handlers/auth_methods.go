@@ -161,7 +161,7 @@ func subscribed(app *config.App, api *config.API) bool {
 // principalOf is the caller a verified identity describes; a configured
 // application's name and id win over the token's.
 func principalOf(id *authn.Identity, app *config.App) Principal {
-	p := Principal{Method: id.Method, User: id.User, ConsumerKey: id.ConsumerKey, AppName: id.AppName,
+	p := Principal{Method: id.Method, Issuer: id.Issuer, User: id.User, ConsumerKey: id.ConsumerKey, AppName: id.AppName,
 		AppID: id.AppID, AppTier: id.AppTier, Scopes: id.Scopes}
 	if app != nil {
 		p.AppName, p.AppID = app.Name, app.ID

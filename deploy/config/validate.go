@@ -163,6 +163,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 	keys := map[string]where{}
 	names := map[string]int{}
 	consumerKeys := map[string]int{}
+	ids := map[string]int{}
 	for i, a := range c.Applications {
 		at := fmt.Sprintf("applications[%d] (%s)", i, a.Name)
 		if a.Name == "" {
@@ -171,6 +172,12 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 			p.add("%s: name already used by applications[%d] in tenant %s", at, j, a.Tenant)
 		}
 		names[a.Tenant+"/"+a.Name] = i
+		// The id is the application's throttle subject: two apps with one
+		// id would share (and drain) each other's quotas.
+		if j, dup := ids[a.Tenant+"/"+a.ID]; dup {
+			p.add("%s: id %q already used by applications[%d] in tenant %s", at, a.ID, j, a.Tenant)
+		}
+		ids[a.Tenant+"/"+a.ID] = i
 		if !domains[a.Tenant] {
 			p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
 		}

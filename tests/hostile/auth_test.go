@@ -156,3 +156,43 @@ func TestClientBackendJWTNotForwarded(t *testing.T) {
 	}
 	w.g.bounded()
 }
+
+// TestQuotaTheftByName: a caller that names itself like an application
+// (a token's sub or azp, a basic user) is throttled on its own counter:
+// it never consumes that application's subscription quota.
+func TestQuotaTheftByName(t *testing.T) {
+	w := startAuthWorld(t, authSpec{
+		sections: `tiers: [{name: Two, requests: 2, unit: 1h}]
+applications:
+  - {name: AppB, id: app-b, consumer_key: ck-b, keys: [key-b]}
+  - {name: AppC, id: app-c, consumer_key: ck-c, keys: [key-c]}
+  - {name: AppD, id: app-d, consumer_key: ck-d, keys: [key-d]}
+`,
+		basicUsers: `[{name: app-d, password_hash: "HASH"}]`,
+		apis: []string{`{provider: admin, name: Orders, version: v1, context: /orders, auth: "oauth2, apikey, basic", tier: Two, backend: ["BACKEND"]}`},
+	})
+	attacks := []struct{ name, victimKey, cred string }{
+		{"token with sub app-b", "key-b", "Authorization: Bearer " + w.token(t, "sub", "app-b")},
+		{"token with azp app-c", "key-c", "Authorization: Bearer " + w.token(t, "sub", "someone", "azp", "app-c")},
+		{"basic user app-d", "key-d", basicAuth("app-d")},
+	}
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			for i := range 3 { // the attacker's own quota: 2, then 429
+				st, _ := w.call(t, "/orders/v1/x", a.cred)
+				if want := map[bool]int{true: 200, false: 429}[i < 2]; st != want {
+					t.Fatalf("attacker request %d: status %d, want %d", i+1, st, want)
+				}
+			}
+			for i := range 2 {
+				if st, _ := w.call(t, "/orders/v1/x", "apikey: "+a.victimKey); st != 200 {
+					t.Fatalf("the application's request %d after the attack: status %d, want 200 (its quota is untouched)", i+1, st)
+				}
+			}
+			if st, _ := w.call(t, "/orders/v1/x", "apikey: "+a.victimKey); st != 429 {
+				t.Errorf("the application's third request: status %d, want 429 (its own quota of 2 is counted)", st)
+			}
+		})
+	}
+	w.g.bounded()
+}
