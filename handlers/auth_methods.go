@@ -56,7 +56,9 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 		verifyFail(ex, err)
 		return false
 	}
-	sub, ok := id.Subscribed(tenant, api.Name, api.Version)
+	m := ex.Match.API
+	sub, ok := id.SubscribedTo(&authn.APIRef{Tenant: tenant, Name: api.Name, Version: api.Version,
+		Publisher: api.Provider, Context: m.Context, Prefix: m.Prefix})
 	if !ok {
 		authFail(ex, failForbidden)
 		return false
@@ -144,14 +146,14 @@ func (a *Auth) acceptScoped(ex *Exchange, id *authn.Identity) bool {
 
 // subscribed reports whether app may call api: every API of its tenant
 // when it lists no subscriptions, else only those listed (a subscription
-// without a version covers every version).
+// without a version covers every version; one with a provider only that
+// provider's API, see config.Subscription.Covers).
 func subscribed(app *config.App, api *config.API) bool {
 	if len(app.Subscriptions) == 0 {
 		return true
 	}
 	for i := range app.Subscriptions {
-		s := &app.Subscriptions[i]
-		if s.API == api.Name && (s.Version == "" || s.Version == api.Version) {
+		if app.Subscriptions[i].Covers(api) {
 			return true
 		}
 	}

@@ -241,7 +241,7 @@ func (t *Throttle) addSubscriptions(cfg *config.Config, a *config.API, al *apiLe
 		}
 		versioned := false
 		for _, s := range app.Subscriptions {
-			if s.API != a.Name || s.Tier == "" || (s.Version != "" && s.Version != a.Version) {
+			if !s.Covers(a) || s.Tier == "" {
 				continue
 			}
 			if s.Version == "" && versioned {

@@ -93,6 +93,8 @@ func TestValidateRejects(t *testing.T) {
 		{"app consumer key dup", "applications: [{name: A, consumer_key: ck}, {name: B, consumer_key: ck}]\n", "applications[1] (B): consumer_key \"ck\" already used by applications[0]"},
 		{"app id dup", "applications: [{name: A, id: x, consumer_key: a}, {name: B, id: x, consumer_key: b}]\n", "applications[1] (B): id \"x\" already used by applications[0] in tenant carbon.super"},
 		{"app id is another's default id", "applications: [{name: A}, {name: B, id: A, consumer_key: b}]\n", "applications[1] (B): id \"A\" already used by applications[0]"},
+		{"subscription to an API of two providers", "apis: [{provider: admin, name: O, version: v1, context: /o, backend: [\"http://x\"]}, {provider: bob, name: O, version: v1, context: /o2, backend: [\"http://x\"]}]\napplications: [{name: A, subscriptions: [{api: O}]}]\n",
+			"applications[0] (A): subscriptions[0]: API O of tenant carbon.super comes from providers admin, bob: name one in provider"},
 		{"app empty key", "applications: [{name: A, keys: [\" \"]}]\n", "applications[0] (A): keys[0]: empty key"},
 		{"app dup key", "applications: [{name: A, keys: [k]}, {name: B, keys: [x, k]}]\n", "applications[1] (B): keys[1]: same key as applications[0] keys[0]"},
 		{"app tenant", "applications: [{name: A, tenant: nope.com, keys: [k]}]\n", `applications[0] (A): tenant "nope.com" is not declared`},

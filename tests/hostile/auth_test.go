@@ -169,7 +169,7 @@ applications:
   - {name: AppD, id: app-d, consumer_key: ck-d, keys: [key-d]}
 `,
 		basicUsers: `[{name: app-d, password_hash: "HASH"}]`,
-		apis: []string{`{provider: admin, name: Orders, version: v1, context: /orders, auth: "oauth2, apikey, basic", tier: Two, backend: ["BACKEND"]}`},
+		apis:       []string{`{provider: admin, name: Orders, version: v1, context: /orders, auth: "oauth2, apikey, basic", tier: Two, backend: ["BACKEND"]}`},
 	})
 	attacks := []struct{ name, victimKey, cred string }{
 		{"token with sub app-b", "key-b", "Authorization: Bearer " + w.token(t, "sub", "app-b")},
@@ -195,4 +195,73 @@ applications:
 		})
 	}
 	w.g.bounded()
+}
+
+// signedKey signs a WSO2-shaped API key with the developer portal key,
+// subscribed to the given subscribedAPIs entries.
+func (w *authWorld) signedKey(t *testing.T, subs ...map[string]any) string {
+	list := make([]any, len(subs))
+	for i, s := range subs {
+		list[i] = s
+	}
+	return w.keys.Sign(t, jwt.MapClaims{"sub": "dev", "keytype": "PRODUCTION", "subscribedAPIs": list,
+		"application": map[string]any{"id": 7, "name": "Portal", "tier": "Unlimited"}})
+}
+
+// TestSubscriptionsBoundToTenantAndProvider: a signed key opens only the
+// API its subscribedAPIs entry names — tenant (none named: the super
+// tenant), publisher and context included — and an application's
+// subscription with a provider opens only that provider's API of the name.
+func TestSubscriptionsBoundToTenantAndProvider(t *testing.T) {
+	apis := []string{
+		`{provider: admin, name: Orders, version: v1, context: /orders, auth: apikey, backend: ["BACKEND"]}`,
+		`{provider: bob, name: Orders, version: v1, context: /bobs, auth: apikey, backend: ["BACKEND"]}`,
+		`{provider: admin@acme.com, name: Orders, version: v1, context: /orders, tenant: acme.com, auth: apikey, backend: ["BACKEND"]}`,
+	}
+	type check struct {
+		name, path, key string
+		want            int
+	}
+	run := func(t *testing.T, w *authWorld, cases []check) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				st, got := w.call(t, c.path, "apikey: "+c.key)
+				if st != c.want {
+					t.Errorf("status %d, want %d", st, c.want)
+				}
+				if (got != nil) != (c.want == 200) {
+					t.Errorf("backend reached: %v", got != nil)
+				}
+			})
+		}
+		w.g.bounded()
+	}
+	t.Run("signed keys", func(t *testing.T) {
+		w := startAuthWorld(t, authSpec{apis: apis})
+		entry := func(kv ...string) map[string]any {
+			m := map[string]any{"name": "Orders", "version": "v1", "subscriptionTier": "Unlimited"}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i]] = kv[i+1]
+			}
+			return m
+		}
+		run(t, w, []check{
+			{"bare entry, super tenant", "/orders/v1/x", w.signedKey(t, entry()), 200},
+			{"bare entry, another tenant's Orders", "/t/acme.com/orders/v1/x", w.signedKey(t, entry()), 403},
+			{"acme.com's entry, acme.com's Orders", "/t/acme.com/orders/v1/x",
+				w.signedKey(t, entry("subscriberTenantDomain", "acme.com", "publisher", "admin@acme.com", "context", "/t/acme.com/orders/v1")), 200},
+			{"acme.com's entry, the super tenant's Orders", "/orders/v1/x", w.signedKey(t, entry("subscriberTenantDomain", "acme.com")), 403},
+			{"publisher admin, admin's Orders", "/orders/v1/x", w.signedKey(t, entry("publisher", "admin", "context", "/orders/v1")), 200},
+			{"publisher admin, bob's Orders", "/bobs/v1/x", w.signedKey(t, entry("publisher", "admin")), 403},
+			{"context /orders/v1, bob's Orders", "/bobs/v1/x", w.signedKey(t, entry("context", "/orders/v1")), 403},
+		})
+	})
+	t.Run("application subscriptions", func(t *testing.T) {
+		w := startAuthWorld(t, authSpec{apis: apis,
+			sections: "applications: [{name: Sub, keys: [key-sub], subscriptions: [{api: Orders, version: v1, provider: admin}]}]\n"})
+		run(t, w, []check{
+			{"admin's Orders", "/orders/v1/x", "key-sub", 200},
+			{"bob's Orders", "/bobs/v1/x", "key-sub", 403},
+		})
+	})
 }
