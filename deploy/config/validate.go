@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -170,6 +171,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 	keys := map[string]where{}
 	names := map[string]int{}
 	consumerKeys := map[string]int{}
+	ids := map[string]int{}
 	for i, a := range c.Applications {
 		at := fmt.Sprintf("applications[%d] (%s)", i, a.Name)
 		if a.Name == "" {
@@ -178,6 +180,12 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 			p.add("%s: name already used by applications[%d] in tenant %s", at, j, a.Tenant)
 		}
 		names[a.Tenant+"/"+a.Name] = i
+		// The id is the application's throttle subject: two apps with one
+		// id would share (and drain) each other's quotas.
+		if j, dup := ids[a.Tenant+"/"+a.ID]; dup {
+			p.add("%s: id %q already used by applications[%d] in tenant %s", at, a.ID, j, a.Tenant)
+		}
+		ids[a.Tenant+"/"+a.ID] = i
 		if !domains[a.Tenant] {
 			p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
 		}
@@ -190,6 +198,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 			p.add("%s: consumer_key %q already used by applications[%d] in tenant %s", at, a.ConsumerKey, j, a.Tenant)
 		}
 		consumerKeys[a.Tenant+"/"+a.ConsumerKey] = i
+		c.checkSubscriptionProviders(p, at, &c.Applications[i])
 		for k, key := range a.Keys {
 			if strings.TrimSpace(key) == "" {
 				p.add("%s: keys[%d]: empty key", at, k)
@@ -200,6 +209,29 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 				continue
 			}
 			keys[key] = where{i, k}
+		}
+	}
+}
+
+// checkSubscriptionProviders refuses a subscription without provider that
+// covers APIs of several providers in the application's tenant: it would
+// open every one of them.
+func (c *Config) checkSubscriptionProviders(p *problems, at string, app *App) {
+	for j := range app.Subscriptions {
+		s := &app.Subscriptions[j]
+		if s.Provider != "" {
+			continue
+		}
+		var providers []string
+		for k := range c.APIs {
+			api := &c.APIs[k]
+			if api.Tenant == app.Tenant && s.Covers(api) && !slices.Contains(providers, api.Provider) {
+				providers = append(providers, api.Provider)
+			}
+		}
+		if len(providers) > 1 {
+			p.add("%s: subscriptions[%d]: API %s of tenant %s comes from providers %s: name one in provider",
+				at, j, s.API, app.Tenant, strings.Join(providers, ", "))
 		}
 	}
 }

@@ -101,17 +101,6 @@ func (id *Identity) HasScope(want []string) bool {
 	return false
 }
 
-// Subscribed finds the subscription of a signed API key to the API name
-// and version of tenant; ok is false when the key does not name it.
-func (id *Identity) Subscribed(tenant, name, version string) (Subscription, bool) {
-	for _, s := range id.Subscriptions {
-		if s.Name == name && s.Version == version && (s.Tenant == "" || s.Tenant == tenant) {
-			return s, true
-		}
-	}
-	return Subscription{}, false
-}
-
 // setScopes fills Scopes and ScopeList from a space-separated list.
 func (id *Identity) setScopes(list []string) {
 	id.Scopes = list

@@ -65,8 +65,9 @@ func drop(mc *mediation.MessageContext) {
 	mc.Resp.SetStatusCode(fasthttp.StatusAccepted)
 }
 
-// routeError answers a request the router could not place. A path with a
-// dot segment is refused outright (400). Otherwise the tenant's
+// routeError answers a request the router could not place. A path the
+// router refuses (a dot segment, or after the API context an empty segment
+// or a ';' parameter) is answered 400 outright. Otherwise the tenant's
 // _resource_mismatch_handler_ (the API matched: 404 or 405) or main (no API
 // matched) answers when deployed, as on API-M; else the JSON error.
 func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
@@ -83,8 +84,11 @@ func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
 			"the method "+string(ex.MC.Req.Header.Method())+" is not allowed for the requested resource")
 		return
 	case fasthttp.StatusBadRequest:
-		handlers.WriteError(ex.MC, status, "400", "Bad request",
-			"the path has a '.' or '..' segment, which is never routed")
+		why := ex.Match.BadPath
+		if why == "" {
+			why = route.WhyDotSegment
+		}
+		handlers.WriteError(ex.MC, status, "400", "Bad request", why)
 		return
 	}
 	handlers.WriteError(ex.MC, fasthttp.StatusNotFound, "404", "No matching resource found",

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -237,7 +238,15 @@ func TestBufferBudgetSlowReader(t *testing.T) {
 	if r := send(t, g.traffic, get, 30*time.Second); r.status != 200 {
 		t.Fatalf("one 12 MiB answer read by the Out sequence: status %d, body %q", r.status, tail(r.body, 200))
 	}
-	stalled, err := net.Dial("tcp", g.traffic)
+	// A small receive buffer, set before connecting: loopback buffers
+	// that autotune to several MiB could otherwise take most of the 12
+	// MiB, and the gateway would finish writing and release the share.
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) {
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10)
+		})
+	}}
+	stalled, err := d.Dial("tcp", g.traffic)
 	if err != nil {
 		t.Fatal(err)
 	}

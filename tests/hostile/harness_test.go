@@ -74,7 +74,8 @@ type gateway struct {
 
 // spec is what a test changes from the standard gateway: extra listen
 // YAML (e.g. an admin token), the limits and timeouts block, APIs on
-// backends of its own and sequences.
+// backends of its own and sequences; for authentication, top-level
+// sections (security, applications) and API entries written out in full.
 type spec struct {
 	listenExtra string
 	limits      string            // replaces limitsYAML when set
@@ -83,7 +84,9 @@ type spec struct {
 	// extra is appended to the config: more apis list items (with auth)
 	// first, then top-level sections such as security; it gets the
 	// backend's URL.
-	extra func(backendURL string) string
+	extra    func(backendURL string) string
+	sections string   // top-level YAML put before apis:
+	rawAPIs  []string // more apis entries, each one YAML flow mapping
 }
 
 // backendRequest is what the standard backend received last: a test
@@ -141,10 +144,13 @@ func startSpec(t *testing.T, s spec) *gateway {
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
-		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\n%s\napis:\n", traffic, admin, s.listenExtra, limits, s.sections)
 		for _, a := range apis {
 			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: %s, backend: [%q]}\n",
 				a.name, a.ctx, "none", a.backend)
+		}
+		for _, a := range s.rawAPIs {
+			cfg += "  - " + a + "\n"
 		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
 		if s.extra != nil {
