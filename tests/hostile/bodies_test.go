@@ -238,26 +238,36 @@ func TestBufferBudgetSlowReader(t *testing.T) {
 	if r := send(t, g.traffic, get, 30*time.Second); r.status != 200 {
 		t.Fatalf("one 12 MiB answer read by the Out sequence: status %d, body %q", r.status, tail(r.body, 200))
 	}
-	// A small receive buffer, set before connecting: loopback buffers
-	// that autotune to several MiB could otherwise take most of the 12
-	// MiB, and the gateway would finish writing and release the share.
+	// The stalled client reads the status line and nothing more: its
+	// answer is then past the budget check, and its share is held while the
+	// gateway waits to write the rest. A small receive buffer, set before
+	// connecting, keeps that rest out of the kernel's buffers (loopback
+	// receive buffers autotune to tens of MiB).
 	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		return c.Control(func(fd uintptr) {
 			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10)
 		})
 	}}
-	stalled, err := d.Dial("tcp", g.traffic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.WriteString(stalled, get) // and never read the answer
-	status := 0
-	for i := 0; i < 50 && status != 503; i++ { // until the stalled request holds its share
-		status = send(t, g.traffic, get, 30*time.Second).status
-		if status != 503 {
-			time.Sleep(100 * time.Millisecond)
+	var stalled net.Conn
+	for i := 0; i < 20 && stalled == nil; i++ { // a 503 here: a previous answer still held its share
+		c, err := d.Dial("tcp", g.traffic)
+		if err != nil {
+			t.Fatal(err)
 		}
+		_, _ = io.WriteString(c, get)
+		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		line := make([]byte, len("HTTP/1.1 200"))
+		if _, err := io.ReadFull(c, line); err == nil && string(line) == "HTTP/1.1 200" {
+			stalled = c
+			break
+		}
+		c.Close()
+		time.Sleep(100 * time.Millisecond)
 	}
+	if stalled == nil {
+		t.Fatal("the stalled client never got its 200 status line")
+	}
+	status := send(t, g.traffic, get, 30*time.Second).status
 	if status != 503 {
 		t.Errorf("12 MiB answer while a client holds another of a 20 MiB budget: status %d, want 503", status)
 	}
