@@ -41,6 +41,7 @@ type Config struct {
 	Analytics                Analytics  `yaml:"analytics"`
 	Tracing                  Tracing    `yaml:"tracing"`
 	Cluster                  Cluster    `yaml:"cluster"`
+	CORS                     CORS       `yaml:"cors"` // cors.go
 	Tenants                  []Tenant   `yaml:"tenants"`
 	Tiers                    []Tier     `yaml:"tiers"`
 	Applications             []App      `yaml:"applications"`
@@ -176,6 +177,9 @@ type API struct {
 	// through the Out flow.
 	FaultOn5xx bool         `yaml:"fault_on_5xx"`
 	Mediation  APIMediation `yaml:"mediation"` // custom sequence library (mediation.go)
+	// CORS overrides the global cors section for this API (cors.go); nil
+	// follows it.
+	CORS *CORS `yaml:"cors"`
 }
 
 // Resource is one resource of an API.

@@ -28,6 +28,7 @@ func (c *Config) Validate() error {
 	c.validateSecurity(&p, domains)
 	c.validateThrottling(&p, tiers)
 	c.validateAnalytics(&p)
+	c.validateCORS(&p)
 	return errors.Join(p...)
 }
 

@@ -1,0 +1,322 @@
+package handlers
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/route"
+)
+
+// CORS header names.
+const (
+	HeaderOrigin             = "Origin"
+	HeaderVary               = "Vary"
+	HeaderACRequestMethod    = "Access-Control-Request-Method"
+	HeaderACRequestHeaders   = "Access-Control-Request-Headers"
+	HeaderACAllowOrigin      = "Access-Control-Allow-Origin"
+	HeaderACAllowCredentials = "Access-Control-Allow-Credentials"
+	HeaderACAllowMethods     = "Access-Control-Allow-Methods"
+	HeaderACAllowHeaders     = "Access-Control-Allow-Headers"
+	HeaderACExposeHeaders    = "Access-Control-Expose-Headers"
+	HeaderACMaxAge           = "Access-Control-Max-Age"
+	corsMethodOptions        = "OPTIONS"
+	corsVaryOrigin           = "Origin"
+	corsAnyOrigin            = "*"
+	corsCredentialsTrue      = "true"
+)
+
+// CORS is API-M's CORSRequestHandler, first in the chain (before
+// authentication, as in API-M, whatever extension_handler_position says):
+//
+//   - A preflight (OPTIONS with Origin and Access-Control-Request-Method)
+//     on a resource that does not list OPTIONS itself is answered here with
+//     200 and no body, never forwarded and never authenticated. The gateway
+//     routes it by the requested method (PreflightMethod), so a preflight
+//     for a method no resource of the path has gets the router's 405, as in
+//     API-M. A resource that lists OPTIONS gets its OPTIONS requests as
+//     any other method: API-M leaves those to the backend.
+//   - Every other answer of the API, whoever wrote it (backend, sequence,
+//     401, 429), gets Access-Control-Allow-Origin, -Allow-Credentials and
+//     -Expose-Headers in Complete, each only when the answer does not carry
+//     it already (API-M's _cors_request_handler_ sets each header only if
+//     absent, so a backend's own CORS headers win).
+//
+// Origin matching is API-M's getAllowedOrigins: "*" in the list answers
+// "*"; an exact entry or a pattern echoes the origin; else no
+// Access-Control-Allow-Origin at all. Two deliberate differences: a
+// pattern must match the whole origin and * never spans a "/" (API-M turns
+// it into an unanchored regex, so https://*.example.com also matched
+// https://x.example.com.evil.net), and Vary: Origin is sent on every
+// answer whose headers depend on the Origin (any list but "*"), also
+// without one, so a shared cache never serves one origin's answer to
+// another.
+//
+// A deployed _cors_request_handler_ sequence is not run: API-M's copies
+// only turn the handler's properties into the headers written here.
+// Everything is compiled by NewCORS; requests only read it.
+type CORS struct {
+	byAPI map[*route.API]*corsPolicy
+}
+
+type corsPolicy struct {
+	anyOrigin   bool
+	exact       map[string]struct{}
+	patterns    []originPattern
+	credentials bool
+	vary        bool
+	methods     []string // allow_methods
+	allMethods  string   // allow_methods joined, for a resource that allows every method
+	headers     string   // allow_headers joined
+	echoHeaders bool     // allow_headers has "*"
+	expose      string
+	maxAge      string // "" when not sent
+}
+
+// originPattern is an allow_origins entry with "*": the parts between the
+// stars, matched in order, the first at the start and the last at the end.
+type originPattern struct{ parts []string }
+
+// NewCORS compiles the policy of every API that has CORS on; nil when none
+// has, so the gateway leaves the handler out and pays nothing.
+func NewCORS(cfg *config.Config, apis []*route.API) *CORS {
+	c := &CORS{byAPI: map[*route.API]*corsPolicy{}}
+	for _, a := range apis {
+		if e := cfg.EffectiveCORS(a.Cfg); e.Enabled() {
+			c.byAPI[a] = compileCORS(e)
+		}
+	}
+	if len(c.byAPI) == 0 {
+		return nil
+	}
+	return c
+}
+
+func compileCORS(e config.CORS) *corsPolicy {
+	p := &corsPolicy{exact: map[string]struct{}{}, credentials: e.Credentials(), methods: e.AllowMethods,
+		allMethods: strings.Join(e.AllowMethods, ","), expose: strings.Join(e.ExposeHeaders, ",")}
+	for _, o := range e.AllowOrigins {
+		switch {
+		case o == corsAnyOrigin:
+			p.anyOrigin = true
+		case strings.Contains(o, "*"):
+			p.patterns = append(p.patterns, originPattern{parts: strings.Split(o, "*")})
+		default:
+			p.exact[o] = struct{}{}
+		}
+	}
+	p.vary = !p.anyOrigin
+	var hs []string
+	for _, h := range e.AllowHeaders {
+		if h == "*" {
+			p.echoHeaders = true
+		} else {
+			hs = append(hs, h)
+		}
+	}
+	p.headers = strings.Join(hs, ",")
+	if e.MaxAge != nil && *e.MaxAge > 0 {
+		p.maxAge = strconv.Itoa(*e.MaxAge)
+	}
+	return p
+}
+
+// allowOrigin is the Access-Control-Allow-Origin value for origin, nil
+// when the origin is not allowed. It never allocates.
+func (p *corsPolicy) allowOrigin(origin []byte) []byte {
+	if p.anyOrigin {
+		return anyOriginBytes
+	}
+	if _, ok := p.exact[string(origin)]; ok {
+		return origin
+	}
+	for i := range p.patterns {
+		if p.patterns[i].match(origin) {
+			return origin
+		}
+	}
+	return nil
+}
+
+var anyOriginBytes = []byte(corsAnyOrigin)
+
+// match reports whether the whole origin fits the pattern; a * matches
+// any run of characters but "/".
+func (op *originPattern) match(o []byte) bool {
+	parts := op.parts
+	if !bytes.HasPrefix(o, []byte(parts[0])) {
+		return false
+	}
+	o = o[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := bytes.Index(o, []byte(part))
+		if i < 0 || bytes.IndexByte(o[:i], '/') >= 0 {
+			return false
+		}
+		o = o[i+len(part):]
+	}
+	if len(o) < len(last) || !bytes.HasSuffix(o, []byte(last)) {
+		return false
+	}
+	return bytes.IndexByte(o[:len(o)-len(last)], '/') < 0
+}
+
+// Name implements Handler.
+func (*CORS) Name() string { return "cors" }
+
+// PreflightMethod is the method a preflight asks about, when the request is
+// one (OPTIONS with Origin and Access-Control-Request-Method) for an API
+// with CORS on; nil otherwise. The gateway routes such a request by it
+// when no resource of the path allows OPTIONS, as API-M's handler picks
+// the resource by Access-Control-Request-Method.
+func (c *CORS) PreflightMethod(api *route.API, h *fasthttp.RequestHeader) []byte {
+	if c == nil || api == nil || c.byAPI[api] == nil || string(h.Method()) != corsMethodOptions ||
+		len(h.Peek(HeaderOrigin)) == 0 {
+		return nil
+	}
+	if m := h.Peek(HeaderACRequestMethod); len(m) > 0 {
+		return m
+	}
+	return nil
+}
+
+// HandleRequest answers preflights; every other request goes on.
+func (c *CORS) HandleRequest(ex *Exchange) bool {
+	req := &ex.MC.Req.Header
+	if string(req.Method()) != corsMethodOptions {
+		return true
+	}
+	p := c.byAPI[ex.Match.API]
+	res := ex.Match.Resource
+	if p == nil || res == nil || listsMethod(res.Methods, corsMethodOptions) ||
+		len(req.Peek(HeaderOrigin)) == 0 || len(req.Peek(HeaderACRequestMethod)) == 0 {
+		return true
+	}
+	resp := ex.MC.Resp
+	resp.Reset()
+	resp.SetStatusCode(fasthttp.StatusOK)
+	h := &resp.Header
+	if allow := p.allowOrigin(req.Peek(HeaderOrigin)); allow != nil {
+		h.SetBytesV(HeaderACAllowOrigin, allow)
+		if p.credentials && !p.anyOrigin {
+			h.Set(HeaderACAllowCredentials, corsCredentialsTrue)
+		}
+	}
+	h.Set(HeaderACAllowMethods, p.preflightMethods(res.Methods))
+	switch {
+	case p.echoHeaders:
+		if rh := req.Peek(HeaderACRequestHeaders); len(rh) > 0 {
+			h.SetBytesV(HeaderACAllowHeaders, rh)
+		} else if p.headers != "" {
+			h.Set(HeaderACAllowHeaders, p.headers)
+		}
+	case p.headers != "":
+		h.Set(HeaderACAllowHeaders, p.headers)
+	}
+	if p.expose != "" {
+		h.Set(HeaderACExposeHeaders, p.expose)
+	}
+	if p.maxAge != "" {
+		h.Set(HeaderACMaxAge, p.maxAge)
+	}
+	if p.vary {
+		h.Set(HeaderVary, corsVaryOrigin)
+	}
+	return false
+}
+
+// preflightMethods is API-M's Access-Control-Allow-Methods: the resource's
+// methods that allow_methods lists, or allow_methods for a resource that
+// allows every method.
+func (p *corsPolicy) preflightMethods(resMethods []string) string {
+	if len(resMethods) == 0 {
+		return p.allMethods
+	}
+	var b strings.Builder
+	for _, m := range resMethods {
+		if listsMethod(p.methods, m) {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(m)
+		}
+	}
+	return b.String()
+}
+
+func listsMethod(ms []string, m string) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// HandleResponse implements Handler; the headers go on in Complete, which
+// also sees the answers no backend wrote.
+func (*CORS) HandleResponse(*Exchange) bool { return true }
+
+// Complete puts the CORS headers on the final answer of a routed request
+// to an API with CORS on: Vary: Origin when the answer depends on the
+// Origin, then, for an allowed Origin, Access-Control-Allow-Origin,
+// -Allow-Credentials and -Expose-Headers, each unless already there.
+func (c *CORS) Complete(ex *Exchange) {
+	if ex.Match.Resource == nil {
+		return // not routed: API-M's handler never ran for it
+	}
+	p := c.byAPI[ex.Match.API]
+	if p == nil {
+		return
+	}
+	h := &ex.MC.Resp.Header
+	if p.vary {
+		addVaryOrigin(h)
+	}
+	origin := ex.MC.Req.Header.Peek(HeaderOrigin)
+	if len(origin) == 0 || h.Peek(HeaderACAllowOrigin) != nil {
+		return
+	}
+	allow := p.allowOrigin(origin)
+	if allow == nil {
+		return
+	}
+	h.SetBytesV(HeaderACAllowOrigin, allow)
+	if p.credentials && !p.anyOrigin && h.Peek(HeaderACAllowCredentials) == nil {
+		h.Set(HeaderACAllowCredentials, corsCredentialsTrue)
+	}
+	if p.expose != "" && h.Peek(HeaderACExposeHeaders) == nil {
+		h.Set(HeaderACExposeHeaders, p.expose)
+	}
+}
+
+// addVaryOrigin adds Origin to the answer's Vary header unless it is
+// listed there already (or Vary is "*").
+func addVaryOrigin(h *fasthttp.ResponseHeader) {
+	v := h.Peek(HeaderVary)
+	if len(v) == 0 {
+		h.Set(HeaderVary, corsVaryOrigin)
+		return
+	}
+	for _, tok := range bytes.Split(v, []byte(",")) {
+		tok = bytes.TrimSpace(tok)
+		if bytes.EqualFold(tok, []byte(corsVaryOrigin)) || bytes.Equal(tok, []byte("*")) {
+			return
+		}
+	}
+	h.Set(HeaderVary, string(v)+", "+corsVaryOrigin)
+}
+
+// WithCORS puts c first in chain (nil c: chain as it is). CORS runs before
+// everything, extension included, as in API-M 3.x/4.x where a "top"
+// extension handler is inserted after CORS.
+func WithCORS(c *CORS, chain []Handler) []Handler {
+	if c == nil {
+		return chain
+	}
+	return append([]Handler{c}, chain...)
+}
