@@ -41,9 +41,10 @@ const (
 //     any other method: API-M leaves those to the backend.
 //   - Every other answer of the API, whoever wrote it (backend, sequence,
 //     401, 429), gets Access-Control-Allow-Origin, -Allow-Credentials and
-//     -Expose-Headers in Complete, each only when the answer does not carry
-//     it already (API-M's _cors_request_handler_ sets each header only if
-//     absent, so a backend's own CORS headers win).
+//     -Expose-Headers in Complete, unless the answer carries the backend's
+//     own Access-Control-Allow-Origin (API-M's
+//     _cors_request_handler_ sets each header only if absent, so a
+//     backend's own CORS answer wins).
 //
 // Origin matching is API-M's getAllowedOrigins: "*" in the list answers
 // "*"; an exact entry or a pattern echoes the origin; else no
@@ -73,6 +74,7 @@ type corsPolicy struct {
 	headers     string   // allow_headers joined
 	echoHeaders bool     // allow_headers has "*"
 	expose      string
+	exposeB     []byte // expose, for SetCanonical
 	maxAge      string // "" when not sent
 }
 
@@ -109,6 +111,7 @@ func compileCORS(e config.CORS) *corsPolicy {
 		}
 	}
 	p.vary = !p.anyOrigin
+	p.exposeB = []byte(p.expose)
 	var hs []string
 	for _, h := range e.AllowHeaders {
 		if h == "*" {
@@ -264,7 +267,11 @@ func (*CORS) HandleResponse(*Exchange) bool { return true }
 // Complete puts the CORS headers on the final answer of a routed request
 // to an API with CORS on: Vary: Origin when the answer depends on the
 // Origin, then, for an allowed Origin, Access-Control-Allow-Origin,
-// -Allow-Credentials and -Expose-Headers, each unless already there.
+// -Allow-Credentials and -Expose-Headers, unless the answer already has an
+// Access-Control-Allow-Origin (the backend's, or the preflight's): then it
+// is the backend's CORS answer and the gateway adds nothing to it. Header
+// names are set in canonical form, so fasthttp does not normalise them on
+// every request.
 func (c *CORS) Complete(ex *Exchange) {
 	if ex.Match.Resource == nil {
 		return // not routed: API-M's handler never ran for it
@@ -285,30 +292,46 @@ func (c *CORS) Complete(ex *Exchange) {
 	if allow == nil {
 		return
 	}
-	h.SetBytesV(HeaderACAllowOrigin, allow)
-	if p.credentials && !p.anyOrigin && h.Peek(HeaderACAllowCredentials) == nil {
-		h.Set(HeaderACAllowCredentials, corsCredentialsTrue)
+	h.SetCanonical(keyACAllowOrigin, allow)
+	if p.credentials && !p.anyOrigin {
+		h.SetCanonical(keyACAllowCredentials, valTrue)
 	}
-	if p.expose != "" && h.Peek(HeaderACExposeHeaders) == nil {
-		h.Set(HeaderACExposeHeaders, p.expose)
+	if len(p.exposeB) > 0 {
+		h.SetCanonical(keyACExposeHeaders, p.exposeB)
 	}
 }
+
+// Canonical header names and fixed values for SetCanonical.
+var (
+	keyACAllowOrigin      = []byte(HeaderACAllowOrigin)
+	keyACAllowCredentials = []byte(HeaderACAllowCredentials)
+	keyACExposeHeaders    = []byte(HeaderACExposeHeaders)
+	keyVary               = []byte(HeaderVary)
+	valTrue               = []byte(corsCredentialsTrue)
+	valOrigin             = []byte(corsVaryOrigin)
+)
 
 // addVaryOrigin adds Origin to the answer's Vary header unless it is
 // listed there already (or Vary is "*").
 func addVaryOrigin(h *fasthttp.ResponseHeader) {
 	v := h.Peek(HeaderVary)
 	if len(v) == 0 {
-		h.Set(HeaderVary, corsVaryOrigin)
+		h.SetCanonical(keyVary, valOrigin)
 		return
 	}
-	for _, tok := range bytes.Split(v, []byte(",")) {
+	for rest := v; len(rest) > 0; {
+		tok := rest
+		if i := bytes.IndexByte(rest, ','); i >= 0 {
+			tok, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
 		tok = bytes.TrimSpace(tok)
-		if bytes.EqualFold(tok, []byte(corsVaryOrigin)) || bytes.Equal(tok, []byte("*")) {
+		if bytes.EqualFold(tok, valOrigin) || bytes.Equal(tok, anyOriginBytes) {
 			return
 		}
 	}
-	h.Set(HeaderVary, string(v)+", "+corsVaryOrigin)
+	h.Set(HeaderVary, string(v)+", "+corsVaryOrigin) // rare: the backend varies on something
 }
 
 // WithCORS puts c first in chain (nil c: chain as it is). CORS runs before
