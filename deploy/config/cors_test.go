@@ -69,3 +69,24 @@ func TestCORSRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCORSReadmeExample keeps the README's CORS example valid.
+func TestCORSReadmeExample(t *testing.T) {
+	c, err := Parse([]byte(`
+cors:
+  enable: true
+  allow_origins: ["https://app.example.com", "https://*.example.org"]
+  allow_credentials: true
+  expose_headers: [X-Request-Id]
+  max_age: 600
+apis:
+  - {provider: admin, name: Pets, version: v1, context: /pets, backend: ["http://127.0.0.1:9000"],
+     cors: {allow_origins: ["*"], allow_credentials: false}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := c.EffectiveCORS(&c.APIs[0]); !e.Enabled() || e.Credentials() || *e.MaxAge != 600 {
+		t.Errorf("Pets: %+v", e)
+	}
+}
