@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/valyala/fasthttp"
+	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // CORS header names.
@@ -27,6 +29,13 @@ const (
 	corsVaryOrigin           = "Origin"
 	corsAnyOrigin            = "*"
 	corsCredentialsTrue      = "true"
+	// CORSSequence is API-M's CORS sequence: run, when the tenant deploys
+	// it, to write the headers from the properties below.
+	CORSSequence = "_cors_request_handler_"
+	// PropCORSEnabled is the property API-M's handler sets for it
+	// (APIConstants.CORS_CONFIGURATION_ENABLED); the Access-Control-*
+	// values go in properties named like the headers.
+	PropCORSEnabled = "CORSConfiguration.Enabled"
 )
 
 // CORS is API-M's CORSRequestHandler, first in the chain (before
@@ -56,9 +65,16 @@ const (
 // without one, so a shared cache never serves one origin's answer to
 // another.
 //
-// A deployed _cors_request_handler_ sequence is not run: API-M's copies
-// only turn the handler's properties into the headers written here.
-// Everything is compiled by NewCORS; requests only read it.
+// A tenant that deploys _cors_request_handler_ gets API-M's flow instead
+// of the built-in headers: the handler sets the properties
+// CORSConfiguration.Enabled and Access-Control-Allow-Origin, -Methods,
+// -Headers, -Credentials (only when true), -Expose-Headers, then runs the
+// sequence: on a preflight, whose answer carries the transport headers the
+// sequence set (plus Vary and Max-Age), and on the way back from the
+// backend (HandleResponse), where it writes the response's headers. Answers
+// the backend did not give (401, 429) keep the built-in headers, as API-M's
+// fault sequences call the sequence themselves. Everything is compiled by
+// NewCORS; requests only read it.
 type CORS struct {
 	byAPI map[*route.API]*corsPolicy
 }
@@ -187,10 +203,16 @@ func (c *CORS) PreflightMethod(api *route.API, h *fasthttp.RequestHeader) []byte
 	return nil
 }
 
-// HandleRequest answers preflights; every other request goes on.
+// HandleRequest answers preflights; every other request goes on (with the
+// CORS properties set when the tenant deploys _cors_request_handler_).
 func (c *CORS) HandleRequest(ex *Exchange) bool {
 	req := &ex.MC.Req.Header
 	if string(req.Method()) != corsMethodOptions {
+		if seq := ex.Seqs.Get(CORSSequence); seq != nil {
+			if p := c.byAPI[ex.Match.API]; p != nil && ex.Match.Resource != nil {
+				p.setProps(ex, p.allowOrigin(req.Peek(HeaderOrigin)), ex.Match.Resource.Methods)
+			}
+		}
 		return true
 	}
 	p := c.byAPI[ex.Match.API]
@@ -203,25 +225,11 @@ func (c *CORS) HandleRequest(ex *Exchange) bool {
 	resp.Reset()
 	resp.SetStatusCode(fasthttp.StatusOK)
 	h := &resp.Header
-	if allow := p.allowOrigin(req.Peek(HeaderOrigin)); allow != nil {
-		h.SetBytesV(HeaderACAllowOrigin, allow)
-		if p.credentials && !p.anyOrigin {
-			h.Set(HeaderACAllowCredentials, corsCredentialsTrue)
-		}
-	}
-	h.Set(HeaderACAllowMethods, p.preflightMethods(res.Methods))
-	switch {
-	case p.echoHeaders:
-		if rh := req.Peek(HeaderACRequestHeaders); len(rh) > 0 {
-			h.SetBytesV(HeaderACAllowHeaders, rh)
-		} else if p.headers != "" {
-			h.Set(HeaderACAllowHeaders, p.headers)
-		}
-	case p.headers != "":
-		h.Set(HeaderACAllowHeaders, p.headers)
-	}
-	if p.expose != "" {
-		h.Set(HeaderACExposeHeaders, p.expose)
+	allow := p.allowOrigin(req.Peek(HeaderOrigin))
+	if seq := ex.Seqs.Get(CORSSequence); seq != nil {
+		c.preflightBySequence(ex, p, seq, allow)
+	} else {
+		p.preflightHeaders(h, req, allow, res.Methods)
 	}
 	if p.maxAge != "" {
 		h.Set(HeaderACMaxAge, p.maxAge)
@@ -230,6 +238,72 @@ func (c *CORS) HandleRequest(ex *Exchange) bool {
 		h.Set(HeaderVary, corsVaryOrigin)
 	}
 	return false
+}
+
+// preflightHeaders is the built-in preflight answer.
+func (p *corsPolicy) preflightHeaders(h *fasthttp.ResponseHeader, req *fasthttp.RequestHeader, allow []byte, resMethods []string) {
+	if allow != nil {
+		h.SetBytesV(HeaderACAllowOrigin, allow)
+		if p.credentials && !p.anyOrigin {
+			h.Set(HeaderACAllowCredentials, corsCredentialsTrue)
+		}
+	}
+	h.Set(HeaderACAllowMethods, p.preflightMethods(resMethods))
+	if v := p.allowHeaders(req); v != "" {
+		h.Set(HeaderACAllowHeaders, v)
+	}
+	if p.expose != "" {
+		h.Set(HeaderACExposeHeaders, p.expose)
+	}
+}
+
+// allowHeaders is Access-Control-Allow-Headers: the list, or the
+// preflight's Access-Control-Request-Headers for "*".
+func (p *corsPolicy) allowHeaders(req *fasthttp.RequestHeader) string {
+	if p.echoHeaders {
+		if rh := req.Peek(HeaderACRequestHeaders); len(rh) > 0 {
+			return string(rh)
+		}
+	}
+	return p.headers
+}
+
+// setProps sets what API-M's setCORSHeaders leaves for the sequence.
+func (p *corsPolicy) setProps(ex *Exchange, allow []byte, resMethods []string) {
+	props := &ex.MC.Props
+	props.Set(PropCORSEnabled, corsCredentialsTrue)
+	if allow != nil {
+		props.Set(HeaderACAllowOrigin, string(allow))
+		if p.credentials && !p.anyOrigin {
+			props.Set(HeaderACAllowCredentials, corsCredentialsTrue)
+		}
+	}
+	props.Set(HeaderACAllowMethods, p.preflightMethods(resMethods))
+	props.Set(HeaderACAllowHeaders, p.allowHeaders(&ex.MC.Req.Header))
+	if p.expose != "" {
+		props.Set(HeaderACExposeHeaders, p.expose)
+	}
+}
+
+// preflightBySequence runs the tenant's _cors_request_handler_ on a
+// preflight and answers with the transport headers it set, as API-M's
+// Utils.send does with the message the sequence left. A sequence that
+// fails is logged and the built-in answer goes out instead.
+func (c *CORS) preflightBySequence(ex *Exchange, p *corsPolicy, seq *sequences.Sequence, allow []byte) {
+	mc := ex.MC
+	p.setProps(ex, allow, ex.Match.Resource.Methods)
+	if _, err := runGuarded(seq, mc); err != nil {
+		logCORSSequence(ex, err)
+		mc.Resp.Header.Reset()
+		mc.Resp.SetStatusCode(fasthttp.StatusOK)
+		p.preflightHeaders(&mc.Resp.Header, &mc.Req.Header, allow, ex.Match.Resource.Methods)
+		return
+	}
+	for _, name := range mc.RequestHeadersSet() {
+		if v := mc.Req.Header.Peek(name); len(v) > 0 {
+			mc.Resp.Header.SetBytesV(name, v)
+		}
+	}
 }
 
 // preflightMethods is API-M's Access-Control-Allow-Methods: the resource's
@@ -260,9 +334,28 @@ func listsMethod(ms []string, m string) bool {
 	return false
 }
 
-// HandleResponse implements Handler; the headers go on in Complete, which
-// also sees the answers no backend wrote.
-func (*CORS) HandleResponse(*Exchange) bool { return true }
+// HandleResponse runs a deployed _cors_request_handler_ on the backend's
+// answer, as API-M's handler does; without one the headers go on in
+// Complete, which also sees the answers no backend wrote.
+func (c *CORS) HandleResponse(ex *Exchange) bool {
+	seq := ex.Seqs.Get(CORSSequence)
+	if seq == nil || c.byAPI[ex.Match.API] == nil {
+		return true
+	}
+	if _, err := runGuarded(seq, ex.MC); err != nil {
+		logCORSSequence(ex, err) // Complete still writes the built-in headers
+	}
+	return true
+}
+
+// logCORSSequence reports a failed _cors_request_handler_: it never fails
+// the request, as the headers have a built-in fallback.
+func logCORSSequence(ex *Exchange, err error) {
+	if l := ex.MC.Logger; l != nil {
+		l.Warn("CORS sequence failed; built-in CORS headers used", zap.String("tenant", ex.tenantDomain()),
+			zap.String("api", ex.apiName()), zap.String("sequence", CORSSequence), zap.Error(err))
+	}
+}
 
 // Complete puts the CORS headers on the final answer of a routed request
 // to an API with CORS on: Vary: Origin when the answer depends on the

@@ -8,7 +8,7 @@ import (
 // corsGateway serves three key-secured APIs: Orders follows the global
 // cors section (exact and wildcard origins, credentials on), Pets
 // overrides it with "*" and credentials off, Closed turns CORS off.
-func corsGateway(t *testing.T) *gateway {
+func corsGateway(t *testing.T, files ...seqFile) *gateway {
 	pets, closed := api("Pets", "/pets"), api("Closed", "/closed")
 	pets.CORS = map[string]any{"allow_origins": []string{"*"}, "allow_credentials": false}
 	closed.CORS = map[string]any{"enable": false}
@@ -22,7 +22,7 @@ func corsGateway(t *testing.T) *gateway {
 			"max_age":           300,
 		},
 		APIs: []apiDef{ordersAPI(), pets, closed},
-	})
+	}, files...)
 }
 
 func preflight(origin, method string) map[string]string {
@@ -129,4 +129,52 @@ func TestCORSActualRequests(t *testing.T) {
 	if got := r.Header.Values("Vary"); len(got) != 1 || got[0] != "Accept-Encoding, Origin" {
 		t.Fatalf("Vary = %q, want [\"Accept-Encoding, Origin\"]", got)
 	}
+}
+
+// API-M's own _cors_request_handler_ (the API-M 1.10 gateway's file,
+// unchanged) writes the headers from the handler's properties: Allow-Origin,
+// -Methods, -Headers and -Credentials, on the preflight and on the backend's
+// answer; the gateway adds nothing to an answer that has an Allow-Origin
+// (that file sets no Expose-Headers). (The 4.x file's filters,
+// "boolean($trp:X) = false and ...", compare a boolean with a node-set, which
+// seqgate's XPath engine evaluates as false where XPath 1.0 says true: with it
+// only Allow-Origin and -Credentials are set.)
+func TestCORSShippedSequence(t *testing.T) {
+	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", corpusSeq(t, "apim-gw-1.10__cors_request_handler.xml")})
+	before := g.backend.hits()
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("preflight: status %d body %s", r.Status, r.Body)
+	}
+	checkHeaders(t, "preflight", r.Header, map[string]string{
+		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "authorization,apikey,Content-Type",
+		"Access-Control-Expose-Headers": "", "Access-Control-Max-Age": "300", "Vary": "Origin"})
+	if g.backend.hits() != before {
+		t.Fatal("the preflight reached the backend")
+	}
+	r = g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1, "Origin", "https://app.example.com"), "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET: status %d body %s", r.Status, r.Body)
+	}
+	checkHeaders(t, "GET", r.Header, map[string]string{
+		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Methods": "GET", "Access-Control-Expose-Headers": "", "Vary": "Origin"})
+}
+
+// A tenant's own _cors_request_handler_ decides the headers: it is run for
+// the preflight and on the backend's answer.
+func TestCORSCustomSequence(t *testing.T) {
+	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", seq("_cors_request_handler_",
+		setHeader("Access-Control-Allow-Origin", "https://fixed.example"),
+		setHeaderExpr("X-Cors-Methods", "$ctx:Access-Control-Allow-Methods"))})
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	checkHeaders(t, "preflight", r.Header, map[string]string{
+		"Access-Control-Allow-Origin": "https://fixed.example", "X-Cors-Methods": "GET", "Access-Control-Allow-Credentials": ""})
+	r = g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1, "Origin", "https://app.example.com"), "")
+	checkHeaders(t, "GET", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://fixed.example",
+		"Access-Control-Allow-Credentials": "", "Vary": "Origin"})
+	// The 401 is not the backend's: the built-in headers.
+	r = g.doReq("GET", "/orders/1.0.0/7", map[string]string{"Origin": "https://app.example.com"}, "")
+	checkHeaders(t, "401", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"})
 }
