@@ -135,10 +135,7 @@ func TestCORSActualRequests(t *testing.T) {
 // unchanged) writes the headers from the handler's properties: Allow-Origin,
 // -Methods, -Headers and -Credentials, on the preflight and on the backend's
 // answer; the gateway adds nothing to an answer that has an Allow-Origin
-// (that file sets no Expose-Headers). (The 4.x file's filters,
-// "boolean($trp:X) = false and ...", compare a boolean with a node-set, which
-// seqgate's XPath engine evaluates as false where XPath 1.0 says true: with it
-// only Allow-Origin and -Credentials are set.)
+// (that file sets no Expose-Headers).
 func TestCORSShippedSequence(t *testing.T) {
 	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", corpusSeq(t, "apim-gw-1.10__cors_request_handler.xml")})
 	before := g.backend.hits()
@@ -177,4 +174,24 @@ func TestCORSCustomSequence(t *testing.T) {
 	// The 401 is not the backend's: the built-in headers.
 	r = g.doReq("GET", "/orders/1.0.0/7", map[string]string{"Origin": "https://app.example.com"}, "")
 	checkHeaders(t, "401", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"})
+}
+
+// API-M 4.x's _cors_request_handler_ (unchanged) sets -Methods, -Headers
+// and -Expose-Headers on OPTIONS only, behind filters that compare a
+// boolean with a node-set ("boolean($trp:X) = false and ..."): XPath 1.0
+// makes that true when the header is absent, and so must seqgate.
+func TestCORSShippedSequence4x(t *testing.T) {
+	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", corpusSeq(t, "apim-gw__cors_request_handler.xml")})
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("preflight: status %d body %s", r.Status, r.Body)
+	}
+	checkHeaders(t, "preflight", r.Header, map[string]string{
+		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "authorization,apikey,Content-Type",
+		"Access-Control-Expose-Headers": "X-Req-Id"})
+	r = g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1, "Origin", "https://app.example.com"), "")
+	checkHeaders(t, "GET", r.Header, map[string]string{
+		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Methods": "", "Access-Control-Expose-Headers": ""})
 }
