@@ -31,8 +31,12 @@ const (
 //	basic   Authorization: Basic <base64 user:password>
 //
 // No credential of an accepted method: 401 900902 (an mtls-only resource
-// answers 900901: its credential is the connection). The credential
-// headers are removed before the backend call. Plain keys cost one map
+// answers 900901: its credential is the connection). On a resource that
+// authenticates, every credential header the gateway reads (apikey,
+// Authorization with Bearer or Basic) is removed before the backend call,
+// the unused ones too: a backend never sees a credential meant for the
+// gateway. The backend JWT header (security.backend_jwt.header) is removed
+// from every request, on every API, so only the gateway can set it. Plain keys cost one map
 // lookup; every other credential is verified once and then served from
 // its verifier's cache (see package authn).
 type Auth struct {
@@ -78,6 +82,9 @@ func (*Auth) Name() string { return "auth" }
 // HandleRequest applies the precedence above. A failure answers through
 // the tenant's _auth_failure_handler_ when one is deployed (faults.go).
 func (a *Auth) HandleRequest(ex *Exchange) bool {
+	if s := a.v.Backend; s != nil {
+		ex.MC.Req.Header.Del(s.Header()) // a client's own X-JWT-Assertion is never forwarded
+	}
 	res := ex.Match.Resource
 	if res == nil || res.AuthMethods == 0 {
 		return true

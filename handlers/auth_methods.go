@@ -20,6 +20,7 @@ func authMTLS(ex *Exchange) bool {
 		authFail(ex, failCertRequired)
 		return false
 	}
+	stripCredentials(ex)
 	ex.Principal = Principal{Method: config.AuthMTLS, User: ex.ClientCertCN}
 	setUTProps(ex, "", "", "", ex.ClientCertCN)
 	return true
@@ -39,7 +40,7 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 			authFail(ex, failForbidden)
 			return false
 		}
-		stripCredential(ex, fromAuthz)
+		stripCredentials(ex)
 		ex.App = app
 		ex.Principal = Principal{Method: config.AuthAPIKey, User: app.User, ConsumerKey: app.ConsumerKey,
 			AppName: app.Name, AppID: app.ID}
@@ -55,12 +56,14 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 		verifyFail(ex, err)
 		return false
 	}
-	sub, ok := id.Subscribed(tenant, api.Name, api.Version)
+	m := ex.Match.API
+	sub, ok := id.SubscribedTo(&authn.APIRef{Tenant: tenant, Name: api.Name, Version: api.Version,
+		Publisher: api.Provider, Context: m.Context, Prefix: m.Prefix})
 	if !ok {
 		authFail(ex, failForbidden)
 		return false
 	}
-	stripCredential(ex, fromAuthz)
+	stripCredentials(ex)
 	ex.Principal = principalOf(id, nil)
 	ex.Principal.SubTier = sub.Tier
 	setIdentityProps(ex, id)
@@ -104,7 +107,7 @@ func (a *Auth) basic(ex *Exchange, b64 []byte) bool {
 		authFail(ex, failInvalid)
 		return false
 	}
-	id, err := a.v.Basic.Verify(ex.Match.Tenant.Domain, user, pass)
+	id, err := a.v.Basic.VerifyFrom(ex.ClientIP, ex.Match.Tenant.Domain, user, pass)
 	if err != nil {
 		verifyFail(ex, err)
 		return false
@@ -127,7 +130,7 @@ func (a *Auth) acceptScoped(ex *Exchange, id *authn.Identity) bool {
 		authFail(ex, failForbidden)
 		return false
 	}
-	stripCredential(ex, true)
+	stripCredentials(ex)
 	ex.App = app
 	ex.Principal = principalOf(id, app)
 	if app != nil {
@@ -143,14 +146,14 @@ func (a *Auth) acceptScoped(ex *Exchange, id *authn.Identity) bool {
 
 // subscribed reports whether app may call api: every API of its tenant
 // when it lists no subscriptions, else only those listed (a subscription
-// without a version covers every version).
+// without a version covers every version; one with a provider only that
+// provider's API, see config.Subscription.Covers).
 func subscribed(app *config.App, api *config.API) bool {
 	if len(app.Subscriptions) == 0 {
 		return true
 	}
 	for i := range app.Subscriptions {
-		s := &app.Subscriptions[i]
-		if s.API == api.Name && (s.Version == "" || s.Version == api.Version) {
+		if app.Subscriptions[i].Covers(api) {
 			return true
 		}
 	}
@@ -160,7 +163,7 @@ func subscribed(app *config.App, api *config.API) bool {
 // principalOf is the caller a verified identity describes; a configured
 // application's name and id win over the token's.
 func principalOf(id *authn.Identity, app *config.App) Principal {
-	p := Principal{Method: id.Method, User: id.User, ConsumerKey: id.ConsumerKey, AppName: id.AppName,
+	p := Principal{Method: id.Method, Issuer: id.Issuer, User: id.User, ConsumerKey: id.ConsumerKey, AppName: id.AppName,
 		AppID: id.AppID, AppTier: id.AppTier, Scopes: id.Scopes}
 	if app != nil {
 		p.AppName, p.AppID = app.Name, app.ID
@@ -168,12 +171,27 @@ func principalOf(id *authn.Identity, app *config.App) Principal {
 	return p
 }
 
-// stripCredential removes the header the credential came in, so the
-// backend never sees it (API-M does the same).
-func stripCredential(ex *Exchange, fromAuthz bool) {
-	if fromAuthz {
-		ex.MC.Req.Header.Del(fasthttp.HeaderAuthorization)
-	} else {
-		ex.MC.Req.Header.Del(HeaderAPIKey)
+// stripCredentials removes every credential header the gateway reads, the
+// one that authenticated the request and any other sent beside it (API-M
+// removes the one it used; a second, unused one is a credential too):
+// apikey, and Authorization when it is Bearer or Basic. Another
+// Authorization scheme is not the gateway's and goes on. It runs before
+// the backend JWT is set, so a backend_jwt.header of Authorization stays.
+func stripCredentials(ex *Exchange) {
+	h := &ex.MC.Req.Header
+	h.Del(HeaderAPIKey)
+	for _, authz := range h.PeekAll(fasthttp.HeaderAuthorization) { // a repeated header too
+		if hasScheme(authz, bearer) || hasScheme(authz, basicScheme) || isBareScheme(authz) {
+			h.Del(fasthttp.HeaderAuthorization)
+			return
+		}
 	}
+}
+
+// isBareScheme reports "Bearer" or "Basic" with nothing after them (and
+// surrounding blanks), which hasScheme does not count as a credential but
+// is no other scheme's either.
+func isBareScheme(h []byte) bool {
+	h = bytes.Trim(h, " \t")
+	return bytes.EqualFold(h, []byte("bearer")) || bytes.EqualFold(h, []byte("basic"))
 }

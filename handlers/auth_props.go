@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
@@ -130,6 +131,10 @@ var (
 		Detail:  "User is NOT authorized to access the Resource. Scope validation failed."}
 	failGeneral = Fault{Status: fasthttp.StatusInternalServerError, Code: CodeAuthGeneral,
 		Message: "Unclassified Authentication Failure", Detail: "Error while accessing the token introspection endpoint"}
+	failBusy = Fault{Status: fasthttp.StatusServiceUnavailable, Code: CodeAuthGeneral, Message: "Authentication busy",
+		Detail: "Too many credential checks are in progress; retry after the time in Retry-After"}
+	failTooMany = Fault{Status: fasthttp.StatusTooManyRequests, Code: CodeAuthGeneral, Message: "Too many failed authentications",
+		Detail: "Too many failed credential checks from this client; retry after the time in Retry-After"}
 )
 
 // verifyFail answers a verifier's error; the reason (never the
@@ -140,6 +145,16 @@ func verifyFail(ex *Exchange, err error) {
 	switch {
 	case errors.Is(err, authn.ErrExpired):
 		f = failExpired
+	case errors.Is(err, authn.ErrBusy), errors.Is(err, authn.ErrTooManyFailures):
+		// refused before the check (basic's bcrypt bound and per-client
+		// failures, the introspection bound): the client may retry later
+		f = failTooMany
+		if errors.Is(err, authn.ErrBusy) {
+			f = failBusy
+		}
+		retry := strconv.Itoa(ceilSeconds(authn.RetryAfter(err)))
+		ex.MC.Resp.Header.Set(fasthttp.HeaderRetryAfter, retry)
+		ex.MC.SetHeader(fasthttp.HeaderRetryAfter, retry)
 	case errors.Is(err, authn.ErrUnavailable):
 		f = failGeneral
 		if ex.MC.Logger != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
@@ -24,6 +25,28 @@ const (
 	CodeBadPayload        = "900400"
 	CodeBadBackendPayload = "900502"
 )
+
+// PayloadFault maps an error marked mediation.ErrBadPayload (the message's
+// body could not be read) to the answer: the sender's fault, so 400 for the
+// client's request and 502 for the backend's answer; a request body over
+// the size limit 413, in a coding the gateway cannot decode 415; the
+// process-wide buffer budget exhausted 503 either way. ok is false for
+// other errors (the gateway's or a sequence's own: 500).
+func PayloadFault(err error, dir mediation.Direction) (status int, code, message string, ok bool) {
+	switch {
+	case errors.Is(err, mediation.ErrBodyBudget):
+		return fasthttp.StatusServiceUnavailable, "503", "Service unavailable", true
+	case !errors.Is(err, mediation.ErrBadPayload):
+		return 0, "", "", false
+	case dir == mediation.Out:
+		return fasthttp.StatusBadGateway, CodeBadBackendPayload, "Bad backend payload", true
+	case errors.Is(err, mediation.ErrBodyTooLarge):
+		return fasthttp.StatusRequestEntityTooLarge, "413", "Request entity too large", true
+	case errors.Is(err, mediation.ErrUnsupportedEncoding):
+		return fasthttp.StatusUnsupportedMediaType, "415", "Unsupported content encoding", true
+	}
+	return fasthttp.StatusBadRequest, CodeBadPayload, "Bad request payload", true
+}
 
 // Synapse error properties (default scope), the contract of fault sequences.
 const (

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -69,6 +68,15 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	if mc.Sequences == nil && ex.Seqs != nil {
 		mc.Sequences = ex.Seqs
 	}
+	if ReadsBody(ex, dir) {
+		// the body gate runs before any mediator: a body that cannot be read
+		// (over the limit, a bomb, an unknown coding) is refused here, not
+		// half-way through a sequence
+		if err := mc.LoadBody(); err != nil {
+			e.fail(ex, names(global, perAPI), err)
+			return false
+		}
+	}
 	start := time.Now()
 	defer func() { ex.Timing.Mediation += time.Since(start) }()
 	for _, seq := range [2]*sequences.Sequence{global, perAPI} {
@@ -94,6 +102,39 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	return true
 }
 
+// ReadsBody reports whether the extension sequences that run for ex in
+// direction dir (the tenant's global one, then the API's) may read or
+// write the payload (sequences.Set.ReadsBody). When none does, the gateway
+// passes that direction's body on untouched: streamed, still compressed.
+func ReadsBody(ex *Exchange, dir mediation.Direction) bool {
+	if ex.Seqs.ReadsBody(globalNames[dir]) {
+		return true
+	}
+	api := ex.Match.API
+	if api == nil {
+		return false
+	}
+	if dir == mediation.In {
+		return ex.Seqs.ReadsBody(api.InSeq)
+	}
+	return ex.Seqs.ReadsBody(api.OutSeq)
+}
+
+// names names the sequences about to run, for the log of a body refused
+// before they ran.
+func names(seqs ...*sequences.Sequence) string {
+	s := ""
+	for _, q := range seqs {
+		if q != nil {
+			if s != "" {
+				s += ", "
+			}
+			s += q.Name
+		}
+	}
+	return s
+}
+
 // fail handles an error that left a sequence (no onError handled it), as
 // Synapse's default fault handler does: the error properties are set (the
 // first failure's, if the sequence already set them), then the API's
@@ -112,11 +153,8 @@ func (e *Extension) fail(ex *Exchange, seqName string, err error) {
 		mc.Props.Set(PropErrorDetail, err.Error())
 	}
 	f := Fault{Status: fasthttp.StatusInternalServerError, Code: CodeMediationError, Message: "Mediation error", Detail: err.Error()}
-	if errors.Is(err, mediation.ErrBadPayload) { // the payload's fault, not the gateway's
-		f.Status, f.Code, f.Message = fasthttp.StatusBadRequest, CodeBadPayload, "Bad request payload"
-		if mc.Dir == mediation.Out {
-			f.Status, f.Code, f.Message = fasthttp.StatusBadGateway, CodeBadBackendPayload, "Bad backend payload"
-		}
+	if st, code, msg, ok := PayloadFault(err, mc.Dir); ok { // the payload's fault, not the gateway's
+		f.Status, f.Code, f.Message = st, code, msg
 	}
 	HandleFault(ex, f)
 }

@@ -69,6 +69,7 @@ type Exchange struct {
 // into a cached verification result: setting them allocates nothing.
 type Principal struct {
 	Method      string // apikey, oauth2, basic or mtls
+	Issuer      string // who vouches for User and ConsumerKey: a token's or signed key's iss; "" otherwise
 	User        string
 	ConsumerKey string
 	AppName     string

@@ -21,8 +21,13 @@ import (
 //   - api: apis[].api_tier; one counter for every caller of the API.
 //   - resource: resources[].tier; one counter for every caller of it.
 //
-// The subject is the configured application's id, else the credential's
-// consumer key, else its user, else "ip:" and the client address.
+// The subject is tagged with its kind, so that one kind of caller cannot
+// name itself into another's counters (a token with sub "app-b" is not
+// application app-b): "app:<id>" for a configured application (ids are
+// unique within a tenant), else "key:<method>:<issuer>|<consumer key>" or
+// "user:<method>:<issuer>|<user>" for what a credential says, qualified by
+// who vouches for it (a token's or signed key's iss; "" for basic users and
+// certificates), else "ip:<client address>".
 const (
 	levelSubscription = iota
 	levelApplication
@@ -85,16 +90,32 @@ func (k *keys) reset() {
 func (k *keys) setSubject(app *config.App, p *Principal, ip netip.Addr) []byte {
 	switch {
 	case app != nil:
-		k.subject = append(k.subject, app.ID...)
+		k.subject = append(append(k.subject, subjectApp...), app.ID...)
 	case p.ConsumerKey != "":
-		k.subject = append(k.subject, p.ConsumerKey...)
+		k.subject = append(appendSource(append(k.subject, subjectKey...), p), p.ConsumerKey...)
 	case p.User != "":
-		k.subject = append(k.subject, p.User...)
+		k.subject = append(appendSource(append(k.subject, subjectUser...), p), p.User...)
 	default:
-		k.subject = ip.AppendTo(append(k.subject, "ip:"...))
+		k.subject = ip.AppendTo(append(k.subject, subjectIP...))
 	}
 	return k.subject
 }
+
+// Subject kinds (see the level comment above).
+const (
+	subjectApp  = "app:"
+	subjectKey  = "key:"
+	subjectUser = "user:"
+	subjectIP   = "ip:"
+)
+
+// appendSource appends "<method>:<issuer>|": who vouched for the subject.
+func appendSource(b []byte, p *Principal) []byte {
+	return append(append(append(append(b, p.Method...), ':'), p.Issuer...), '|')
+}
+
+// AppSubject is the throttle subject of a configured application.
+func AppSubject(app *config.App) string { return subjectApp + app.ID }
 
 // add appends tier's limit on level, and its burst limit, with the keys
 // "<tag>|<rest><tier>[|<subject>]" (the burst tag is "<tag>-burst"). Keys
@@ -220,7 +241,7 @@ func (t *Throttle) addSubscriptions(cfg *config.Config, a *config.API, al *apiLe
 		}
 		versioned := false
 		for _, s := range app.Subscriptions {
-			if s.API != a.Name || s.Tier == "" || (s.Version != "" && s.Version != a.Version) {
+			if !s.Covers(a) || s.Tier == "" {
 				continue
 			}
 			if s.Version == "" && versioned {

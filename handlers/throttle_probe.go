@@ -9,8 +9,10 @@ import (
 )
 
 // ProbeQuery names the counters to read: an API of a tenant, the subject
-// (an application id or consumer key, a user, or "ip:<addr>"), and
-// optionally a resource by its uri_template.
+// (a configured application's id or consumer key, else a tagged subject as
+// the throttle keys it: "ip:<addr>", "user:<method>:<issuer>|<user>",
+// "key:<method>:<issuer>|<consumer key>"), and optionally a resource by its
+// uri_template.
 type ProbeQuery struct {
 	Tenant, API, Version, Subject, Resource string
 }
@@ -46,7 +48,7 @@ func (t *Throttle) Probe(ctx context.Context, q ProbeQuery) ([]ProbeLevel, error
 	k := &keys{}
 	subject := []byte(q.Subject)
 	if app != nil {
-		subject = []byte(app.ID)
+		subject = []byte(AppSubject(app))
 	}
 	t.collect(k, al, app, &Principal{}, subject, nil)
 	out, err := t.peekAll(ctx, k, []ProbeLevel{})

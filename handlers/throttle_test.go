@@ -245,8 +245,8 @@ func TestThrottleProbe(t *testing.T) {
 	}
 	f.clk.advance(1500 * time.Millisecond)
 	want := []ProbeLevel{
-		{Level: "subscription", Key: "sub|carbon.super|Orders|v1|Two|apptiered", Tier: "Two", Limit: 2, Count: 2, Remaining: 0, ResetMS: 58500},
-		{Level: "application", Key: "app|carbon.super|Three|apptiered", Tier: "Three", Limit: 3, Count: 2, Remaining: 1, ResetMS: 58500},
+		{Level: "subscription", Key: "sub|carbon.super|Orders|v1|Two|app:apptiered", Tier: "Two", Limit: 2, Count: 2, Remaining: 0, ResetMS: 58500},
+		{Level: "application", Key: "app|carbon.super|Three|app:apptiered", Tier: "Three", Limit: 3, Count: 2, Remaining: 1, ResetMS: 58500},
 		{Level: "resource", Key: "res|carbon.super|Orders|v1|Three|POST /bulk", Tier: "Three", Limit: 3, Count: 2, Remaining: 1, ResetMS: 58500},
 	}
 	for _, subject := range []string{"apptiered", "apptiered"} { // twice: the probe counts nothing
@@ -262,7 +262,7 @@ func TestThrottleProbe(t *testing.T) {
 	if _, err := f.th.Probe(ctx, ProbeQuery{API: "Nope", Version: "v1"}); err == nil {
 		t.Error("unknown API: no error")
 	}
-	if pl, err := f.th.ProbeKey(ctx, "app|carbon.super|Three|apptiered"); err != nil || pl.Count != 2 {
+	if pl, err := f.th.ProbeKey(ctx, "app|carbon.super|Three|app:apptiered"); err != nil || pl.Count != 2 {
 		t.Errorf("raw key: %+v %v", pl, err)
 	}
 }

@@ -57,6 +57,11 @@ type MessageContext struct {
 	// RemoteIP is the client's address (REMOTE_ADDR), kept as a value and
 	// formatted only when a mediator reads it.
 	RemoteIP netip.Addr
+	// Hop is the client hop as received (hop.go); the gateway fills it.
+	Hop Hop
+	// Clients are the backend clients of the config generation serving
+	// this request (endpoint.Pool); nil: the endpoint package's fallback.
+	Clients ClientPool
 	// Sequences resolves <sequence key="..."/> against the tenant's Set the
 	// request started with.
 	Sequences SequenceLookup
@@ -111,6 +116,17 @@ type MessageContext struct {
 
 	// Limits bound the work done on hostile payloads.
 	Limits Limits
+	// Budget, when set, bounds the body bytes buffered across all requests
+	// (body.go); reserved is this request's share, given back by
+	// ReleaseBody.
+	Budget   *Budget
+	reserved int64
+	// answerShare is the part of reserved the gate took for the answer,
+	// and gateBuf the last buffer the gate allocated (HoldAnswerBudget).
+	answerShare int64
+	gateBuf     []byte
+	// bodyState is the body gate's record per direction (body.go).
+	bodyState [2]bodyState
 }
 
 // Limits bound payload parsing and nesting.
@@ -118,6 +134,11 @@ type Limits struct {
 	MaxXMLDepth  int // deepest element nesting accepted in an XML payload
 	MaxJSONDepth int // deepest nesting accepted in a JSON payload
 	MaxSeqDepth  int // deepest <sequence key> nesting at run time
+	// MaxBodyBytes and MaxResponseBodyBytes bound a request's and an
+	// answer's body as the body gate buffers or decodes it (body.go);
+	// zero: the config defaults (10 MiB, 64 MiB).
+	MaxBodyBytes         int
+	MaxResponseBodyBytes int
 	// XML and JSON are the threat-protector limits beyond depth (element,
 	// key and length counts); zero fields mean no limit. See threat.go.
 	XML  XMLLimits
@@ -129,10 +150,12 @@ var DefaultLimits = Limits{MaxXMLDepth: 256, MaxJSONDepth: 256, MaxSeqDepth: 64}
 
 // Reset clears the context for reuse with new transport objects.
 func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) {
+	mc.ReleaseBody()
 	props, axis2, hdrs := mc.Props, mc.Axis2, mc.inHeaders[:0]
 	props.Reset()
 	axis2.Reset()
-	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits}
+	hop := Hop{For: mc.Hop.For[:0], Host: mc.Hop.Host[:0]} // buffers kept
+	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits, Hop: hop}
 }
 
 // --- current message: headers and body of the request on In, of the response on Out
@@ -202,8 +225,14 @@ func (mc *MessageContext) ClearHeaders() {
 	}
 }
 
-// Body returns the payload of the current message.
+// Body returns the payload of the current message, through the body gate
+// (LoadBody): read in full if it was streamed, decoded if it was gzip or
+// deflate. A body the gate refused reads as empty; JSON, XMLPayload and
+// the gateway report the gate's error.
 func (mc *MessageContext) Body() []byte {
+	if mc.LoadBody() != nil {
+		return nil
+	}
 	if mc.Dir == Out {
 		return mc.Resp.Body()
 	}
@@ -213,13 +242,17 @@ func (mc *MessageContext) Body() []byte {
 // SetBody replaces the payload of the current message and drops any parsed
 // form of the old one. The new bytes are taken to be in the body's current
 // format (BodyFormat); a mediator that writes another format calls
-// SetContentType too.
+// SetContentType too. They are plain bytes: a Content-Encoding the old body
+// had is removed.
 func (mc *MessageContext) SetBody(b []byte) {
 	if mc.Dir == Out {
 		mc.Resp.SetBody(b)
+		mc.Resp.Header.Del("Content-Encoding")
 	} else {
 		mc.Req.SetBody(b)
+		mc.Req.Header.Del("Content-Encoding")
 	}
+	mc.bodyState[mc.Dir] = bodyState{loaded: true}
 	mc.InvalidatePayload()
 }
 

@@ -33,3 +33,8 @@ type EndpointLookup interface {
 type BackendTransport interface {
 	RoundTrip(mc *MessageContext, req *fasthttp.Request, resp *fasthttp.Response, client *fasthttp.HostClient, timeout time.Duration) error
 }
+
+// ClientPool is a config generation's backend clients (endpoint.Pool),
+// which the gateway puts on every request (MessageContext.Clients); an
+// interface here because mediation cannot import the endpoint package.
+type ClientPool interface{ BackendPool() }

@@ -53,6 +53,9 @@ func (mc *MessageContext) JSON() (any, error) {
 }
 
 func (mc *MessageContext) parseJSON() (any, error) {
+	if err := mc.LoadBody(); err != nil {
+		return nil, err
+	}
 	body := bytes.TrimSpace(mc.Body())
 	if len(body) == 0 {
 		return nil, nil

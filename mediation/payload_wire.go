@@ -17,8 +17,12 @@ import (
 // client is answered. Without a messageType change it does nothing and the
 // bytes go out untouched (no parse). A body of no known format (binary,
 // multipart) is relabelled, never converted. A payload that cannot be read
-// returns an error marked ErrBadPayload.
+// returns an error marked ErrBadPayload, as does a body the gate refused
+// (LoadBody) when a mediator tried to read it.
 func (mc *MessageContext) SerializeForWire() error {
+	if err := mc.BodyError(); err != nil {
+		return err // a reader was refused the body: it does not go on either
+	}
 	if !mc.pin.active(mc.Dir) {
 		return nil
 	}

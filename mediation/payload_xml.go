@@ -28,6 +28,9 @@ func (mc *MessageContext) XMLPayload() (*xmlquery.Node, error) {
 // as <text> whatever it holds; an unlabelled body that is neither JSON nor
 // XML is text too.
 func (mc *MessageContext) buildXML() (*xmlquery.Node, error) {
+	if err := mc.LoadBody(); err != nil {
+		return nil, err
+	}
 	body := bytes.TrimSpace(mc.Body())
 	if len(body) == 0 {
 		doc, _ := newEnvelope()

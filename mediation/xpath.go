@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -16,10 +18,23 @@ import (
 // rewritten at compile time into references to virtual nodes (see
 // xpathRewrite). Evaluation computes those values, then runs the compiled
 // expression; nothing is compiled per request.
+//
+// An antchfx *xpath.Expr is not safe for concurrent use: its query nodes
+// keep iterator state (Evaluate runs the shared query; even the clone a
+// node-set result iterates shares the predicates), so two requests
+// evaluating one Expr at once get each other's nodes, wrong booleans,
+// nil-pointer panics or a query that never ends. Each evaluation
+// therefore takes an Expr of its own from pool and gives it back once the
+// result, node iterator included, is consumed. The pool's first Expr is the
+// one compiled (and so validated) at deploy time, handed out by New rather
+// than Put at deploy time, so that 10,000 deployed expressions do not each
+// allocate the pool's per-P arrays before their first request. Later, when
+// the pool is empty, New compiles the same rewritten source again, which
+// cannot fail.
 type xpathExpr struct {
 	src       string
-	expr      *xpath.Expr
-	names     []string // virtual attribute names, one per slot
+	pool      sync.Pool // of *xpath.Expr, one per concurrent evaluation
+	names     []string  // virtual attribute names, one per slot
 	slots     []xslot
 	needsBody bool
 	nodeTest  bool // the source mentions node(): Synapse then serializes a single element
@@ -50,12 +65,25 @@ func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, e
 	if err := r.run(); err != nil {
 		return nil, fmt.Errorf("xpath: %w", err)
 	}
-	e, err := xpath.CompileWithNS(r.out.String(), withDefaultNS(ns))
+	rewritten, nsAll := r.out.String(), withDefaultNS(ns)
+	e, err := xpath.CompileWithNS(rewritten, nsAll)
 	if err != nil {
 		return nil, fmt.Errorf("xpath: %w", err)
 	}
-	x := &xpathExpr{src: s, expr: e, slots: r.slots, needsBody: r.needsBody,
+	x := &xpathExpr{src: s, slots: r.slots, needsBody: r.needsBody,
 		nodeTest: strings.Contains(s, "node()")}
+	seed := &atomic.Pointer[xpath.Expr]{}
+	seed.Store(e)
+	x.pool.New = func() any {
+		if e := seed.Swap(nil); e != nil {
+			return e
+		}
+		e, err := xpath.CompileWithNS(rewritten, nsAll)
+		if err != nil { // compiled once above: unreachable
+			panic(fmt.Sprintf("xpath %s: recompiling %q: %v", s, rewritten, err))
+		}
+		return e
+	}
 	for i := range r.slots {
 		x.names = append(x.names, slotName(i))
 	}
@@ -75,8 +103,26 @@ func withDefaultNS(ns map[string]string) map[string]string {
 	return out
 }
 
-// eval runs the expression: bool, float64, string or *xpath.NodeIterator.
-func (x *xpathExpr) eval(mc *MessageContext) (res any, err error) {
+// acquire takes an Expr for one evaluation; the caller defers
+// x.done(e, &err), and consumes any *xpath.NodeIterator that e.Evaluate
+// returns before it returns.
+func (x *xpathExpr) acquire() *xpath.Expr { return x.pool.Get().(*xpath.Expr) }
+
+// done ends an evaluation: it turns a panic of antchfx (evaluating or
+// iterating) into an error, and gives e back to the pool unless it
+// panicked, since e's query state is then unknown.
+func (x *xpathExpr) done(e *xpath.Expr, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("xpath %s: evaluation failed: %v", x.src, p)
+		return
+	}
+	x.pool.Put(e)
+}
+
+// nav is the navigator one evaluation runs on: Synapse's values of this
+// request in the virtual attributes, and the payload when it is read.
+// Evaluate on it returns bool, float64, string or *xpath.NodeIterator.
+func (x *xpathExpr) nav(mc *MessageContext) (*synNav, error) {
 	nav := &synNav{attr: -1, st: &navState{names: x.names}}
 	if len(x.slots) > 0 {
 		nav.st.vals = make([]string, len(x.slots))
@@ -92,21 +138,18 @@ func (x *xpathExpr) eval(mc *MessageContext) (res any, err error) {
 		nav.in = xmlquery.CreateXPathNavigator(doc)
 		nav.in.MoveToChild() // Synapse's context node is the envelope
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("xpath %s: evaluation failed: %v", x.src, p)
-		}
-	}()
-	return x.expr.Evaluate(nav), nil
+	return nav, nil
 }
 
 // String is Synapse's stringValueOf.
-func (x *xpathExpr) String(mc *MessageContext) (string, error) {
-	v, err := x.eval(mc)
+func (x *xpathExpr) String(mc *MessageContext) (_ string, err error) {
+	nav, err := x.nav(mc)
 	if err != nil {
 		return "", err
 	}
-	switch v := v.(type) {
+	e := x.acquire()
+	defer x.done(e, &err)
+	switch v := e.Evaluate(nav).(type) {
 	case string:
 		return v, nil
 	case bool:
@@ -120,12 +163,14 @@ func (x *xpathExpr) String(mc *MessageContext) (string, error) {
 }
 
 // Bool is XPath's boolean().
-func (x *xpathExpr) Bool(mc *MessageContext) (bool, error) {
-	v, err := x.eval(mc)
+func (x *xpathExpr) Bool(mc *MessageContext) (_ bool, err error) {
+	nav, err := x.nav(mc)
 	if err != nil {
 		return false, err
 	}
-	switch v := v.(type) {
+	e := x.acquire()
+	defer x.done(e, &err)
+	switch v := e.Evaluate(nav).(type) {
 	case string:
 		return v != "", nil
 	case bool:

@@ -24,12 +24,14 @@ type NodeSelector interface {
 }
 
 // SelectNodes implements NodeSelector.
-func (x *xpathExpr) SelectNodes(mc *MessageContext) ([]SelectedNode, bool, error) {
-	v, err := x.eval(mc)
+func (x *xpathExpr) SelectNodes(mc *MessageContext) (_ []SelectedNode, _ bool, err error) {
+	nav, err := x.nav(mc)
 	if err != nil {
 		return nil, false, err
 	}
-	it, ok := v.(*xpath.NodeIterator)
+	e := x.acquire()
+	defer x.done(e, &err)
+	it, ok := e.Evaluate(nav).(*xpath.NodeIterator)
 	if !ok {
 		return nil, false, nil
 	}

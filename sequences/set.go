@@ -13,6 +13,11 @@ import (
 type Set struct {
 	byName map[string]*Sequence
 	names  []string // sorted
+	// readsBody holds the sequences that read or write the payload
+	// themselves or through a sequence they reference (statically, or as
+	// their onError handler): the gateway streams a body no sequence on
+	// its path reads.
+	readsBody map[string]bool
 }
 
 // Sequence returns the sequence called name as a mediation.Mediator, or a
@@ -31,6 +36,36 @@ func (s *Set) Get(name string) *Sequence {
 		return nil
 	}
 	return s.byName[name]
+}
+
+// ReadsBody reports whether running the sequence called name may read or
+// write the payload: it, or a sequence it references statically or as its
+// onError handler, has a mediator that touches the body (Sequence.NeedsBody;
+// a dynamic sequence key counts as touching it). False for a name the Set
+// lacks.
+func (s *Set) ReadsBody(name string) bool {
+	if s == nil {
+		return false
+	}
+	return s.readsBody[name]
+}
+
+// reads is ReadsBody's walk; Build refuses cycles, seen guards anyway.
+func (s *Set) reads(name string, seen map[string]bool) bool {
+	seq := s.byName[name]
+	if seq == nil || seen[name] {
+		return false
+	}
+	if seq.NeedsBody {
+		return true
+	}
+	seen[name] = true
+	for _, ref := range seq.edges() {
+		if s.reads(ref, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // Names lists the sequence names, sorted. The slice is shared: do not modify.
@@ -93,6 +128,12 @@ func Build(entries []Entry) (*Set, []Report) {
 		set.names = append(set.names, n)
 	}
 	sort.Strings(set.names)
+	set.readsBody = make(map[string]bool)
+	for _, n := range set.names {
+		if set.reads(n, map[string]bool{}) {
+			set.readsBody[n] = true
+		}
+	}
 	for i, e := range entries {
 		if reports[i].Served {
 			reports[i].Warnings = append(reports[i].Warnings, set.missingRefs(e.Seq)...)

@@ -71,7 +71,9 @@ func (s *server) apply(cfg *config.Config) error {
 	}
 	s.warnFixed(old, cfg)
 	s.useLibrary(cfg)
+	prev := s.sw.Load()
 	s.sw.Store(gw)
+	prev.Clients().Retire(gw.Clients()) // idle connections of clients the new generation did not keep
 	s.analyticsSwitched()
 	if err := s.repo.SetTenants(cfg.Tenants); err != nil {
 		s.log.Warn("removing tenants", zap.Error(err))

@@ -149,7 +149,8 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 	}
 	if cfg.Listen.AdminEnabled() {
 		s.admin = &http.Server{Addr: cfg.Listen.Admin,
-			Handler:           admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(repo, reg))),
+			// Guard first: a cross-site page gets 403 whether or not it guessed the token.
+			Handler:           admin.Guard(cfg.Listen.AdminToken, admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(repo, reg)))),
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	}
 	return s, nil

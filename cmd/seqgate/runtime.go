@@ -10,6 +10,7 @@ import (
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/gateway"
 	"github.com/seqgate/seqgate/handlers/route"
+	"github.com/seqgate/seqgate/mediation/endpoint"
 )
 
 // newGateway builds everything a config decides per request (router,
@@ -38,7 +39,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	gw, err := gateway.Assemble(cfg, gateway.Deps{
 		Repo: s.repo, Router: router, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
 		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
-		Debug: s.debugHook(), BackendTLS: s.backendTLS,
+		Debug: s.debugHook(), BackendTLS: s.backendTLS, Clients: s.runningClients(),
 	})
 	s.retainAuthn(cfg)
 	return gw, err
@@ -79,4 +80,14 @@ func (s *server) debugHook() gateway.Debug {
 		return nil
 	}
 	return s.debug
+}
+
+// runningClients is the serving generation's backend client pool (nil at
+// start): a new generation carries its clients over when their settings
+// are unchanged, so a reload keeps backend connections.
+func (s *server) runningClients() *endpoint.Pool {
+	if s.sw == nil {
+		return nil
+	}
+	return s.sw.Load().Clients()
 }

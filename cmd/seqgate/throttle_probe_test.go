@@ -26,9 +26,9 @@ func TestThrottleProbeEndpoint(t *testing.T) {
 		status      int
 		want        string
 	}{
-		{"before traffic", app1, 200, "subscription sub|carbon.super|Orders|1.0.0|Two|app-1 limit=2 count=0 remaining=2; "},
+		{"before traffic", app1, 200, "subscription sub|carbon.super|Orders|1.0.0|Two|app:app-1 limit=2 count=0 remaining=2; "},
 		{"app by consumer key, with resource", "tenant=carbon.super&api=Orders&version=1.0.0&subject=heavy&resource=/bulk", 200,
-			"application app|carbon.super|Three|heavy limit=3 count=0 remaining=3; resource res|carbon.super|Orders|1.0.0|Three|POST /bulk limit=3 count=0 remaining=3; "},
+			"application app|carbon.super|Three|app:heavy limit=3 count=0 remaining=3; resource res|carbon.super|Orders|1.0.0|Three|POST /bulk limit=3 count=0 remaining=3; "},
 		{"anonymous caller of a shared api", "api=Shared&version=1.0.0&subject=ip:127.0.0.1", 200,
 			"api api|carbon.super|Shared|1.0.0|Three limit=3 count=0 remaining=3; "},
 	}
@@ -40,7 +40,7 @@ func TestThrottleProbeEndpoint(t *testing.T) {
 	check(t, r.traffic, want{"one request", "GET", "/orders/1.0.0/a", "key-1", 200, "2", "1"})
 	for range 3 { // probing counts nothing
 		_, out := r.probe(app1)
-		if got := levels(out); got != "subscription sub|carbon.super|Orders|1.0.0|Two|app-1 limit=2 count=1 remaining=1; " {
+		if got := levels(out); got != "subscription sub|carbon.super|Orders|1.0.0|Two|app:app-1 limit=2 count=1 remaining=1; " {
 			t.Fatalf("after one request: %s", got)
 		}
 		ms := out["levels"].([]any)[0].(map[string]any)["reset_ms"].(float64)
@@ -49,7 +49,7 @@ func TestThrottleProbeEndpoint(t *testing.T) {
 		}
 	}
 	check(t, r.traffic, want{"second request", "GET", "/orders/1.0.0/a", "key-1", 200, "2", "0"})
-	if st, out := r.probe("key=sub|carbon.super|Orders|1.0.0|Two|app-1"); st != 200 || out["count"] != 2.0 {
+	if st, out := r.probe("key=sub|carbon.super|Orders|1.0.0|Two|app:app-1"); st != 200 || out["count"] != 2.0 {
 		t.Errorf("raw key: %d %v", st, out)
 	}
 	for _, bad := range []struct {

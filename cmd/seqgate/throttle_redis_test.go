@@ -28,7 +28,7 @@ func TestThrottleGatewayRedis(t *testing.T) {
 			check(t, r.traffic, want{"full", "GET", "/orders/1.0.0/a", "key-1", 429, "2", "0"})
 			c := redis.NewClient(&redis.Options{Addr: rs.Addr})
 			defer c.Close()
-			if n, err := c.Get(context.Background(), "gw:sub|carbon.super|Orders|1.0.0|Two|app-1").Int(); err != nil || n != 2 {
+			if n, err := c.Get(context.Background(), "gw:sub|carbon.super|Orders|1.0.0|Two|app:app-1").Int(); err != nil || n != 2 {
 				t.Errorf("redis counter %d, %v; want 2", n, err)
 			}
 			if _, out := r.probe("api=Orders&version=1.0.0&subject=app-1"); !strings.Contains(levels(out), "count=2 remaining=0") {

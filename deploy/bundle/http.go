@@ -3,13 +3,15 @@ package bundle
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 )
 
 // Routes mounts the bundle admin API on mux:
 //
-//	POST   /admin/bundles                 body: the zip; 201 with the processed manifest
+//	POST   /admin/bundles                 body: the zip (application/zip); 201 with the processed manifest
 //	GET    /admin/bundles                 every bundle on this node, with node and group
 //	GET    /admin/bundles/{name}
 //	POST   /admin/bundles/{name}/activate deferred entries, on this node only
@@ -34,8 +36,18 @@ func (m *Manager) Routes(mux interface {
 }
 
 // upload reads at most MaxZipBytes+1 of the body: one byte more is
-// enough to refuse it as too large without reading the rest.
+// enough to refuse it as too large without reading the rest. The body is
+// the raw zip, labelled application/zip or application/octet-stream: a
+// type a web page cannot send cross-site without a CORS preflight (the
+// admin listener refuses the ones it can), so an upload cannot come from
+// a page the operator happens to have open.
 func (m *Manager) upload(w http.ResponseWriter, r *http.Request) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/zip" && mt != "application/octet-stream" {
+		writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": fmt.Sprintf(
+			"Content-Type %q: a bundle upload is the raw zip, sent as application/zip or application/octet-stream (curl --data-binary @b.zip -H 'Content-Type: application/zip')",
+			r.Header.Get("Content-Type"))})
+		return
+	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, m.opts.Limits.MaxZipBytes+1))
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading the upload: " + err.Error()})

@@ -29,6 +29,7 @@ func TestAdminAPI(t *testing.T) {
 		{"upload again", "POST", "/admin/bundles", simple(t, "b"), 409, "bundle already installed"},
 		{"bad bundle", "POST", "/admin/bundles", []byte("nope"), 400, "not a zip archive"},
 		{"oversized", "POST", "/admin/bundles", bytes.Repeat([]byte("x"), 70<<10), 413, "over the 65536-byte limit"},
+		{"upload as text/plain", "POST", "/admin/bundles", simple(t, "c"), 415, "application/zip"},
 		{"list", "GET", "/admin/bundles", nil, 200, `"group": "default"`},
 		{"get", "GET", "/admin/bundles/b", nil, 200, `"name": "bLater"`},
 		{"get unknown", "GET", "/admin/bundles/zz", nil, 404, "no such bundle"},
@@ -39,6 +40,12 @@ func TestAdminAPI(t *testing.T) {
 	}
 	for _, s := range steps {
 		req, _ := http.NewRequest(s.method, srv.URL+s.path, bytes.NewReader(s.body))
+		if s.body != nil {
+			req.Header.Set("Content-Type", "application/zip")
+			if strings.Contains(s.name, "text/plain") {
+				req.Header.Set("Content-Type", "text/plain")
+			}
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)

@@ -40,6 +40,7 @@ type Config struct {
 	Redis                    Redis      `yaml:"redis"`
 	Analytics                Analytics  `yaml:"analytics"`
 	Tracing                  Tracing    `yaml:"tracing"`
+	Forwarding               Forwarding `yaml:"forwarding"`
 	Cluster                  Cluster    `yaml:"cluster"`
 	CORS                     CORS       `yaml:"cors"` // cors.go
 	Tenants                  []Tenant   `yaml:"tenants"`
@@ -77,10 +78,25 @@ type Limits struct {
 	// answers are buffered whole, so an unbounded one could take all the
 	// memory. Larger answers get 502.
 	MaxResponseBodyBytes int `yaml:"max_response_body_bytes"`
+	// MaxBufferedBytes bounds the body bytes held in memory at once across
+	// all requests (default 256 MiB): bodies a sequence reads are buffered,
+	// and a request that would go over it gets 503. Bodies no sequence
+	// reads are streamed and take nothing from it.
+	MaxBufferedBytes int64 `yaml:"max_buffered_bytes"`
 	// AllowEncodedSlashes lets %2F and %5C through in paths (default false:
 	// 400), for APIs whose path variables carry them; decoded dot segments
 	// are refused either way.
 	AllowEncodedSlashes bool `yaml:"allow_encoded_slashes"`
+	// MaxHops: a request whose X-Seqgate-Hops count (added by the gateway
+	// on every backend request) is past it gets 508 Loop Detected; a
+	// sequence calling the gateway itself stops there. Default 10.
+	MaxHops int `yaml:"max_hops"`
+	// MaxBackendHosts bounds the backend clients (one connection pool per
+	// host:port) a config generation keeps; past it the least recently
+	// used idle one is dropped with its idle connections. A uri-template
+	// or To address whose host comes from the request would otherwise add
+	// one per distinct host, forever. Default 1024.
+	MaxBackendHosts int `yaml:"max_backend_hosts"`
 
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256

@@ -18,6 +18,7 @@ const (
 	DefaultMaxHeaders     = 100
 	DefaultMaxConns       = 10000
 	DefaultMaxRespBytes   = 64 << 20
+	DefaultMaxBuffered    = 256 << 20
 	// WSO2 threat protector limits; generous, since the body limit already
 	// bounds the total: these stop a small body from building a huge tree.
 	DefaultMaxXMLElements        = 100000
@@ -106,6 +107,11 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxHeaders, DefaultMaxHeaders)
 	setInt(&l.MaxConns, DefaultMaxConns)
 	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
+	setInt(&l.MaxHops, DefaultMaxHops)
+	setInt(&l.MaxBackendHosts, DefaultMaxBackendHosts)
+	if l.MaxBufferedBytes == 0 {
+		l.MaxBufferedBytes = DefaultMaxBuffered
+	}
 	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
 	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
 	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)

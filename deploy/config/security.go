@@ -31,6 +31,12 @@ type JWT struct {
 	// lookup, not a signature check.
 	CacheTTL  Duration `yaml:"cache_ttl"`
 	CacheSize int      `yaml:"cache_size"`
+	// JWKSTimeout bounds one JWKS fetch (default 5s). A token whose kid
+	// the set lacks (or, without a kid, that no key verifies) fetches the
+	// set again at most once per JWKSRefetchInterval (default 10s): it
+	// joins a fetch in progress, never waits for the allowance.
+	JWKSTimeout         Duration `yaml:"jwks_timeout"`
+	JWKSRefetchInterval Duration `yaml:"jwks_refetch_interval"`
 }
 
 // Issuer is one trusted token issuer: the key comes from a JWKS URL
@@ -82,6 +88,13 @@ type Introspection struct {
 	CacheSize        int      `yaml:"cache_size"`         // entries per cache, default 10000
 	Tenant           string   `yaml:"tenant"`             // default the super tenant
 	Claims           ClaimMap `yaml:"claims"`
+	// MaxConcurrent bounds the calls to the endpoint in progress at once
+	// (default 16); a token that would need one more is answered 503 with
+	// Retry-After. Concurrent requests with the same token share one call.
+	MaxConcurrent int `yaml:"max_concurrent"`
+	// Audience, when set, must be in the answer's aud (a string or a
+	// list); empty: not checked.
+	Audience string `yaml:"audience"`
 }
 
 // Basic lists the users of resources that accept auth: basic.
@@ -91,6 +104,29 @@ type Basic struct {
 	// user and password) so steady traffic does not pay bcrypt's ~50-100 ms
 	// each time (default 60s; the cache is dropped on a config reload).
 	CacheTTL Duration `yaml:"cache_ttl"`
+	// MaxConcurrentChecks bounds the bcrypt compares running at once;
+	// beyond it a check is answered 503 at once (0, the default: half the
+	// cores, at least one).
+	MaxConcurrentChecks int `yaml:"max_concurrent_checks"`
+	// MaxFailuresPerClient failed checks per client address (IPv6: per
+	// /64) in a FailureWindow; then the client gets 429 without hashing
+	// until the window ends (default 20; 0 turns the limit off).
+	// FailureWindow is also how long a failed user and password is
+	// remembered, so repeating it costs no bcrypt (default 1m).
+	MaxFailuresPerClient *int     `yaml:"max_failures_per_client"`
+	FailureWindow        Duration `yaml:"failure_window"`
+}
+
+// DefaultMaxFailuresPerClient is security.basic.max_failures_per_client
+// when unset.
+const DefaultMaxFailuresPerClient = 20
+
+// FailuresPerClient is max_failures_per_client with its default.
+func (b *Basic) FailuresPerClient() int {
+	if b.MaxFailuresPerClient == nil {
+		return DefaultMaxFailuresPerClient
+	}
+	return *b.MaxFailuresPerClient
 }
 
 // BasicUser is one user; the password is stored as a bcrypt hash.
@@ -180,7 +216,10 @@ func (s *Security) defaults() {
 	setDur(&s.JWT.Leeway, Duration(30e9))
 	setDur(&s.JWT.CacheTTL, Duration(300e9))
 	setInt(&s.JWT.CacheSize, 10000)
+	setDur(&s.JWT.JWKSTimeout, Duration(5e9))
+	setDur(&s.JWT.JWKSRefetchInterval, Duration(10e9))
 	setDur(&s.Basic.CacheTTL, Duration(60e9))
+	setDur(&s.Basic.FailureWindow, Duration(60e9))
 	for i := range s.JWT.Issuers {
 		is := &s.JWT.Issuers[i]
 		setStr(&is.Name, is.Issuer)
@@ -192,6 +231,7 @@ func (s *Security) defaults() {
 	setDur(&in.CacheTTL, Duration(60e9))
 	setDur(&in.NegativeCacheTTL, Duration(10e9))
 	setInt(&in.CacheSize, 10000)
+	setInt(&in.MaxConcurrent, 16)
 	setStr(&in.Tenant, SuperTenantDomain)
 	for i := range s.Basic.Users {
 		setStr(&s.Basic.Users[i].Tenant, SuperTenantDomain)
@@ -212,6 +252,8 @@ func (c *Config) validateSecurity(p *problems, domains map[string]bool) {
 	}
 	positive(p, "security.jwt.cache_ttl", int64(s.JWT.CacheTTL))
 	positive(p, "security.jwt.cache_size", int64(s.JWT.CacheSize))
+	positive(p, "security.jwt.jwks_timeout", int64(s.JWT.JWKSTimeout))
+	positive(p, "security.jwt.jwks_refetch_interval", int64(s.JWT.JWKSRefetchInterval))
 	seen := map[string]int{}
 	for i := range s.JWT.Issuers {
 		is := &s.JWT.Issuers[i]
@@ -266,6 +308,7 @@ func (in *Introspection) validate(p *problems, domains map[string]bool) {
 	positive(p, at+".cache_ttl", int64(in.CacheTTL))
 	positive(p, at+".negative_cache_ttl", int64(in.NegativeCacheTTL))
 	positive(p, at+".cache_size", int64(in.CacheSize))
+	positive(p, at+".max_concurrent", int64(in.MaxConcurrent))
 	if !domains[in.Tenant] {
 		p.add("%s: tenant %q is not declared in tenants", at, in.Tenant)
 	}
@@ -273,7 +316,15 @@ func (in *Introspection) validate(p *problems, domains map[string]bool) {
 
 func (b *Basic) validate(p *problems, domains map[string]bool) {
 	positive(p, "security.basic.cache_ttl", int64(b.CacheTTL))
+	positive(p, "security.basic.failure_window", int64(b.FailureWindow))
+	if b.MaxConcurrentChecks < 0 {
+		p.add("security.basic.max_concurrent_checks: must not be negative (0: half the cores)")
+	}
+	if b.FailuresPerClient() < 0 {
+		p.add("security.basic.max_failures_per_client: must not be negative (0: no limit)")
+	}
 	names := map[string]int{}
+	firstCost, firstUser := 0, "" // the cost every user must share
 	for i, u := range b.Users {
 		at := fmt.Sprintf("security.basic.users[%d] (%s)", i, u.Name)
 		if u.Name == "" || strings.Contains(u.Name, ":") {
@@ -283,8 +334,17 @@ func (b *Basic) validate(p *problems, domains map[string]bool) {
 			p.add("%s: name already used by security.basic.users[%d] in tenant %s", at, j, u.Tenant)
 		}
 		names[u.Tenant+" "+u.Name] = i
-		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+		cost, err := bcrypt.Cost([]byte(u.PasswordHash))
+		switch {
+		case err != nil:
 			p.add("%s: password_hash is not a bcrypt hash: %w", at, err)
+		case firstUser == "":
+			firstCost, firstUser = cost, u.Name
+		case cost != firstCost:
+			// An unknown user is compared at one cost: with mixed costs the
+			// response time tells which users exist.
+			p.add("%s: bcrypt cost %d differs from cost %d of user %s: every user must have the same cost, "+
+				"else the response time tells which users exist (re-hash the passwords at one cost)", at, cost, firstCost, firstUser)
 		}
 		if !domains[u.Tenant] {
 			p.add("%s: tenant %q is not declared in tenants", at, u.Tenant)

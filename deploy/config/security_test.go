@@ -8,6 +8,9 @@ import (
 // goodHash is a bcrypt hash (cost 4) of "pw".
 const goodHash = "$2a$04$3l6cg6hEExhcm4yXKpg5FuK3iIkYByCa8Tz55Aaz8aIFgYbr7T8FW"
 
+// cost5Hash is a bcrypt hash at cost 5: beside goodHash, mixed costs.
+const cost5Hash = "$2a$05$6yxk7fLU1uQ9AtD.T/wEzueMvk5eDy0YXxNLxDsBe3jJuok.7DNsy"
+
 // TestSecurityRejects: each bad security setting or auth list is refused
 // with an error naming its key path.
 func TestSecurityRejects(t *testing.T) {
@@ -50,6 +53,13 @@ func TestSecurityRejects(t *testing.T) {
 		{"basic user twice", "security: {basic: {users: [{name: ann, password_hash: \"" + goodHash + "\"}, {name: ann, password_hash: \"" + goodHash + "\"}]}}\n",
 			"security.basic.users[1] (ann): name already used by security.basic.users[0]"},
 		{"backend jwt header", "security: {backend_jwt: {enabled: true, header: \" \"}}\n", "security.backend_jwt.header: empty header name"},
+		{"basic mixed bcrypt costs", "security: {basic: {users: [{name: ann, password_hash: \"" + goodHash + "\"}, {name: bob, password_hash: \"" + cost5Hash + "\"}]}}\n",
+			"security.basic.users[1] (bob): bcrypt cost 5 differs from cost 4 of user ann"},
+		{"basic negative concurrency", "security: {basic: {max_concurrent_checks: -1}}\n", "security.basic.max_concurrent_checks: must not be negative"},
+		{"basic negative failures", "security: {basic: {max_failures_per_client: -1}}\n", "security.basic.max_failures_per_client: must not be negative"},
+		{"basic negative failure window", "security: {basic: {failure_window: -1s}}\n", "security.basic.failure_window: must be positive"},
+		{"jwks negative timeout", "security: {jwt: {jwks_timeout: -1s}}\n", "security.jwt.jwks_timeout: must be positive"},
+		{"introspection zero concurrency", "security: {introspection: {url: \"http://x\", max_concurrent: -1}}\n", "security.introspection.max_concurrent: must be positive"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -43,7 +43,20 @@ type Burst struct {
 type Subscription struct {
 	API     string `yaml:"api"`     // the API's name
 	Version string `yaml:"version"` // empty: every version
-	Tier    string `yaml:"tier"`
+	// Provider is the API's provider; empty: the only provider of that
+	// name (and version) in the application's tenant. Validation refuses
+	// an empty one when the tenant has that API from several providers, so
+	// a subscription never opens another provider's API of the same name.
+	Provider string `yaml:"provider"`
+	Tier     string `yaml:"tier"`
+}
+
+// Covers reports whether the subscription names api (of the application's
+// tenant): its name, its version unless the subscription names none, its
+// provider unless the subscription names none.
+func (s *Subscription) Covers(api *API) bool {
+	return s.API == api.Name && (s.Version == "" || s.Version == api.Version) &&
+		(s.Provider == "" || s.Provider == api.Provider)
 }
 
 // Store values.

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -29,6 +30,7 @@ func (c *Config) Validate() error {
 	c.validateThrottling(&p, tiers)
 	c.validateAnalytics(&p)
 	c.validateCORS(&p)
+	c.validateForwarding(&p)
 	return errors.Join(p...)
 }
 
@@ -51,6 +53,9 @@ func (c *Config) validateTop(p *problems) {
 		{"limits.max_headers", int64(c.Limits.MaxHeaders)},
 		{"limits.max_conns", int64(c.Limits.MaxConns)},
 		{"limits.max_response_body_bytes", int64(c.Limits.MaxResponseBodyBytes)},
+		{"limits.max_hops", int64(c.Limits.MaxHops)},
+		{"limits.max_backend_hosts", int64(c.Limits.MaxBackendHosts)},
+		{"limits.max_buffered_bytes", c.Limits.MaxBufferedBytes},
 		{"limits.max_xml_elements", int64(c.Limits.MaxXMLElements)},
 		{"limits.max_xml_attributes", int64(c.Limits.MaxXMLAttributes)},
 		{"limits.max_xml_attribute_length", int64(c.Limits.MaxXMLAttributeLength)},
@@ -164,6 +169,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 	keys := map[string]where{}
 	names := map[string]int{}
 	consumerKeys := map[string]int{}
+	ids := map[string]int{}
 	for i, a := range c.Applications {
 		at := fmt.Sprintf("applications[%d] (%s)", i, a.Name)
 		if a.Name == "" {
@@ -172,6 +178,12 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 			p.add("%s: name already used by applications[%d] in tenant %s", at, j, a.Tenant)
 		}
 		names[a.Tenant+"/"+a.Name] = i
+		// The id is the application's throttle subject: two apps with one
+		// id would share (and drain) each other's quotas.
+		if j, dup := ids[a.Tenant+"/"+a.ID]; dup {
+			p.add("%s: id %q already used by applications[%d] in tenant %s", at, a.ID, j, a.Tenant)
+		}
+		ids[a.Tenant+"/"+a.ID] = i
 		if !domains[a.Tenant] {
 			p.add("%s: tenant %q is not declared in tenants", at, a.Tenant)
 		}
@@ -184,6 +196,7 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 			p.add("%s: consumer_key %q already used by applications[%d] in tenant %s", at, a.ConsumerKey, j, a.Tenant)
 		}
 		consumerKeys[a.Tenant+"/"+a.ConsumerKey] = i
+		c.checkSubscriptionProviders(p, at, &c.Applications[i])
 		for k, key := range a.Keys {
 			if strings.TrimSpace(key) == "" {
 				p.add("%s: keys[%d]: empty key", at, k)
@@ -194,6 +207,29 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 				continue
 			}
 			keys[key] = where{i, k}
+		}
+	}
+}
+
+// checkSubscriptionProviders refuses a subscription without provider that
+// covers APIs of several providers in the application's tenant: it would
+// open every one of them.
+func (c *Config) checkSubscriptionProviders(p *problems, at string, app *App) {
+	for j := range app.Subscriptions {
+		s := &app.Subscriptions[j]
+		if s.Provider != "" {
+			continue
+		}
+		var providers []string
+		for k := range c.APIs {
+			api := &c.APIs[k]
+			if api.Tenant == app.Tenant && s.Covers(api) && !slices.Contains(providers, api.Provider) {
+				providers = append(providers, api.Provider)
+			}
+		}
+		if len(providers) > 1 {
+			p.add("%s: subscriptions[%d]: API %s of tenant %s comes from providers %s: name one in provider",
+				at, j, s.API, app.Tenant, strings.Join(providers, ", "))
 		}
 	}
 }

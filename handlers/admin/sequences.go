@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/seqgate/seqgate/deploy"
@@ -76,7 +78,11 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
 		return
 	}
-	path, exists := a.fileOf(st, name)
+	path, exists, other := a.fileOf(st, name)
+	if other != "" {
+		writeError(w, http.StatusConflict, fmt.Sprintf("%s defines sequence %q, not %q: nothing written (PUT that name, or DELETE it first)", path, other, name))
+		return
+	}
 	seq, err := sequences.Compile(path, data)
 	if err == nil && seq.Name != name {
 		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", path, seq.Line, seq.Name, name)
@@ -106,9 +112,13 @@ func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	path, exists := a.fileOf(st, name)
-	if !exists {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no file of tenant %s defines sequence %s", st.Domain, name))
+	path, exists, other := a.fileOf(st, name)
+	if !exists || other != "" {
+		msg := fmt.Sprintf("no file of tenant %s defines sequence %s", st.Domain, name)
+		if other != "" {
+			msg += fmt.Sprintf(" (%s defines %s: nothing deleted)", filepath.Base(path), other)
+		}
+		writeError(w, http.StatusNotFound, msg)
 		return
 	}
 	if err := os.Remove(path); err != nil {
@@ -158,20 +168,63 @@ func (a sequenceAPI) target(w http.ResponseWriter, r *http.Request) (*deploy.Ten
 	return st, name
 }
 
-// fileOf is the file of the tenant's sequences folder that defines name,
-// else <name>.xml there; exists says whether that file is on disk.
-func (a sequenceAPI) fileOf(st *deploy.TenantStatus, name string) (string, bool) {
+// fileOf is the file of the tenant's sequences folder that defines name:
+// the name is the contract, never the file name. It is the file serving
+// name, else a file whose root element names it (a refused one: a PUT
+// fixes it in place), else <name>.xml, which exists says is on disk. When
+// <name>.xml is on disk but defines another sequence, other is that name:
+// replacing or deleting it would take that sequence away, so put answers
+// 409 and remove 404. A <name>.xml that names no sequence (not XML) is
+// taken as name's: a PUT fixes it, a DELETE removes it.
+func (a sequenceAPI) fileOf(st *deploy.TenantStatus, name string) (path string, exists bool, other string) {
 	for _, f := range st.Files {
-		if len(f.Sequences) > 0 && f.Sequences[0] == name {
-			return f.Path, true
+		if slices.Contains(f.Sequences, name) {
+			return f.Path, true, ""
 		}
 	}
 	if seq := a.repo.Set(st.Domain).Get(name); seq != nil && filepath.Dir(seq.File) == st.Dir {
-		return seq.File, true
+		return seq.File, true, ""
 	}
-	path := filepath.Join(st.Dir, name+".xml")
-	_, err := os.Stat(path)
-	return path, err == nil
+	for _, f := range st.Files {
+		if len(f.Sequences) == 0 && definedName(f.Path) == name {
+			return f.Path, true, ""
+		}
+	}
+	path = filepath.Join(st.Dir, name+".xml")
+	if _, err := os.Stat(path); err != nil {
+		return path, false, ""
+	}
+	if n := definedName(path); n != "" && n != name {
+		return path, true, n
+	}
+	return path, true, ""
+}
+
+// definedName is the name attribute of the root element of the file at
+// path, "" when it cannot be read (missing, not XML): such a file defines
+// nothing, and a PUT may replace it. Only the start of the file is read.
+func definedName(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	dec := xml.NewDecoder(io.LimitReader(f, MaxUploadBytes))
+	dec.Strict = false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			for _, at := range el.Attr {
+				if at.Name.Local == "name" && at.Name.Space == "" {
+					return at.Value
+				}
+			}
+			return ""
+		}
+	}
 }
 
 // writeAtomic writes data to path through a hidden temporary file in the

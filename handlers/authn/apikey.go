@@ -103,3 +103,38 @@ func (v *SignedKeyVerifier) Verify(raw []byte) (*Identity, error) {
 	v.cache.Put(string(raw), id, cacheUntil(now, v.cacheTTL, id.Expiry, v.leeway))
 	return id, nil
 }
+
+// APIRef is an API as a signed key's subscribedAPIs entry names it.
+type APIRef struct {
+	Tenant, Name, Version string
+	Publisher             string // the API's provider
+	// Context is the API's context with its tenant prefix (/t/abc.com/shop),
+	// Prefix the same with the version (/t/abc.com/shop/1.0.0), the form
+	// API-M writes in subscribedAPIs.
+	Context, Prefix string
+}
+
+// SubscribedTo finds the subscription of a signed API key to api; ok is
+// false when the key does not name it. Name and version must match; the
+// tenant too, a missing subscriberTenantDomain meaning the super tenant
+// (API-M's keys name the subscriber's tenant; one without it is the super
+// tenant's, and must not open another tenant's API of the same name);
+// publisher and context when the entry has them (API-M itself matches
+// subscriptions on context and version, so a key for one provider's
+// Orders does not open another provider's Orders).
+func (id *Identity) SubscribedTo(api *APIRef) (Subscription, bool) {
+	for _, s := range id.Subscriptions {
+		tenant := s.Tenant
+		if tenant == "" {
+			tenant = config.SuperTenantDomain
+		}
+		switch {
+		case s.Name != api.Name, s.Version != api.Version, tenant != api.Tenant:
+		case s.Publisher != "" && s.Publisher != api.Publisher:
+		case s.Context != "" && s.Context != api.Prefix && s.Context != api.Context:
+		default:
+			return s, true
+		}
+	}
+	return Subscription{}, false
+}

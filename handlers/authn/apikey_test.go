@@ -68,15 +68,33 @@ func TestSignedAPIKey(t *testing.T) {
 				id.AppTier != "Unlimited" || id.KeyType != "PRODUCTION" {
 				t.Errorf("identity %+v", id)
 			}
-			if s, ok := id.Subscribed(super, "Orders", "v1"); !ok || s.Tier != "Gold" {
+			orders := APIRef{Tenant: super, Name: "Orders", Version: "v1", Publisher: "admin", Context: "/orders", Prefix: "/orders/v1"}
+			if s, ok := id.SubscribedTo(&orders); !ok || s.Tier != "Gold" {
 				t.Errorf("subscription to Orders v1: %+v %v", s, ok)
 			}
-			if _, ok := id.Subscribed(super, "Orders", "v2"); ok {
-				t.Error("subscribed to a version it does not name")
-			}
-			if _, ok := id.Subscribed("abc.com", "Orders", "v1"); ok {
-				t.Error("subscribed in another tenant")
+			for what, other := range map[string]APIRef{
+				"a version it does not name": {Tenant: super, Name: "Orders", Version: "v2", Publisher: "admin", Context: "/orders", Prefix: "/orders/v2"},
+				"another tenant":             {Tenant: "abc.com", Name: "Orders", Version: "v1", Publisher: "admin", Context: "/t/abc.com/orders", Prefix: "/t/abc.com/orders/v1"},
+				"another provider":           {Tenant: super, Name: "Orders", Version: "v1", Publisher: "bob", Context: "/orders", Prefix: "/orders/v1"},
+				"another context":            {Tenant: super, Name: "Orders", Version: "v1", Publisher: "admin", Context: "/orders2", Prefix: "/orders2/v1"},
+			} {
+				if _, ok := id.SubscribedTo(&other); ok {
+					t.Errorf("subscribed to %s", what)
+				}
 			}
 		})
+	}
+}
+
+// TestSubscribedToDefaults: an entry without subscriberTenantDomain is the
+// super tenant's; one without publisher or context matches on name,
+// version and tenant alone.
+func TestSubscribedToDefaults(t *testing.T) {
+	id := &Identity{Subscriptions: []Subscription{{Name: "Orders", Version: "v1"}}}
+	if _, ok := id.SubscribedTo(&APIRef{Tenant: super, Name: "Orders", Version: "v1", Publisher: "anyone", Context: "/x", Prefix: "/x/v1"}); !ok {
+		t.Error("a bare entry does not open the super tenant's Orders v1")
+	}
+	if _, ok := id.SubscribedTo(&APIRef{Tenant: "abc.com", Name: "Orders", Version: "v1", Context: "/t/abc.com/x", Prefix: "/t/abc.com/x/v1"}); ok {
+		t.Error("an entry without subscriberTenantDomain opens another tenant's API")
 	}
 }

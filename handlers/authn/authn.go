@@ -25,7 +25,34 @@ var (
 	ErrUnknownIssuer = errors.New("token issuer not configured")
 	// ErrUnavailable: the introspection endpoint could not answer.
 	ErrUnavailable = errors.New("token introspection unavailable")
+	// ErrBusy: the bound on concurrent expensive checks (bcrypt,
+	// introspection calls) is reached; the credential was not checked
+	// (503 with Retry-After).
+	ErrBusy = errors.New("too many credential checks in progress")
+	// ErrTooManyFailures: the client used up its failed checks for the
+	// current window (429 with Retry-After).
+	ErrTooManyFailures = errors.New("too many failed credential checks from this client")
 )
+
+// RetryError is ErrBusy or ErrTooManyFailures with the time after which
+// the client may try again (the Retry-After the auth handler sends).
+type RetryError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryError) Error() string { return e.Err.Error() }
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfter is how long the client of a failed check should wait before
+// trying again; 0 when err says nothing about it.
+func RetryAfter(err error) time.Duration {
+	var r *RetryError
+	if errors.As(err, &r) {
+		return r.After
+	}
+	return 0
+}
 
 // Method names an Identity carries (config.Auth* values).
 const (
@@ -72,17 +99,6 @@ func (id *Identity) HasScope(want []string) bool {
 		}
 	}
 	return false
-}
-
-// Subscribed finds the subscription of a signed API key to the API name
-// and version of tenant; ok is false when the key does not name it.
-func (id *Identity) Subscribed(tenant, name, version string) (Subscription, bool) {
-	for _, s := range id.Subscriptions {
-		if s.Name == name && s.Version == version && (s.Tenant == "" || s.Tenant == tenant) {
-			return s, true
-		}
-	}
-	return Subscription{}, false
 }
 
 // setScopes fills Scopes and ScopeList from a space-separated list.

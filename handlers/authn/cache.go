@@ -94,3 +94,42 @@ func (c *Cache[V]) Len() int {
 	}
 	return n
 }
+
+// flight runs one call per key at a time: callers asking for a key whose
+// call is in progress wait for it and share its result (a minimal
+// singleflight: a token's introspection, a JWKS fetch).
+type flight[V any] struct {
+	mu    sync.Mutex
+	calls map[string]*flightCall[V]
+}
+
+type flightCall[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// do runs fn for key unless a call for key is in progress, and returns
+// that call's result; shared is true for a caller that joined.
+func (f *flight[V]) do(key string, fn func() (V, error)) (v V, err error, shared bool) {
+	f.mu.Lock()
+	if c := f.calls[key]; c != nil {
+		f.mu.Unlock()
+		<-c.done
+		return c.v, c.err, true
+	}
+	if f.calls == nil {
+		f.calls = map[string]*flightCall[V]{}
+	}
+	c := &flightCall[V]{done: make(chan struct{})}
+	f.calls[key] = c
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		delete(f.calls, key)
+		f.mu.Unlock()
+		close(c.done)
+	}()
+	c.v, c.err = fn()
+	return c.v, c.err, false
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,5 +121,56 @@ func TestIntrospectionBadClient(t *testing.T) {
 	in := NewRegistry(nil).Introspector(cfg.Security.Introspection, "wrong")
 	if _, err := in.Introspect([]byte("x")); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("err = %v, want unavailable", err)
+	}
+}
+
+// TestIntrospectionRefusals: a refresh token is not an access token; with
+// an audience configured, aud must name it; with every call slot taken a
+// new token is ErrBusy without a call; concurrent requests with one new
+// token share one call.
+func TestIntrospectionRefusals(t *testing.T) {
+	exp := time.Now().Add(time.Hour).Unix()
+	srv := newIntrospectionServer(t, map[string]map[string]any{
+		"refresh":  {"active": true, "token_type": "refresh_token", "exp": exp},
+		"aud-ok":   {"active": true, "aud": []any{"other", "gateway"}, "exp": exp},
+		"aud-str":  {"active": true, "aud": "gateway", "exp": exp},
+		"aud-bad":  {"active": true, "aud": "other", "exp": exp},
+		"no-aud":   {"active": true, "exp": exp},
+		"shared":   {"active": true, "aud": "gateway", "exp": exp},
+		"new-busy": {"active": true, "aud": "gateway", "exp": exp},
+	})
+	cfg := parseConfig(t, fmt.Sprintf("  introspection: {url: %q, client_id: gw, client_secret: s3cret, audience: gateway, max_concurrent: 2}\n", srv.URL))
+	in := NewRegistry(nil).Introspector(cfg.Security.Introspection, "s3cret")
+	for tok, ok := range map[string]bool{"refresh": false, "aud-ok": true, "aud-str": true, "aud-bad": false, "no-aud": false} {
+		_, err := in.Introspect([]byte(tok))
+		if ok && err != nil || !ok && !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ok=%v", tok, err, ok)
+		}
+	}
+	for range cap(in.sem) {
+		in.sem <- struct{}{}
+	}
+	if _, err := in.Introspect([]byte("new-busy")); !errors.Is(err, ErrBusy) || srv.calls["new-busy"].Load() != 0 {
+		t.Errorf("every call slot taken: %v after %d calls, want busy without a call", err, srv.calls["new-busy"].Load())
+	}
+	if _, err := in.Introspect([]byte("aud-ok")); err != nil {
+		t.Errorf("cached token with every call slot taken: %v", err)
+	}
+	for range cap(in.sem) {
+		<-in.sem
+	}
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := in.Introspect([]byte("shared")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.calls["shared"].Load(); n != 1 {
+		t.Errorf("32 concurrent requests with one token: %d calls, want 1", n)
 	}
 }

@@ -3,6 +3,7 @@ package authn
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -34,6 +35,10 @@ type issuer struct {
 	key       jwt.Keyfunc
 	validator *jwt.Validator
 	claims    claimPaths
+	// refetch fetches a JWKS issuer's keys again (rate-limited, shared);
+	// nil for a static key. A token without a kid that no key verifies
+	// calls it, as an unknown kid does inside key.
+	refetch func() bool
 }
 
 // NewJWTVerifier builds the verifier of cfg; static keys are read from
@@ -44,7 +49,7 @@ func NewJWTVerifier(cfg *config.JWT, dir string, reg *Registry) (*JWTVerifier, e
 		leeway: cfg.Leeway.D(), cacheTTL: cfg.CacheTTL.D(), cache: NewCache[*Identity](cfg.CacheSize), now: time.Now}
 	for i := range cfg.Issuers {
 		c := &cfg.Issuers[i]
-		is, err := v.newIssuer(c, dir, reg)
+		is, err := v.newIssuer(cfg, c, dir, reg)
 		if err != nil {
 			return nil, fmt.Errorf("security.jwt.issuers[%d] (%s): %w", i, c.Name, err)
 		}
@@ -54,7 +59,7 @@ func NewJWTVerifier(cfg *config.JWT, dir string, reg *Registry) (*JWTVerifier, e
 	return v, nil
 }
 
-func (v *JWTVerifier) newIssuer(c *config.Issuer, dir string, reg *Registry) (*issuer, error) {
+func (v *JWTVerifier) newIssuer(jc *config.JWT, c *config.Issuer, dir string, reg *Registry) (*issuer, error) {
 	is := &issuer{cfg: c, claims: newClaimPaths(c.Claims)}
 	opts := []jwt.ParserOption{jwt.WithIssuer(c.Issuer), jwt.WithLeeway(v.leeway), jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return v.now() })}
@@ -63,11 +68,11 @@ func (v *JWTVerifier) newIssuer(c *config.Issuer, dir string, reg *Registry) (*i
 	}
 	is.validator = jwt.NewValidator(opts...)
 	if c.JWKSURL != "" {
-		kf, err := reg.keyfunc(c.JWKSURL, c.JWKSRefresh.D())
+		kf, refetch, err := reg.keyfunc(jwksKeyOf(jc, c))
 		if err != nil {
 			return nil, err
 		}
-		is.key = kf
+		is.key, is.refetch = kf, refetch
 		return is, nil
 	}
 	key, err := LoadPublicKey(resolve(dir, c.PublicKeyFile))
@@ -97,7 +102,8 @@ func (v *JWTVerifier) Verify(raw []byte, tenant string) (*Identity, error) {
 // verify is Verify without the cache: signature and claims.
 func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 	var is *issuer
-	tok, err := v.parser.Parse(string(raw), func(t *jwt.Token) (any, error) {
+	noKid := false
+	keyOf := func(t *jwt.Token) (any, error) {
 		iss, _ := t.Claims.GetIssuer()
 		if is = v.issuers[issuerKey{tenant, iss}]; is == nil {
 			if v.known[iss] {
@@ -105,8 +111,14 @@ func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 			}
 			return nil, ErrUnknownIssuer
 		}
+		_, hasKid := t.Header["kid"]
+		noKid = !hasKid
 		return is.key(t)
-	})
+	}
+	tok, err := v.parser.Parse(string(raw), keyOf)
+	if err != nil && noKid && is != nil && is.refetch != nil && (errors.Is(err, jwt.ErrTokenSignatureInvalid) || errors.Is(err, jwt.ErrTokenUnverifiable)) && is.refetch() {
+		tok, err = v.parser.Parse(string(raw), keyOf) // the keys may have rotated
+	}
 	switch {
 	case errors.Is(err, ErrUnknownIssuer), errors.Is(err, jwt.ErrTokenMalformed):
 		return nil, ErrUnknownIssuer
@@ -116,6 +128,9 @@ func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	claims := tok.Claims.(jwt.MapClaims)
+	if why := apiKeyClaims(claims); why != "" {
+		return nil, fmt.Errorf("%w: a signed API key (%s) is not an OAuth2 token", ErrInvalid, why)
+	}
 	if err := is.validator.Validate(claims); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, fmt.Errorf("%w: %w", ErrExpired, err)
@@ -129,4 +144,19 @@ func (v *JWTVerifier) verify(raw []byte, tenant string) (*Identity, error) {
 	}
 	id.KeyType = asString(claims["keytype"])
 	return id, nil
+}
+
+// apiKeyClaims says why claims are those of a WSO2 signed API key ("" if
+// they are not): subscribedAPIs, or token_type apiKey (API-M 4.x). API-M
+// signs API keys with the same key, and often the same iss, as its JWT
+// access tokens, so a key would otherwise pass as a bearer token of the
+// issuer and skip the subscribedAPIs check of the apikey method.
+func apiKeyClaims(claims jwt.MapClaims) string {
+	if _, ok := claims["subscribedAPIs"]; ok {
+		return "subscribedAPIs claim"
+	}
+	if tt, _ := claims["token_type"].(string); strings.EqualFold(tt, "apiKey") {
+		return "token_type " + tt
+	}
+	return ""
 }

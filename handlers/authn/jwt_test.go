@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,5 +247,68 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSignedAPIKeyNotOAuth2: a WSO2 signed API key verified by an issuer
+// that shares its key and iss (API-M's default setup) is refused as an
+// OAuth2 token, by its subscribedAPIs or its token_type apiKey.
+func TestSignedAPIKeyNotOAuth2(t *testing.T) {
+	k := newEC(t, "shared")
+	cfg := parseConfig(t, fmt.Sprintf("  jwt: {issuers: [{issuer: %q, public_key_file: %q}]}\n", issA, k.WritePublicPEM(t, t.TempDir(), false)))
+	v, err := NewJWTVerifier(&cfg.Security.JWT, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(time.Hour).Unix()
+	typed := k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": exp, "token_type": "apiKey"})
+	for name, tok := range map[string]string{"subscribedAPIs": wso2Key(t, k, issA, time.Now().Add(time.Hour)), "token_type": typed} {
+		if _, err := v.Verify([]byte(tok), super); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+	if _, err := v.Verify([]byte(k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": exp})), super); err != nil {
+		t.Errorf("access token of the same issuer: %v", err)
+	}
+}
+
+// TestJWKSRefetchShared: an identity provider slower than any request
+// budget still delivers a rotated key (the re-fetch has its own timeout),
+// concurrent tokens with unknown kids share one fetch, and a token without
+// a kid that no known key verifies fetches the set again.
+func TestJWKSRefetchShared(t *testing.T) {
+	k1, k2, k3 := newEC(t, "k1"), newEC(t, "k2"), newEC(t, "k3")
+	srv := newJWKSServer(t, k1)
+	cfg := parseConfig(t, fmt.Sprintf("  jwt: {jwks_refetch_interval: 1ms, issuers: [{issuer: %q, jwks_url: %q, jwks_refresh: 1h}]}\n", issA, srv.URL))
+	reg := NewRegistry(nil)
+	defer reg.Close()
+	v, err := NewJWTVerifier(&cfg.Security.JWT, "", reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetDelay(150 * time.Millisecond)
+	srv.Publish(k1, k2)
+	before := srv.Fetches.Load()
+	tok := func(k testKey) []byte {
+		return []byte(k.Sign(t, jwt.MapClaims{"iss": issA, "sub": "x", "exp": time.Now().Add(time.Hour).Unix()}))
+	}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := v.Verify(tok(k2), super); err != nil {
+				t.Errorf("rotated key behind a slow IdP: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.Fetches.Load() - before; n < 1 || n > 2 {
+		t.Errorf("16 concurrent tokens of a new kid made %d fetches, want 1 (2 if one arrived after the first ended)", n)
+	}
+	srv.SetDelay(0)
+	srv.Publish(k1, k2, k3)
+	if _, err := v.Verify(tok(testKey{Alg: k3.Alg, Priv: k3.Priv}), super); err != nil {
+		t.Errorf("kid-less token of a new key: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package authn
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,14 +8,11 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 	"go.uber.org/zap"
-	"golang.org/x/time/rate"
 
 	"github.com/seqgate/seqgate/deploy/config"
 )
@@ -37,29 +33,14 @@ type Registry struct {
 }
 
 type jwksKey struct {
-	url     string
-	refresh time.Duration
-}
-
-type jwksSet struct {
-	kf     keyfunc.Keyfunc
-	cancel context.CancelFunc
+	url                     string
+	refresh, timeout, every time.Duration
 }
 
 type introKey struct {
 	cfg    config.Introspection
 	secret string
 }
-
-// JWKS fetch limits: a fetch may take jwksTimeout; a token with an
-// unknown kid triggers at most one re-fetch per unknownKIDEvery (rotation
-// works, a flood of made-up kids does not hammer the IdP), and a request
-// waits at most unknownKIDWait for that allowance.
-const (
-	jwksTimeout     = 5 * time.Second
-	unknownKIDEvery = 10 * time.Second
-	unknownKIDWait  = 100 * time.Millisecond
-)
 
 // NewRegistry makes an empty registry; refresh failures go to log.
 func NewRegistry(log *zap.Logger) *Registry {
@@ -69,38 +50,28 @@ func NewRegistry(log *zap.Logger) *Registry {
 	return &Registry{log: log, jwks: map[jwksKey]*jwksSet{}, intro: map[introKey]*Introspector{}}
 }
 
-// keyfunc returns the key lookup of the JWKS at url, starting its fetcher
-// (first fetch now, then every refresh) unless one runs already. A first
-// fetch that fails is logged, not fatal: the IdP may come up later.
-func (r *Registry) keyfunc(url string, refresh time.Duration) (jwt.Keyfunc, error) {
+// jwksKeyOf is the fetcher an issuer of jc uses.
+func jwksKeyOf(jc *config.JWT, is *config.Issuer) jwksKey {
+	return jwksKey{is.JWKSURL, is.JWKSRefresh.D(), jc.JWKSTimeout.D(), jc.JWKSRefetchInterval.D()}
+}
+
+// keyfunc returns the key lookup of the JWKS of k and its re-fetch (see
+// jwksSet), starting the fetcher unless one runs already.
+func (r *Registry) keyfunc(k jwksKey) (jwt.Keyfunc, func() bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, fmt.Errorf("jwks %s: registry closed", url)
+		return nil, nil, fmt.Errorf("jwks %s: registry closed", k.url)
 	}
-	k := jwksKey{url, refresh}
 	if s := r.jwks[k]; s != nil {
-		return s.kf.Keyfunc, nil
+		return s.keyfunc, s.refetch, nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{url}, keyfunc.Override{
-		Client:            &http.Client{Timeout: jwksTimeout},
-		HTTPTimeout:       jwksTimeout,
-		RefreshInterval:   refresh,
-		RateLimitWaitMax:  unknownKIDWait,
-		RefreshUnknownKID: rate.NewLimiter(rate.Every(unknownKIDEvery), 1),
-		RefreshErrorHandlerFunc: func(u string) func(context.Context, error) {
-			return func(_ context.Context, err error) {
-				r.log.Warn("jwks fetch failed", zap.String("url", u), zap.Error(err))
-			}
-		},
-	})
+	s, err := newJWKSSet(k.url, k.refresh, k.timeout, k.every, r.log)
 	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("jwks %s: %w", url, err)
+		return nil, nil, fmt.Errorf("jwks %s: %w", k.url, err)
 	}
-	r.jwks[k] = &jwksSet{kf: kf, cancel: cancel}
-	return kf.Keyfunc, nil
+	r.jwks[k] = s
+	return s.keyfunc, s.refetch, nil
 }
 
 // Introspector returns the client for cfg (and the secret read from its
@@ -126,8 +97,8 @@ func (r *Registry) Retain(secs ...*config.Security) {
 		if s == nil {
 			continue
 		}
-		for _, is := range s.JWT.Issuers {
-			keepJ[jwksKey{is.JWKSURL, is.JWKSRefresh.D()}] = true
+		for i := range s.JWT.Issuers {
+			keepJ[jwksKeyOf(&s.JWT, &s.JWT.Issuers[i])] = true
 		}
 		keepI[s.Introspection] = true
 	}

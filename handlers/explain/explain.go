@@ -153,7 +153,7 @@ func tenantPath(tenant, path string) (string, error) {
 func reason(status int, apiMatched bool) string {
 	switch {
 	case status == route.StatusBadPath:
-		return "400: the path has a dot segment (. or ..)"
+		return "400: the path has a dot segment (. or ..), or after the API context an empty segment (//) or a ';' parameter"
 	case status == route.StatusMethodNotAllowed:
 		return "405: a resource template fits the path but none allows the method"
 	case apiMatched:

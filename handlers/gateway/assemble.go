@@ -15,6 +15,7 @@ import (
 	"github.com/seqgate/seqgate/handlers/ratelimit"
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/endpoint"
 )
 
 // Deps are the parts of a gateway that outlive one config: the server
@@ -37,6 +38,10 @@ type Deps struct {
 	Tracer         trace.Tracer          // nil: tracing off
 	Debug          Debug                 // nil: no dry-run or trace hook
 	BackendTLS     *tls.Config           // nil: system roots
+	// Clients is the running generation's backend client pool, whose
+	// clients the new one carries over when their settings are unchanged;
+	// nil: fresh clients. Retire it once the new gateway serves.
+	Clients *endpoint.Pool
 }
 
 // Assemble builds everything a config decides per request: router,
@@ -75,6 +80,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{
 		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
+		MaxHosts: cfg.Limits.MaxBackendHosts, Prev: d.Clients,
 	})
 	if err != nil {
 		return nil, err
@@ -82,6 +88,8 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	return New(Options{
 		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
+		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
+		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 	}), nil
 }
 
@@ -105,6 +113,7 @@ func (d Deps) withDefaults() Deps {
 func PayloadLimits(l config.Limits) mediation.Limits {
 	return mediation.Limits{
 		MaxXMLDepth: l.MaxXMLDepth, MaxJSONDepth: l.MaxJSONDepth, MaxSeqDepth: mediation.DefaultLimits.MaxSeqDepth,
+		MaxBodyBytes: l.MaxBodyBytes, MaxResponseBodyBytes: l.MaxResponseBodyBytes,
 		XML: mediation.XMLLimits{Elements: l.MaxXMLElements, Attributes: l.MaxXMLAttributes,
 			AttributeLength: l.MaxXMLAttributeLength, Children: l.MaxXMLChildren, TextLength: l.MaxXMLTextLength},
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,

@@ -21,6 +21,7 @@ import (
 // suspension 0), so a failure is reported and the next request tries again.
 type Backends struct {
 	byAPI map[*route.API]mediation.Endpoint
+	pool  *endpoint.Pool
 }
 
 // BackendOptions tune every backend client.
@@ -28,14 +29,21 @@ type BackendOptions struct {
 	Timeout         time.Duration // whole call
 	MaxResponseBody int
 	TLS             *tls.Config // for https backends; nil: system roots
+	MaxHosts        int         // clients kept; 0: endpoint.DefaultMaxHosts
+	// Prev is the running generation's pool: its clients are carried over
+	// when the settings above leave them valid (endpoint.NewPool).
+	Prev *endpoint.Pool
 }
 
-// NewBackends builds the endpoints for every API the router knows. It also
-// sets the process-wide endpoint defaults (timeout, response size), which
-// endpoints in sequences use when they configure none.
+// NewBackends builds the endpoints for every API the router knows, and the
+// generation's client pool (timeout, response size, TLS), which endpoints
+// in sequences use too when they configure none: every request carries it
+// (mc.Clients). Nothing process-wide changes, so a config refused after
+// this step leaves the running gateway as it was.
 func NewBackends(apis []*route.API, o BackendOptions) (*Backends, error) {
-	endpoint.SetDefaults(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody, TLS: o.TLS})
-	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis))}
+	pool := endpoint.NewPool(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody, TLS: o.TLS,
+		MaxHosts: o.MaxHosts}, o.Prev)
+	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis)), pool: pool}
 	for _, api := range apis {
 		if len(api.Cfg.Backend) == 0 {
 			continue
@@ -76,4 +84,17 @@ func (bs *Backends) For(api *route.API) mediation.Endpoint {
 		return ep
 	}
 	return nil
+}
+
+// Pool is the generation's backend client pool.
+func (bs *Backends) Pool() *endpoint.Pool { return bs.pool }
+
+// Clients is this gateway's backend client pool (nil without backends):
+// the next generation carries its clients over (Deps.Clients), then
+// retires it.
+func (g *Gateway) Clients() *endpoint.Pool {
+	if g == nil || g.opts.Backends == nil {
+		return nil
+	}
+	return g.opts.Backends.pool
 }

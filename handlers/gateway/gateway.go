@@ -40,6 +40,11 @@ type Options struct {
 	// CORS routes preflights by the method they ask about; nil when no
 	// API has CORS on (it is also first in Chain then).
 	CORS *handlers.CORS
+	// Forwarding: loop limit and trusted proxies (forward.go).
+	Forwarding Forwarding
+	// Budget bounds the body bytes buffered across all requests
+	// (limits.max_buffered_bytes); nil: no bound.
+	Budget *mediation.Budget
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -72,8 +77,14 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	ex.Timing.Start = time.Now()
 	ex.ClientIP = clientIP(ctx)
 	mc.RemoteIP = ex.ClientIP
+	g.opts.Forwarding.receive(ctx, mc)
+	if g.opts.Backends != nil {
+		mc.Clients = g.opts.Backends.pool
+	}
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
+	mc.Budget = g.opts.Budget
+	defer mc.ReleaseBody() // the request's share of the buffer budget
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
@@ -92,6 +103,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	if st != 0 {
 		g.routeError(ex, st)
+	} else if mc.Hop.Count > g.opts.Forwarding.maxHops() {
+		loopError(mc, g.opts.Forwarding.maxHops())
 	} else {
 		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
 		mc.Sequences = ex.Seqs
@@ -106,6 +119,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	for _, c := range g.completers { // every request is counted, routed or not
 		c.Complete(ex)
 	}
+	mc.HoldAnswerBudget(holdMin) // a buffered answer keeps its budget share until written (stream.go)
 	if ex.Span != nil {
 		tracing.EndRequest(ex.Span, ctx.Response.StatusCode())
 	}
@@ -122,7 +136,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	if !handlers.RunRequest(g.opts.Chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
-			if g.toWire(ex) {
+			if g.requestToWire(ex) {
 				requestToResponse(mc)
 				mc.FinishResponse()
 			}
@@ -131,7 +145,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 			drop(mc)
 			return
 		case mediation.Loopback:
-			if !g.toWire(ex) {
+			if !g.requestToWire(ex) {
 				return
 			}
 			requestToResponse(mc)
@@ -168,14 +182,19 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 	if ex.Span != nil {
 		tracing.Inject(ex.Span, &mc.Req.Header)
 	}
+	lim := limitRequestStream(mc) // stream.go
+	mc.Resp.StreamBody = streamResponse(ex)
 	start := time.Now()
 	var err error
 	if ep == nil {
 		err = errNoBackend
-	} else {
-		err = ep.Send(mc, mc.Req, mc.Resp)
+	} else if err = ep.Send(mc, mc.Req, mc.Resp); err == nil {
+		err = settleAnswer(mc, ep.Name())
 	}
 	ex.Timing.Backend = time.Since(start)
+	if clientFault(mc, lim) || budgetFault(mc, err) {
+		return false
+	}
 	if err == nil && ex.Match.API.Cfg.FaultOn5xx && mc.Resp.StatusCode() >= 500 {
 		err = statusError(mc.Resp)
 	}

@@ -28,6 +28,9 @@ func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHand
 // checkRequest returns 0 or the status, message and description to refuse
 // the request with.
 func checkRequest(req *fasthttp.Request, o *ServerOptions) (int, string, string) {
+	if req.Header.ContentLength() > o.MaxBodyBytes { // chunked bodies: see Server
+		return fasthttp.StatusRequestEntityTooLarge, "Request entity too large", "the body is over limits.max_body_bytes"
+	}
 	if len(req.Header.RequestURI()) > o.MaxURIBytes {
 		return fasthttp.StatusRequestURITooLong, "URI too long", "the request target is over limits.max_uri_bytes"
 	}
@@ -159,6 +162,8 @@ func statusCode(st int) string {
 		return "414"
 	case fasthttp.StatusRequestHeaderFieldsTooLarge:
 		return "431"
+	case fasthttp.StatusRequestEntityTooLarge:
+		return "413"
 	}
 	return "400"
 }

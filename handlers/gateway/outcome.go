@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func requestToResponse(mc *mediation.MessageContext) {
 		resp.Header.SetContentType(ct)
 	}
 	if !mc.NoEntityBody() {
-		resp.SetBody(req.Body())
+		resp.SetBody(mc.Body()) // through the gate: loaded and decoded by requestToWire
 	}
 }
 
@@ -64,8 +65,9 @@ func drop(mc *mediation.MessageContext) {
 	mc.Resp.SetStatusCode(fasthttp.StatusAccepted)
 }
 
-// routeError answers a request the router could not place. A path with a
-// dot segment is refused outright (400). Otherwise the tenant's
+// routeError answers a request the router could not place. A path the
+// router refuses (a dot segment, or after the API context an empty segment
+// or a ';' parameter) is answered 400 outright. Otherwise the tenant's
 // _resource_mismatch_handler_ (the API matched: 404 or 405) or main (no API
 // matched) answers when deployed, as on API-M; else the JSON error.
 func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
@@ -82,8 +84,11 @@ func (g *Gateway) routeError(ex *handlers.Exchange, status int) {
 			"the method "+string(ex.MC.Req.Header.Method())+" is not allowed for the requested resource")
 		return
 	case fasthttp.StatusBadRequest:
-		handlers.WriteError(ex.MC, status, "400", "Bad request",
-			"the path has a '.' or '..' segment, which is never routed")
+		why := ex.Match.BadPath
+		if why == "" {
+			why = route.WhyDotSegment
+		}
+		handlers.WriteError(ex.MC, status, "400", "Bad request", why)
 		return
 	}
 	handlers.WriteError(ex.MC, fasthttp.StatusNotFound, "404", "No matching resource found",
@@ -128,7 +133,7 @@ func (g *Gateway) respondNow(ex *handlers.Exchange) {
 			g.answer(ex)
 			return
 		}
-		if g.toWire(ex) {
+		if g.requestToWire(ex) {
 			requestToResponse(mc)
 			mc.FinishResponse()
 		}
@@ -189,7 +194,14 @@ func backendFault(err error) handlers.Fault {
 // statusError makes a backend's 5xx answer a failure, for APIs with
 // fault_on_5xx: its status and the start of its body become the fault.
 func statusError(resp *fasthttp.Response) error {
-	body := resp.Body()
+	var body []byte
+	if s := resp.BodyStream(); s != nil { // a streamed answer: read its start only
+		var buf [256]byte
+		n, _ := io.ReadFull(s, buf[:])
+		body = buf[:n]
+	} else {
+		body = resp.Body()
+	}
 	if len(body) > 256 {
 		body = body[:256]
 	}

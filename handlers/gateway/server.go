@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -86,6 +87,7 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		Concurrency:                   o.MaxConns,
 		ReadBufferSize:                o.MaxURIBytes + o.MaxHeaderBytes + requestLineSlack,
 		MaxRequestBodySize:            o.MaxBodyBytes,
+		StreamRequestBody:             true, // see streamRequestBody
 		ReadTimeout:                   o.HeaderReadTimeout,
 		WriteTimeout:                  o.WriteTimeout,
 		IdleTimeout:                   o.IdleTimeout,
@@ -98,6 +100,15 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		ErrorHandler:                  g.serverError,
 	}
 }
+
+// With StreamRequestBody, fasthttp reads at most 8 KiB of a body before
+// the handler runs and leaves the rest on the connection as
+// Request.BodyStream; MaxRequestBodySize then no longer refuses anything.
+// So limits.max_body_bytes is enforced by the gateway itself: a declared
+// Content-Length over it gets 413 in guard, before routing; a chunked body
+// is counted as it is read, by the body gate when a sequence reads it
+// (mediation.LoadBody, 413) and by limitedBody when it streams to the
+// backend (413). A body no sequence reads is never held whole.
 
 // bodyConfig re-arms the read deadline with the body timeout, but only for
 // a request that has a body: each deadline is a runtime timer update, and
@@ -117,7 +128,8 @@ const requestLineSlack = 64
 // serverError answers requests fasthttp could not read, with the same JSON
 // error shape as every other gateway error. The description is a fixed
 // text per class: fasthttp's messages quote the request bytes, which may
-// hold another header's credentials. The full error goes to the debug log.
+// hold another header's credentials. Its class (errorClass) goes to the
+// debug log, never the bytes.
 func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
 	var small *fasthttp.ErrSmallBuffer
 	status, msg, desc := fasthttp.StatusBadRequest, "Bad request", "the request is not valid HTTP/1.1 (malformed request line, header, chunk or framing)"
@@ -131,7 +143,7 @@ func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
 		status, msg, desc = fasthttp.StatusRequestTimeout, "Request timeout", "the request was not received within timeouts.header_read or timeouts.read"
 	}
 	if g.opts.Logger != nil {
-		g.opts.Logger.Debug("request refused before routing", zap.Int("status", status), zap.Error(err))
+		g.opts.Logger.Debug("request refused before routing", zap.Int("status", status), zap.String("error", errorClass(err)))
 	}
 	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, desc)
 	ctx.SetConnectionClose()
@@ -142,9 +154,55 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// zapPrintf adapts zap to fasthttp's Printf logger.
+// zapPrintf adapts zap to fasthttp's Printf logger. fasthttp logs the
+// errors of connections it could not serve, and several of them quote the
+// request bytes ("malformed mime header: missing colon: \"Authorization
+// Bearer <token>\"", "invalid header value \"<token with a control
+// byte>\"") even with SecureErrorLogMessage: every error argument is
+// therefore replaced by its fixed class (errorClass), never its text.
 type zapPrintf struct{ l *zap.Logger }
 
 func (z zapPrintf) Printf(format string, args ...any) {
-	z.l.Sugar().Warnf(format, args...)
+	safe := make([]any, len(args))
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			a = errorClass(err)
+		}
+		safe[i] = a
+	}
+	z.l.Sugar().Warnf(format, safe...)
+}
+
+// errorClasses map fragments of fasthttp's request-reading errors to a
+// fixed description that holds no request bytes; the first match wins.
+var errorClasses = []struct{ frag, class string }{
+	{"malformed mime header", "malformed header line (bytes not logged)"},
+	{"invalid header value", "invalid header value: control byte (bytes not logged)"},
+	{"invalid header key", "invalid header name (bytes not logged)"},
+	{"trailer", "invalid trailer (bytes not logged)"},
+	{"request method", "invalid request method (bytes not logged)"},
+	{"http version", "unsupported HTTP version (bytes not logged)"},
+	{"request uri", "invalid request URI (bytes not logged)"},
+	{"first line of request", "malformed request line (bytes not logged)"},
+	{"small read buffer", "request line and headers over the read buffer"},
+	{"body size exceeds", "body over limits.max_body_bytes"},
+	{"timeout", "timeout"},
+	{"connection reset", "connection reset by peer"},
+	{"broken pipe", "broken pipe"},
+	{"EOF", "connection closed by peer"},
+}
+
+// errorClass describes err by its class only: fasthttp's messages may
+// quote request bytes, which may hold credentials.
+func errorClass(err error) string {
+	msg := err.Error()
+	for _, c := range errorClasses {
+		if strings.Contains(msg, c.frag) {
+			return c.class
+		}
+	}
+	if isTimeout(err) {
+		return "timeout"
+	}
+	return "unreadable request (bytes not logged)"
 }

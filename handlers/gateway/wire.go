@@ -1,13 +1,10 @@
 package gateway
 
 import (
-	"errors"
-
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/handlers"
-	"github.com/seqgate/seqgate/mediation"
 )
 
 // toWire writes the current message's payload in the type its messageType
@@ -21,12 +18,9 @@ func (g *Gateway) toWire(ex *handlers.Exchange) bool {
 	if err == nil {
 		return true
 	}
-	status, code, msg := fasthttp.StatusInternalServerError, handlers.CodeMediationError, "Mediation error"
-	if errors.Is(err, mediation.ErrBadPayload) {
-		status, code, msg = fasthttp.StatusBadRequest, handlers.CodeBadPayload, "Bad request payload"
-		if mc.Dir == mediation.Out {
-			status, code, msg = fasthttp.StatusBadGateway, handlers.CodeBadBackendPayload, "Bad backend payload"
-		}
+	status, code, msg, ok := handlers.PayloadFault(err, mc.Dir)
+	if !ok {
+		status, code, msg = fasthttp.StatusInternalServerError, handlers.CodeMediationError, "Mediation error"
 	}
 	g.opts.Logger.Warn("payload conversion failed", zap.String("tenant", mc.TenantDomain), zap.Error(err))
 	handlers.WriteError(mc, status, code, msg, err.Error())
@@ -40,4 +34,16 @@ func (g *Gateway) answer(ex *handlers.Exchange) {
 	if g.toWire(ex) {
 		ex.MC.FinishResponse()
 	}
+}
+
+// requestToWire is toWire for a request about to become the response
+// (respond, loopback): its body is loaded through the body gate first
+// (read if streamed, decoded if compressed, within the limits), since the
+// response carries it without the request's Content-Encoding; a body the
+// gate refuses is answered with its error.
+func (g *Gateway) requestToWire(ex *handlers.Exchange) bool {
+	if !ex.MC.NoEntityBody() {
+		_ = ex.MC.LoadBody() // its error is toWire's to answer
+	}
+	return g.toWire(ex)
 }

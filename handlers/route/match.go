@@ -6,9 +6,15 @@ type Match struct {
 	Tenant   *Tenant
 	API      *API
 	Resource *Resource
-	// Postfix is the raw path after API.Prefix, with its leading "/"
-	// (REST_URL_POSTFIX without the query); "" when nothing follows.
+	// Postfix is the path after API.Prefix, with its leading "/"
+	// (REST_URL_POSTFIX without the query); "" when nothing follows. It is
+	// the path the resource was matched on: the raw path with percent-encoded
+	// unreserved characters decoded (%61dmin is admin), so the backend
+	// receives exactly what was matched.
 	Postfix string
+	// BadPath says why a path was refused with StatusBadPath (a fixed
+	// text, never the request's bytes).
+	BadPath string
 	// Vars are the template variables (uri.var.*), percent-decoded, in
 	// template order.
 	Vars []Var
@@ -24,7 +30,7 @@ func (m *Match) Reset() {
 
 // Match statuses besides 0 (matched).
 const (
-	StatusBadPath          = 400 // dot segments (. or ..), also encoded
+	StatusBadPath          = 400 // dot segments (. or ..), also encoded; after the API prefix, empty segments and ';' parameters
 	StatusNotFound         = 404 // no tenant or API serves the path, or no resource template fits
 	StatusMethodNotAllowed = 405 // a resource template fits the path but none allows the method
 )
@@ -32,7 +38,7 @@ const (
 // Match routes method and path into m. path is the raw request path as the
 // client sent it (fasthttp's RequestURI() or URI().PathOriginal(); a query
 // string is cut off): Match decodes variables itself and the Postfix goes to
-// the backend as sent, so an already decoded path (ctx.Path()) would be
+// the backend as matched, so an already decoded path (ctx.Path()) would be
 // decoded twice. It returns 0 on a match, else StatusBadPath,
 // StatusNotFound or StatusMethodNotAllowed. m.Tenant and m.API are filled as far as they were
 // found, for logging and error sequences.
@@ -41,6 +47,14 @@ const (
 // unknown domain is 404); the API is the longest <context>/<version> prefix
 // ending on a segment boundary; the resource the most specific template that
 // fits (see Resource.moreSpecific) and allows the method.
+//
+// After the API prefix, a path whose resource a backend could read
+// differently than the router is refused (StatusBadPath): an empty segment
+// ("//admin": the template's first segment would miss "admin" while a
+// backend that merges slashes serves /admin) and a ';' path parameter, raw
+// or %3B ("/admin;x=1": Tomcat and others strip it, the router would not).
+// Literals match case-sensitively, as Synapse's do; percent-encoded
+// unreserved characters are compared and forwarded decoded.
 func (r *Router) Match(method, path []byte, m *Match) int {
 	m.Reset()
 	for i, c := range path {
@@ -53,6 +67,7 @@ func (r *Router) Match(method, path []byte, m *Match) int {
 		return StatusNotFound
 	}
 	if hasDotSegment(path) {
+		m.BadPath = WhyDotSegment
 		return StatusBadPath
 	}
 	tr, rest := r.tenantOf(path)
@@ -66,6 +81,10 @@ func (r *Router) Match(method, path []byte, m *Match) int {
 	}
 	m.API = api
 	post := rest[n:]
+	if why := badPostfix(post); why != "" {
+		m.BadPath = why
+		return StatusBadPath
+	}
 	fits := false
 	for _, res := range api.Resources {
 		if !res.match(post, m) {
@@ -78,7 +97,7 @@ func (r *Router) Match(method, path []byte, m *Match) int {
 		}
 		m.Resource = res
 		if len(post) > 0 {
-			m.Postfix = string(post)
+			m.Postfix = normalizePostfix(post)
 		}
 		return 0
 	}
@@ -128,4 +147,59 @@ func hasDotSegment(path []byte) bool {
 		}
 	}
 	return false
+}
+
+// Why a path is refused with StatusBadPath (Match.BadPath).
+const (
+	WhyDotSegment   = "the path has a '.' or '..' segment, which is never routed"
+	WhyEmptySegment = "the path has an empty segment ('//') after the API context, which is never routed"
+	WhyPathParam    = "the path has a ';' parameter after the API context, which is never routed"
+)
+
+// badPostfix checks the path after the API prefix: no empty segment
+// except a final one (a trailing slash), no ';' raw or percent-encoded.
+func badPostfix(post []byte) string {
+	for i := 0; i < len(post); i++ {
+		switch c := post[i]; {
+		case c == '/' && i+1 < len(post) && post[i+1] == '/':
+			return WhyEmptySegment
+		case c == ';':
+			return WhyPathParam
+		case c == '%' && i+2 < len(post) && post[i+1] == '3' && (post[i+2] == 'b' || post[i+2] == 'B'):
+			return WhyPathParam
+		}
+	}
+	return ""
+}
+
+// normalizePostfix is post with percent-encoded unreserved characters
+// (RFC 3986 2.3: ALPHA DIGIT - . _ ~) decoded, which RFC 3986 6.2.2.2 says
+// are the same URI: a backend sees the path the literals were compared
+// with. Other escapes stay as sent. It allocates only the string, once.
+func normalizePostfix(post []byte) string {
+	i := 0
+	for ; i < len(post); i++ {
+		if c, next := decodeAt(post, i); next == i+3 && unreserved(c) {
+			break
+		}
+	}
+	if i == len(post) {
+		return string(post)
+	}
+	out := make([]byte, 0, len(post))
+	out = append(out, post[:i]...)
+	for i < len(post) {
+		c, next := decodeAt(post, i)
+		if next == i+3 && !unreserved(c) {
+			out = append(out, post[i:next]...)
+		} else {
+			out = append(out, c)
+		}
+		i = next
+	}
+	return string(out)
+}
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }

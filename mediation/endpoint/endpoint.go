@@ -71,6 +71,11 @@ func (l *Leaf) Send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	if !l.st.ready() {
 		return errorf(CodeAddressNoneReady, l.Name(), "endpoint is %s; not sending", l.st.current())
 	}
+	if l.method == "" && l.format != "get" && !validMethod(req.Header.Method()) {
+		// the message's doing (HTTP_METHOD from a client header), not the
+		// endpoint's: refused before anything is sent, its health untouched
+		return errorf(CodeSendFailed, l.Name(), "the method is not an HTTP token; not sending")
+	}
 	err := l.send(mc, req, resp)
 	if mc.Backend != nil {
 		return err // a dry-run's stub answer says nothing of the endpoint's health
@@ -94,26 +99,29 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	l.shape(req)
 	applySOAPAction(mc, req)
 	StripRequestHop(&req.Header)
+	setForwarded(mc, req)
 	// last: the transport switches (NO_KEEPALIVE, REQUEST_HOST_HEADER,
 	// FORCE_HTTP_1.0) override what the strip and SetHost just did
 	mc.ShapeBackendRequest(req)
+	pool := poolOf(mc)
+	client := pool.client(t)
 	timeout := l.timeout
 	if timeout <= 0 {
-		timeout = defaultTimeout()
+		timeout = pool.timeout()
 	}
 	// The client's request may have come over TLS (scheme https) and the
 	// backend may not, or the other way round: the scheme must be the
 	// target's. URI() parses the Host header, so this comes after every
 	// change to it.
-	if t.client.IsTLS {
+	if t.tls {
 		req.URI().SetScheme("https")
 	} else {
 		req.URI().SetScheme("http")
 	}
 	if mc.Backend != nil { // an admin dry-run: a stub answers, or records the real call
-		err = mc.Backend.RoundTrip(mc, req, resp, t.client, timeout)
+		err = mc.Backend.RoundTrip(mc, req, resp, client, timeout)
 	} else {
-		err = t.client.DoTimeout(req, resp, timeout)
+		err = client.DoTimeout(req, resp, timeout)
 	}
 	if err != nil {
 		return failure(l.Name(), err)
@@ -213,7 +221,9 @@ func (g *Group) ready() bool {
 func (g *Group) Send(mc *mediation.MessageContext, req *fasthttp.Request, resp *fasthttp.Response) error {
 	n := len(g.children)
 	start := 0
-	if g.lb {
+	if g.lb && mc.DryRun() {
+		start = int(g.next.peek() % uint32(n)) // a dry-run does not move real traffic's turn
+	} else if g.lb {
 		start = int(g.next.add() % uint32(n))
 	}
 	var last error
@@ -269,6 +279,8 @@ func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 type atomicCounter struct{ n atomic.Uint32 }
 
 func (c *atomicCounter) add() uint32 { return c.n.Add(1) - 1 }
+
+func (c *atomicCounter) peek() uint32 { return c.n.Load() }
 
 // ToAddress is the implicit endpoint of <send/> and <call/> without an
 // <endpoint>: Synapse's default endpoint, which sends to the To address

@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -260,3 +261,61 @@ func TestCompileErrors(t *testing.T) {
 type codeString int
 
 func (c codeString) String() string { return strconv.Itoa(int(c)) }
+
+// dryTransport is an admin dry-run's backend: it answers "DRY", or fails.
+type dryTransport struct{ fail bool }
+
+func (d dryTransport) RoundTrip(_ *mediation.MessageContext, _ *fasthttp.Request, resp *fasthttp.Response,
+	_ *fasthttp.HostClient, _ time.Duration) error {
+	if d.fail {
+		return errors.New("dial tcp: connection refused")
+	}
+	resp.SetBodyString("DRY answer")
+	return nil
+}
+
+// dryRun is send for a dry-run (mc.Backend set).
+func dryRun(t testing.TB, ep mediation.Endpoint, fail bool) error {
+	t.Helper()
+	req, resp := &fasthttp.Request{}, &fasthttp.Response{}
+	req.SetRequestURI("/api/1.0/x")
+	mc := &mediation.MessageContext{}
+	mc.Reset(req, resp)
+	mc.Backend = dryTransport{fail: fail}
+	return ep.Send(mc, req, resp)
+}
+
+// TestDryRunLeavesEndpointState: dry-runs neither move a loadbalance
+// group's turn nor suspend a failing endpoint.
+func TestDryRunLeavesEndpointState(t *testing.T) {
+	a, b := startBackend(t, "A", 0), startBackend(t, "B", 0)
+	lb := mustCompile(t, `<endpoint><loadbalance><endpoint><address uri="`+a.url+`"/></endpoint><endpoint><address uri="`+b.url+`"/></endpoint></loadbalance></endpoint>`, Options{})
+	var got []string
+	for i := range 4 {
+		body, err := send(t, lb, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Fields(body)[0])
+		if i%2 == 0 {
+			for range 3 {
+				if err := dryRun(t, lb, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if strings.Join(got, ",") != "A,B,A,B" {
+		t.Errorf("real turns with dry-runs in between: %v, want A,B,A,B", got)
+	}
+	ep := mustCompile(t, `<endpoint name="e"><address uri="`+a.url+`"><suspendOnFailure><initialDuration>60000</initialDuration></suspendOnFailure></address></endpoint>`, Options{})
+	if err := dryRun(t, ep, true); err == nil {
+		t.Fatal("the failing dry-run transport did not fail")
+	}
+	if st := ep.(*Leaf).State(); st != StateActive {
+		t.Errorf("after a failed dry-run: %s, want %s", st, StateActive)
+	}
+	if body, err := send(t, ep, nil, nil); err != nil || !strings.HasPrefix(body, "A") {
+		t.Errorf("real call after a failed dry-run: %q %v", body, err)
+	}
+}

@@ -83,6 +83,10 @@ func failure(target string, err error) *Error {
 	return &Error{Code: code, Endpoint: target, Msg: msg, Err: err}
 }
 
+// Failure is the Error for a failed exchange with target, classified as a
+// call's error is (the gateway reads streamed answers after the call).
+func Failure(target string, err error) *Error { return failure(target, err) }
+
 func errorf(code int, ep, format string, args ...any) *Error {
 	return &Error{Code: code, Endpoint: ep, Msg: fmt.Sprintf(format, args...)}
 }

@@ -8,8 +8,16 @@ import (
 )
 
 // hopHeaders are connection-level headers a proxy must not forward (RFC
-// 9110 §7.6.1). Connection is handled apart: fasthttp keeps it as a flag.
-var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade", "Proxy-Authorization"}
+// 9110 §7.6.1), plus the proxy credentials and challenges, which are for
+// the hop that asks (§11.7). Connection is handled apart: fasthttp keeps
+// "close" as a flag, and the headers it names are removed too.
+var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade",
+	"Proxy-Authorization", "Proxy-Authenticate"}
+
+// hdrConnection is compared while scanning; the headers a Connection
+// header names are deleted after the scan, never these: the framing and
+// the target are the gateway's own.
+var hdrConnection = []byte("Connection")
 
 // hopIndex is the index of k in hopHeaders, or -1.
 func hopIndex(k []byte) int {
@@ -28,34 +36,69 @@ func hopIndex(k []byte) int {
 func StripRequestHop(h *fasthttp.RequestHeader) {
 	var found [len(hopHeaders)]bool
 	n := 0
-	for k := range h.All() {
+	var named []string // tokens of Connection headers; rare
+	for k, v := range h.All() {
 		if i := hopIndex(k); i >= 0 {
 			found[i] = true
 			n++
+		} else if bytes.EqualFold(k, hdrConnection) {
+			named = connectionTokens(named, v)
 		}
 	}
 	h.Del("Connection")
 	delFound(h.Del, n, &found)
+	for _, k := range named {
+		h.Del(k)
+	}
 }
 
 // StripResponseHop is StripRequestHop for a response. It also sets the
 // protocol to HTTP/1.1: the backend's version is about the backend's
 // connection, and an "HTTP/1.0" status line passed on would make
-// keep-alive clients close their connection after every answer.
+// keep-alive clients close their connection after every answer. And it
+// drops the backend's reason phrase: the status may still change (a
+// gateway error, HTTP_SC), and "502 OK" would be the result; the client
+// gets the standard phrase of whatever status it is sent, as from Go's
+// net/http reverse proxy.
 func StripResponseHop(h *fasthttp.ResponseHeader) {
 	if !bytes.Equal(h.Protocol(), http11) {
 		h.SetProtocol(http11)
 	}
+	if len(h.StatusMessage()) > 0 {
+		h.SetStatusMessage(nil)
+	}
 	var found [len(hopHeaders)]bool
 	n := 0
-	for k := range h.All() {
+	var named []string
+	for k, v := range h.All() {
 		if i := hopIndex(k); i >= 0 {
 			found[i] = true
 			n++
+		} else if bytes.EqualFold(k, hdrConnection) {
+			named = connectionTokens(named, v)
 		}
 	}
 	h.Del("Connection")
 	delFound(h.Del, n, &found)
+	for _, k := range named {
+		h.Del(k)
+	}
+}
+
+// connectionTokens appends the header names a Connection value lists
+// (RFC 9110 §7.6.1), but not the ones the gateway owns (Host and framing).
+func connectionTokens(dst []string, v []byte) []string {
+	for tok := range bytes.SplitSeq(v, []byte(",")) {
+		tok = bytes.TrimSpace(tok)
+		switch {
+		case len(tok) == 0, bytes.EqualFold(tok, []byte("close")), bytes.EqualFold(tok, []byte("keep-alive")),
+			bytes.EqualFold(tok, []byte("host")), bytes.EqualFold(tok, []byte("content-length")),
+			bytes.EqualFold(tok, []byte("transfer-encoding")):
+			continue
+		}
+		dst = append(dst, string(tok))
+	}
+	return dst
 }
 
 func delFound(del func(string), n int, found *[len(hopHeaders)]bool) {

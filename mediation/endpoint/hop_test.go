@@ -45,3 +45,38 @@ func TestStripResponseHop(t *testing.T) {
 		})
 	}
 }
+
+// TestStripConnectionNamed: the headers a Connection header lists go too,
+// in both directions, but never Host or the framing headers.
+func TestStripConnectionNamed(t *testing.T) {
+	var req fasthttp.Request
+	raw := "GET / HTTP/1.1\r\nHost: h\r\nConnection: X-A, keep-alive\r\nConnection: x-b, Host, Content-Length\r\n" +
+		"X-A: 1\r\nX-B: 2\r\nX-C: 3\r\nProxy-Authorization: Basic x\r\n\r\n"
+	if err := req.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+		t.Fatal(err)
+	}
+	StripRequestHop(&req.Header)
+	for _, h := range []string{"X-A", "X-B", "Proxy-Authorization", "Connection"} {
+		if v := req.Header.Peek(h); len(v) > 0 {
+			t.Errorf("request %s: %q passed on", h, v)
+		}
+	}
+	if string(req.Header.Peek("X-C")) != "3" || string(req.Header.Host()) != "h" {
+		t.Errorf("request lost X-C or Host: %q", req.Header.String())
+	}
+	var resp fasthttp.Response
+	if err := resp.Read(bufio.NewReader(strings.NewReader("HTTP/1.1 200 Fine\r\nConnection: X-A\r\nX-A: 1\r\n" +
+		"Proxy-Authenticate: Basic\r\nContent-Length: 2\r\n\r\nok"))); err != nil {
+		t.Fatal(err)
+	}
+	StripResponseHop(&resp.Header)
+	for _, h := range []string{"X-A", "Proxy-Authenticate"} {
+		if v := resp.Header.Peek(h); len(v) > 0 {
+			t.Errorf("response %s: %q passed on", h, v)
+		}
+	}
+	resp.SetStatusCode(502)
+	if line := strings.SplitN(resp.Header.String(), "\r\n", 2)[0]; line != "HTTP/1.1 502 Bad Gateway" {
+		t.Errorf("status line %q: the backend's reason phrase survived", line)
+	}
+}

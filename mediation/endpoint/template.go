@@ -108,7 +108,7 @@ func (t *uriTemplate) expand(mc *mediation.MessageContext, own map[string]string
 				b.WriteString(escape(shortName(name), false))
 				b.WriteByte('=')
 			}
-			b.WriteString(escape(v, p.op == '+' || p.op == '#'))
+			b.WriteString(noDotSegments(escape(v, p.op == '+' || p.op == '#')))
 			first = false
 		}
 	}
@@ -181,4 +181,26 @@ func keep(s string, i int, reserved bool) bool {
 
 func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// noDotSegments percent-encodes the dots of every "." or ".." segment of an
+// expanded variable: {query.param.u} = ".." must not turn /users/{u}/profile
+// into /users/../profile, which the backend (or a proxy before it) resolves
+// to /profile. Escaping leaves dots alone (they are unreserved), so this
+// is the one place they are caught.
+func noDotSegments(v string) string {
+	if !strings.Contains(v, ".") {
+		return v
+	}
+	var b strings.Builder
+	for i, seg := range strings.Split(v, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if seg == "." || seg == ".." {
+			seg = strings.Repeat("%2E", len(seg))
+		}
+		b.WriteString(seg)
+	}
+	return b.String()
 }

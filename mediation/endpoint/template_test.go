@@ -16,6 +16,8 @@ func TestTemplateExpand(t *testing.T) {
 	mc.Props.Set("uri.var.url", "http://h:8080/base")
 	mc.Props.Set("query.param.q", "1&2")
 	mc.Props.Set("other", "secret")
+	mc.Props.Set("query.param.dots", "..")
+	mc.Props.Set("uri.var.up", "a/../../b")
 	cases := []struct{ name, tmpl, want string }{
 		{"literal", "http://h/a", "http://h/a"},
 		{"simple value is encoded", "http://h/items/{uri.var.id}", "http://h/items/a%20b%2Fc"},
@@ -25,6 +27,8 @@ func TestTemplateExpand(t *testing.T) {
 		{"query continuation", "http://h/s?a=1{&query.param.q}", "http://h/s?a=1&q=1%262"},
 		{"unset variable is empty", "http://h/{uri.var.none}x", "http://h/x"},
 		{"only uri.var and query.param are read", "http://h/{other}", "http://h/"},
+		{"dot segment from a variable is encoded", "http://h/users/{query.param.dots}/profile", "http://h/users/%2E%2E/profile"},
+		{"dot segments in a reserved expansion", "http://h/{+uri.var.up}", "http://h/a/%2E%2E/%2E%2E/b"},
 		{"endpoint property wins", "http://h/{uri.var.own}/{uri.var.path}", "http://h/mine/x%2Fy"},
 	}
 	for _, tc := range cases {

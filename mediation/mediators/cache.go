@@ -63,6 +63,9 @@ func (c *cache) Mediate(mc *mediation.MessageContext) (bool, error) {
 	if !c.cfg.cachesMethod(mc.Req.Header.Method()) {
 		return true, nil
 	}
+	if mc.DryRun() {
+		return c.peek(mc)
+	}
 	store := cacheStores.get(mc.TenantDomain, c.id)
 	if store.cfg.Load() != c.cfg {
 		store.cfg.Store(c.cfg)
@@ -73,6 +76,23 @@ func (c *cache) Mediate(mc *mediation.MessageContext) (bool, error) {
 		return c.hit(mc, r, now)
 	}
 	mc.Props.Set(cachePendingProp, pendingValue(c.id, key))
+	return true, nil
+}
+
+// peek is the finder of an admin dry-run, which may read the live cache
+// but never write it: a hit answers as for a real request (without
+// touching the LRU order or dropping an expired entry), a miss leaves
+// nothing pending, so no collector stores the dry-run's (stub) answer for
+// real clients.
+func (c *cache) peek(mc *mediation.MessageContext) (bool, error) {
+	store := cacheStores.lookup(mc.TenantDomain, c.id)
+	if store == nil {
+		return true, nil
+	}
+	now := time.Now()
+	if r := store.peek(requestKey(mc, c.cfg), now); r != nil {
+		return c.hit(mc, r, now)
+	}
 	return true, nil
 }
 
@@ -99,7 +119,7 @@ func (c *cache) collect(mc *mediation.MessageContext) {
 	}
 	mc.Props.Del(cachePendingProp)
 	id, key, ok := parsePending(v)
-	if !ok {
+	if !ok || mc.DryRun() { // a dry-run stores nothing (its finder leaves nothing pending either)
 		return
 	}
 	store := cacheStores.lookup(mc.TenantDomain, id)

@@ -70,6 +70,19 @@ func (s *cacheStore) get(k cacheKey, now time.Time) *cachedResponse {
 	return e.resp
 }
 
+// peek returns the live response for k, or nil, changing nothing (no LRU
+// move, no removal): what an admin dry-run may do.
+func (s *cacheStore) peek(k cacheKey, now time.Time) *cachedResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if el := s.m[k]; el != nil {
+		if r := el.Value.(*cacheEntry).resp; now.Before(r.expires) {
+			return r
+		}
+	}
+	return nil
+}
+
 // put stores r under k and evicts the least recently used entries beyond
 // maxEntries or the byte bound.
 func (s *cacheStore) put(k cacheKey, r *cachedResponse, maxEntries int) {

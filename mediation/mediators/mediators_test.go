@@ -124,7 +124,7 @@ func TestCompilerBookkeeping(t *testing.T) {
 		needsBody bool
 	}{
 		{"static refs", `<sequence key="a"/><filter source="$ctx:x" regex="y"><then sequence="b"/><else sequence="c"/></filter>`, []string{"a", "b", "c"}, false},
-		{"dynamic key is no ref", `<sequence key="{$ctx:x}"/>`, nil, false},
+		{"dynamic key is no ref, and may read the body", `<sequence key="{$ctx:x}"/>`, nil, true},
 		{"header-only", `<log/><property name="a" value="b"/><header name="X" value="y" scope="transport"/>`, nil, false},
 		{"log full reads the body", `<log level="full"/>`, nil, true},
 		{"payloadFactory writes the body", `<payloadFactory media-type="text"><format>x</format></payloadFactory>`, nil, true},

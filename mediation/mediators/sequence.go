@@ -61,6 +61,8 @@ func newSequenceRef(el *etree.Element, c *mediation.Compiler) (mediation.Mediato
 	}
 	if key.expr == nil {
 		c.AddRef(key.static)
+	} else {
+		c.NeedsBody = true // the sequence it names is only known at run time: it may read the body
 	}
 	return &sequenceRef{key: key}, nil
 }

@@ -39,13 +39,16 @@ func (t *throttle) Mediate(mc *mediation.MessageContext) (bool, error) {
 		t.release(mc)
 		return true, nil
 	}
+	if mc.DryRun() {
+		return t.peek(mc)
+	}
 	st := throttles.get(mc.TenantDomain, t.id)
 	now := time.Now()
 	lease, ok := uint64(0), true
 	if t.policy.maxConcurrent > 0 {
 		lease, ok = st.acquire(t.policy.maxConcurrent, now)
 	}
-	if ok && !t.allowCaller(mc, st, now) {
+	if ok && !t.allowCaller(mc, st, now, false) {
 		if lease != 0 {
 			st.release(lease)
 		}
@@ -63,8 +66,31 @@ func (t *throttle) Mediate(mc *mediation.MessageContext) (bool, error) {
 	return true, nil
 }
 
-// allowCaller applies the first rule matching the caller.
-func (t *throttle) allowCaller(mc *mediation.MessageContext, st *throttleState, now time.Time) bool {
+// peek is Mediate for an admin dry-run: the decision a real request
+// would get now (onAccept or onReject run as for it), with no slot taken
+// and nothing counted, so real callers keep their whole quota.
+func (t *throttle) peek(mc *mediation.MessageContext) (bool, error) {
+	st := throttles.lookup(mc.TenantDomain, t.id)
+	if st == nil { // nothing counted yet: a fresh state, never registered
+		st = throttles.new()
+	}
+	now := time.Now()
+	ok := t.policy.maxConcurrent <= 0 || st.free(t.policy.maxConcurrent, now)
+	if ok && !t.allowCaller(mc, st, now, true) {
+		ok = false
+	}
+	if !ok {
+		return t.reject(mc)
+	}
+	if t.onAccept != nil {
+		return t.onAccept.Mediate(mc)
+	}
+	return true, nil
+}
+
+// allowCaller applies the first rule matching the caller; peek only looks
+// at the caller's window (a dry-run), it does not count.
+func (t *throttle) allowCaller(mc *mediation.MessageContext, st *throttleState, now time.Time, peek bool) bool {
 	if len(t.policy.rules) == 0 {
 		return true
 	}
@@ -85,6 +111,9 @@ func (t *throttle) allowCaller(mc *mediation.MessageContext, st *throttleState, 
 			return true
 		case accessDeny:
 			return false
+		}
+		if peek {
+			return st.wouldAllow(i, caller, r, now)
 		}
 		return st.allow(i, caller, r, now)
 	}

@@ -59,6 +59,19 @@ func (s *throttleState) acquire(max int, now time.Time) (uint64, bool) {
 	return s.next, true
 }
 
+// free reports whether acquire would get a slot now, taking none.
+func (s *throttleState) free(max int, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range s.leases {
+		if now.Sub(t) < throttleLease {
+			n++
+		}
+	}
+	return n < max
+}
+
 func (s *throttleState) release(lease uint64) {
 	s.mu.Lock()
 	delete(s.leases, lease)
@@ -100,6 +113,22 @@ func (s *throttleState) allow(i int, caller string, r *throttleRule, now time.Ti
 		w.prohibitedUntil = now.Add(r.prohibit)
 	}
 	return false
+}
+
+// wouldAllow reports what allow would answer now, counting nothing.
+func (s *throttleState) wouldAllow(i int, caller string, r *throttleRule, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.callers[callerKey{i, caller}]
+	switch {
+	case w == nil:
+		return r.max > 0 // a fresh window
+	case !w.prohibitedUntil.IsZero() && now.Before(w.prohibitedUntil):
+		return false
+	case !w.prohibitedUntil.IsZero(), !now.Before(w.end):
+		return r.max > 0 // the window starts again
+	}
+	return w.count < r.max
 }
 
 // makeRoom drops finished windows when the map is full, then, if it is

@@ -163,3 +163,34 @@ func TestThrottleConcurrent(t *testing.T) {
 		t.Fatalf("peak %d (max 4), admitted %d (want 100), in use %d", peak.Load(), admitted.Load(), st.inUse())
 	}
 }
+
+// TestThrottlePeekPredictsAllow: what a dry-run is told (wouldAllow, free)
+// is what the next real request gets, and asking changes nothing.
+func TestThrottlePeekPredictsAllow(t *testing.T) {
+	for _, prohibit := range []time.Duration{0, 90 * time.Second} {
+		r := &throttleRule{other: true, max: 2, unit: time.Minute, prohibit: prohibit}
+		st := throttles.new()
+		now := time.Unix(1_700_000_000, 0)
+		for i := range 12 {
+			want := st.wouldAllow(0, "c", r, now)
+			if again := st.wouldAllow(0, "c", r, now); again != want {
+				t.Fatalf("prohibit %v, step %d: a second peek answered %v after %v", prohibit, i, again, want)
+			}
+			if got := st.allow(0, "c", r, now); got != want {
+				t.Fatalf("prohibit %v, step %d: peek said %v, allow %v", prohibit, i, want, got)
+			}
+			now = now.Add(20 * time.Second)
+		}
+	}
+	st := throttles.new()
+	now := time.Unix(1_700_000_000, 0)
+	if !st.free(1, now) || !st.free(1, now) {
+		t.Fatal("free took a slot")
+	}
+	if _, ok := st.acquire(1, now); !ok || st.free(1, now) {
+		t.Fatal("free does not see the slot in use")
+	}
+	if !st.free(1, now.Add(throttleLease)) {
+		t.Error("free counts an expired lease")
+	}
+}

@@ -142,6 +142,7 @@ func (g *gateway) stop(cmd *exec.Cmd, exited chan error) {
 		<-exited
 		g.t.Errorf("seqgate did not stop within 5s of SIGTERM")
 	}
+	testbin.NoRace(g.t, g.stderr.String()) // a race-built binary (SEQGATE_RACE=1) found none
 	g.client.CloseIdleConnections()
 }
 

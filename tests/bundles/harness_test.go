@@ -93,6 +93,9 @@ func (n *node) seq(t *testing.T, api string) string {
 func (n *node) call(t *testing.T, method, path string, body []byte) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, "http://"+n.admin+path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/zip")
+	}
 	r, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s %s: %v", n.name, method, path, err)

@@ -53,6 +53,18 @@ func seqXML(api, value string) string {
 // the super tenant. withAcme false leaves tenant 1's folder absent.
 func startGateway(t *testing.T, extra map[string]string, withAcme bool) *gateway {
 	t.Helper()
+	return startGatewayWith(t, extra, withAcme, "")
+}
+
+// startGatewayYAML is startGateway (without tenant 1's folder) with more
+// top-level config YAML.
+func startGatewayYAML(t *testing.T, extra map[string]string, yaml string) *gateway {
+	t.Helper()
+	return startGatewayWith(t, extra, false, yaml)
+}
+
+func startGatewayWith(t *testing.T, extra map[string]string, withAcme bool, moreYAML string) *gateway {
+	t.Helper()
 	root := t.TempDir()
 	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "seq="+r.Header.Get("X-Seq"))
@@ -77,8 +89,8 @@ func startGateway(t *testing.T, extra map[string]string, withAcme bool) *gateway
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		g.traffic, g.admin = testbin.FreePort(t), testbin.FreePort(t)
-		cfg := fmt.Sprintf("listen: {http: %q, admin: %q}\nrepository: %s\nlifecycle: { drain_delay: 0s }\ntimeouts: {backend: 3s}\ntenants: [{id: 1, domain: acme.com}]\napis:\n%s",
-			g.traffic, g.admin, root, apis)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q}\nrepository: %s\nlifecycle: { drain_delay: 0s }\ntimeouts: {backend: 3s}\ntenants: [{id: 1, domain: acme.com}]\n%sapis:\n%s",
+			g.traffic, g.admin, root, moreYAML, apis)
 		cfgPath := filepath.Join(root, "config.yaml")
 		writeFile(t, cfgPath, cfg)
 		if g.launch(cfgPath) {

@@ -13,9 +13,10 @@ import (
 
 // reply is what a raw exchange got back.
 type reply struct {
-	status int    // 0: no (parsable) response
-	body   string // response body
-	closed bool   // the server closed the connection after the response
+	status int         // 0: no (parsable) response
+	body   string      // response body
+	header http.Header // response headers
+	closed bool        // the server closed the connection after the response
 	took   time.Duration
 }
 
@@ -42,7 +43,7 @@ func readReply(c net.Conn, start time.Time, wait time.Duration) reply {
 	if resp, err := http.ReadResponse(br, nil); err == nil {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
-		r.status, r.body = resp.StatusCode, string(b)
+		r.status, r.body, r.header = resp.StatusCode, string(b), resp.Header
 	}
 	r.closed = closedBy(c, br)
 	r.took = time.Since(start)

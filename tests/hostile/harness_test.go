@@ -72,12 +72,19 @@ type gateway struct {
 
 // spec is what a test changes from the standard gateway: extra listen
 // YAML (e.g. an admin token), the limits and timeouts block, APIs on
-// backends of its own and sequences.
+// backends of its own and sequences; for authentication, top-level
+// sections (security, applications) and API entries written out in full.
 type spec struct {
 	listenExtra string
 	limits      string            // replaces limitsYAML when set
 	apis        []apiSpec         // beside Echo, Payload and Secret
 	seqs        map[string]string // file name → sequence XML (super tenant)
+	// extra is appended to the config: more apis list items (with auth)
+	// first, then top-level sections such as security; it gets the
+	// backend's URL.
+	extra    func(backendURL string) string
+	sections string   // top-level YAML put before apis:
+	rawAPIs  []string // more apis entries, each one YAML flow mapping
 }
 
 // apiSpec is one super-tenant API with version v1 and no auth.
@@ -119,12 +126,18 @@ func startSpec(t *testing.T, s spec) *gateway {
 	apis = append(apis, s.apis...)
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
-		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\n%s\napis:\n", traffic, admin, s.listenExtra, limits, s.sections)
 		for _, a := range apis {
 			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: none, backend: [%q]}\n",
 				a.name, a.ctx, a.backend)
 		}
+		for _, a := range s.rawAPIs {
+			cfg += "  - " + a + "\n"
+		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
+		if s.extra != nil {
+			cfg += s.extra(be.URL)
+		}
 		cfgPath := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfgPath, cfg)
 		g := &gateway{t: t, traffic: traffic, admin: admin, hits: hits}
@@ -161,8 +174,8 @@ func (g *gateway) alive() {
 
 // maxRSS is the bound on the gateway's resident memory after an attack:
 // generous (an idle gateway uses ~20 MB), but far below what an unbounded
-// buffer or tree would take.
-const maxRSS = 256 << 20
+// buffer or tree would take (scaled for a race-built binary: RSSBound).
+var maxRSS = testbin.RSSBound(256 << 20)
 
 // rss returns the gateway's resident set size in bytes (Linux VmRSS).
 func (g *gateway) rss() int64 { return g.procStatus("VmRSS:") }

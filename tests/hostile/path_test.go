@@ -1,8 +1,13 @@
 package hostile
 
 import (
+	"encoding/base64"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestPathTricks: dot segments, encoded slashes and backslashes, control
@@ -58,6 +63,71 @@ func TestPathTricks(t *testing.T) {
 		r := send(t, g.traffic, req("GET", "/t/acme.com/secret/v1/x", "Connection: close"), 2*time.Second)
 		if r.status != 200 || r.body != "backend saw /secret/x" {
 			t.Errorf("status %d body %q", r.status, r.body)
+		}
+	})
+	g.bounded()
+}
+
+// TestPathBypassOfProtectedResource: on an API whose /admin/* resource
+// needs a key (or a scope) while /* is open, no spelling of /admin reaches
+// a backend that normalises paths leniently (decode, merge slashes as
+// nginx does, drop ';' parameters as Tomcat does) without the credential: the gateway refuses it (400), asks for the
+// credential (401/403), or forwards a path that is not /admin there.
+func TestPathBypassOfProtectedResource(t *testing.T) {
+	be := startRecorder(t)
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := startSpec(t, spec{
+		sections: fmt.Sprintf("applications: [{name: App, keys: [key-1]}]\nsecurity: {basic: {users: [{name: reader, password_hash: %q, scopes: [read]}, {name: boss, password_hash: %q, scopes: [admin]}]}}",
+			hash, hash),
+		rawAPIs: []string{
+			fmt.Sprintf(`{provider: admin, name: Split, version: 1.0.0, context: /split, auth: none, backend: [%q], resources: [{uri_template: "/admin/*", auth: apikey}, {uri_template: "/*"}]}`, be.url),
+			fmt.Sprintf(`{provider: admin, name: Scoped, version: 1.0.0, context: /scoped, auth: basic, backend: [%q], resources: [{uri_template: "/admin/*", scopes: [admin]}, {uri_template: "/*"}]}`, be.url),
+		},
+	})
+	basic := func(user string) string {
+		return "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(user+":pw"))
+	}
+	variants := []string{"/admin/users", "//admin/users", "///admin/users", "/admin//users", "/admin;x=1/users",
+		"/admin%3bx/users", "/admin%3Bx/users", "/admin;/users", "/ADMIN/users", "/%41dmin/users", "/%61dmin/users",
+		"/%61%64%6d%69%6e/users", "/admin%2Fusers", "/./admin/users", "/x/../admin/users"}
+	for _, api := range []struct{ prefix, cred string }{{"/split/1.0.0", ""}, {"/scoped/1.0.0", basic("reader")}} {
+		for _, v := range variants {
+			t.Run(api.prefix+v, func(t *testing.T) {
+				n := be.count()
+				hdr := []string{"Connection: close"}
+				if api.cred != "" {
+					hdr = append(hdr, api.cred)
+				}
+				r := send(t, g.traffic, req("GET", api.prefix+v, hdr...), 5*time.Second)
+				got := be.since(n)
+				switch r.status {
+				case 400, 401, 403:
+					if len(got) != 0 {
+						t.Errorf("status %d, yet the backend received %q", r.status, got[0].target)
+					}
+				case 200:
+					if len(got) != 1 {
+						t.Fatalf("200 with %d backend requests", len(got))
+					}
+					if p := lenientPath(got[0].target); p == "/admin" || strings.HasPrefix(p, "/admin/") {
+						t.Errorf("reached the backend without the credential: raw %q, served as %q", got[0].target, p)
+					}
+				default:
+					t.Errorf("status %d; body %q", r.status, r.body)
+				}
+			})
+		}
+	}
+	t.Run("with the credential /admin is served", func(t *testing.T) {
+		for path, cred := range map[string]string{"/split/1.0.0/admin/users": "apikey: key-1", "/scoped/1.0.0/%61dmin/users": basic("boss")} {
+			n := be.count()
+			r := send(t, g.traffic, req("GET", path, "Connection: close", cred), 5*time.Second)
+			if got := be.since(n); r.status != 200 || len(got) != 1 || got[0].target != "/admin/users" {
+				t.Errorf("%s: status %d, backend got %v; want 200 and /admin/users", path, r.status, got)
+			}
 		}
 	})
 	g.bounded()

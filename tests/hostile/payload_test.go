@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/seqgate/seqgate/tests/testbin"
 )
 
 // TestPayloadLimits: a sequence that reads the payload meets the limits of
@@ -66,7 +68,11 @@ func TestFlood(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
-	for i := 0; i < 200; i++ {
+	n := 200
+	if testbin.Race() {
+		n = 16 // a race-built gateway parses ~10x slower: 200 (or 40) overrun the 1s header_read
+	}
+	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -77,9 +83,9 @@ func TestFlood(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if statuses[200] != 200 {
-		t.Errorf("statuses %v, want 200 × 200", statuses)
+	if statuses[200] != n {
+		t.Errorf("statuses %v, want 200 × %d", statuses, n)
 	}
-	t.Logf("VmRSS after 200 concurrent 60 KiB XML requests: %d MiB, peak %d MiB", g.rss()>>20, g.peakRSS()>>20)
+	t.Logf("VmRSS after %d concurrent 60 KiB XML requests: %d MiB, peak %d MiB", n, g.rss()>>20, g.peakRSS()>>20)
 	g.bounded()
 }

@@ -1,7 +1,9 @@
 // Package testbin is what the black-box test packages (tests/e2e,
-// tests/hostile, tests/torture, tests/behaviour) share: the seqgate binary
-// built once per package, free loopback ports, and a log buffer the
-// process can write to while a test reads it.
+// tests/hostile, tests/torture, tests/behaviour, tests/faults,
+// tests/concurrency) share: the seqgate binary built once per package
+// (race-built with SEQGATE_RACE=1), free loopback ports, a log buffer the
+// process can write to while a test reads it, and the check that a
+// race-built process reported no data race.
 package testbin
 
 import (
@@ -19,9 +21,28 @@ import (
 	"time"
 )
 
+// Race reports whether the binary under test is race-built: SEQGATE_RACE=1
+// makes Build use go build -race (CI runs the black-box suites both ways).
+// Suites bound their load counts by it, since a race-built process is
+// several times slower.
+func Race() bool { return os.Getenv("SEQGATE_RACE") == "1" }
+
+// RSSBound is a test's bound on the gateway's resident memory: normal for
+// the normal binary, four times it for a race-built one, whose detector
+// keeps shadow memory and bookkeeping for every allocation (the Go
+// documentation says 5-10x memory; an idle race-built gateway takes
+// ~70 MiB instead of ~20). Still far below what an unbounded buffer would
+// take, and the normal run holds the real bound.
+func RSSBound(normal int64) int64 {
+	if Race() {
+		return 4 * normal
+	}
+	return normal
+}
+
 // Build returns the binary under test: $SEQGATE_BIN when set (handy when
-// iterating on tests alone), else seqgate built into a temp folder. Call
-// cleanup when the tests are done.
+// iterating on tests alone), else seqgate built into a temp folder, with
+// -race when Race(). Call cleanup when the tests are done.
 func Build(name string) (bin string, cleanup func(), err error) {
 	if p := os.Getenv("SEQGATE_BIN"); p != "" {
 		return p, func() {}, nil
@@ -34,7 +55,11 @@ func Build(name string) (bin string, cleanup func(), err error) {
 	bin = filepath.Join(dir, "seqgate")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/seqgate/seqgate/cmd/seqgate")
+	args := []string{"build", "-o", bin}
+	if Race() {
+		args = append(args, "-race")
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "github.com/seqgate/seqgate/cmd/seqgate")...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		cleanup()
@@ -158,7 +183,8 @@ func Launch(t testing.TB, bin, adminAddr string, args ...string) (p *Proc, ok bo
 	return nil, false
 }
 
-// Stop sends SIGTERM and expects the process to exit within 5 s.
+// Stop sends SIGTERM and expects the process to exit within 5 s, having
+// reported no data race (NoRace).
 func (p *Proc) Stop(t testing.TB) {
 	_ = p.Cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -168,4 +194,27 @@ func (p *Proc) Stop(t testing.TB) {
 		<-p.Exited
 		t.Errorf("seqgate did not stop within 5s of SIGTERM")
 	}
+	NoRace(t, p.Stderr.String())
+}
+
+// raceWarning starts each report of the race detector on stderr.
+const raceWarning = "WARNING: DATA RACE"
+
+// NoRace fails t when a race-built process's output (stderr, where the
+// detector writes) holds a data race report, quoting the first one.
+// Harnesses that run the binary call it once the process has exited.
+func NoRace(t testing.TB, output string) {
+	t.Helper()
+	i := strings.Index(output, raceWarning)
+	if i < 0 {
+		return
+	}
+	report := output[i:]
+	if end := strings.Index(report[len(raceWarning):], "=================="); end >= 0 {
+		report = report[:len(raceWarning)+end]
+	}
+	if len(report) > 6000 {
+		report = report[:6000] + "…"
+	}
+	t.Errorf("seqgate reported %d data race(s); the first:\n%s", strings.Count(output, raceWarning), report)
 }

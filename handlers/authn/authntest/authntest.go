@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,7 +60,9 @@ func NewEC(t testing.TB, kid string) Key {
 func (k Key) Sign(t testing.TB, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(k.Alg, claims)
-	tok.Header["kid"] = k.Kid
+	if k.Kid != "" {
+		tok.Header["kid"] = k.Kid // Key{Kid: ""} signs tokens without a kid
+	}
 	s, err := tok.SignedString(k.Priv)
 	if err != nil {
 		t.Fatal(err)
@@ -124,12 +127,16 @@ func writePEM(t testing.TB, path string, blk *pem.Block) string {
 }
 
 // JWKS serves a JWK set on 127.0.0.1 that a test can change (Publish),
-// and counts the fetches.
+// and counts the fetches; SetDelay makes it a slow identity provider.
 type JWKS struct {
 	*httptest.Server
 	keys    atomic.Pointer[[]Key]
+	delay   atomic.Int64
 	Fetches atomic.Int64
 }
+
+// SetDelay makes every later answer wait d.
+func (s *JWKS) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
 
 // NewJWKS starts the endpoint with keys; it stops when t ends.
 func NewJWKS(t testing.TB, keys ...Key) *JWKS {
@@ -138,6 +145,7 @@ func NewJWKS(t testing.TB, keys ...Key) *JWKS {
 	s.Publish(keys...)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		s.Fetches.Add(1)
+		time.Sleep(time.Duration(s.delay.Load()))
 		set := []map[string]string{}
 		for _, k := range *s.keys.Load() {
 			set = append(set, k.JWK())
@@ -151,3 +159,44 @@ func NewJWKS(t testing.TB, keys ...Key) *JWKS {
 
 // Publish replaces the key set the endpoint serves (a key rotation).
 func (s *JWKS) Publish(keys ...Key) { s.keys.Store(&keys) }
+
+// Introspection is an OAuth2 introspection endpoint (RFC 7662) on
+// 127.0.0.1: it answers the claims Set for a token, {"active": false} for
+// any other, after the delay of SetDelay, and counts the calls.
+type Introspection struct {
+	*httptest.Server
+	Calls   atomic.Int64
+	delay   atomic.Int64
+	mu      sync.Mutex
+	answers map[string]map[string]any
+}
+
+// NewIntrospection starts the endpoint; it stops when t ends.
+func NewIntrospection(t testing.TB) *Introspection {
+	t.Helper()
+	s := &Introspection{answers: map[string]map[string]any{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Calls.Add(1)
+		time.Sleep(time.Duration(s.delay.Load()))
+		s.mu.Lock()
+		ans, ok := s.answers[r.PostFormValue("token")]
+		s.mu.Unlock()
+		if !ok {
+			ans = map[string]any{"active": false}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(ans)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Set makes the endpoint answer claims for token.
+func (s *Introspection) Set(token string, claims map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers[token] = claims
+}
+
+// SetDelay makes every later answer wait d.
+func (s *Introspection) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
