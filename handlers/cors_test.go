@@ -242,3 +242,32 @@ func BenchmarkCORSActualWildcard(b *testing.B) {
 		c.Complete(ex)
 	}
 }
+
+// A _cors_request_handler_ that fails neither fails the request nor loses
+// the headers: the built-in ones go out instead.
+func TestCORSSequenceFails(t *testing.T) {
+	c, r := corsFixture(t, corsConfig)
+	set := buildSet(t, map[string]string{CORSSequence: `<h.fail/>`})
+	ex, _ := corsExchange(t, c, r, "OPTIONS", "/orders/v1/7", "Origin", "https://app.example.com", "Access-Control-Request-Method", "GET")
+	ex.Seqs, ex.MC.Sequences = set, set
+	if c.HandleRequest(ex) {
+		t.Fatal("preflight not answered")
+	}
+	h := &ex.MC.Resp.Header
+	if h.StatusCode() != 200 || string(h.Peek(HeaderACAllowOrigin)) != "https://app.example.com" || string(h.Peek(HeaderACAllowMethods)) != "GET,POST" {
+		t.Errorf("preflight: %d, Allow-Origin %q, Allow-Methods %q", h.StatusCode(), h.Peek(HeaderACAllowOrigin), h.Peek(HeaderACAllowMethods))
+	}
+
+	ex, _ = corsExchange(t, c, r, "GET", "/orders/v1/7", "Origin", "https://app.example.com")
+	ex.Seqs, ex.MC.Sequences = set, set
+	if !c.HandleRequest(ex) || !c.HandleResponse(ex) {
+		t.Fatal("a failing CORS sequence stopped the flow")
+	}
+	c.Complete(ex)
+	if got := string(ex.MC.Resp.Header.Peek(HeaderACAllowOrigin)); got != "https://app.example.com" {
+		t.Errorf("actual: Allow-Origin %q", got)
+	}
+	if v, _ := ex.MC.Props.Get(PropCORSEnabled); v != "true" {
+		t.Errorf("%s = %q, want true (set for the sequence)", PropCORSEnabled, v)
+	}
+}
