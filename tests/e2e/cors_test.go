@@ -25,13 +25,13 @@ func corsGateway(t *testing.T, files ...seqFile) *gateway {
 	}, files...)
 }
 
-func preflight(origin, method string) map[string]string {
+func corsPreflight(origin, method string) map[string]string {
 	return map[string]string{"Origin": origin, "Access-Control-Request-Method": method,
 		"Access-Control-Request-Headers": "apikey,content-type"}
 }
 
-// checkHeaders compares the named headers; "" means absent.
-func checkHeaders(t *testing.T, what string, h http.Header, want map[string]string) {
+// corsCheck compares the named headers; "" means absent.
+func corsCheck(t *testing.T, what string, h http.Header, want map[string]string) {
 	t.Helper()
 	for k, v := range want {
 		if got := h.Get(k); got != v {
@@ -46,11 +46,11 @@ func checkHeaders(t *testing.T, what string, h http.Header, want map[string]stri
 func TestCORSPreflightSecuredAPI(t *testing.T) {
 	g := corsGateway(t)
 	before := g.backend.hits()
-	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://app.example.com", "GET"), "")
 	if r.Status != http.StatusOK || len(r.Body) != 0 {
 		t.Fatalf("preflight: status %d body %q, want 200 and no body", r.Status, r.Body)
 	}
-	checkHeaders(t, "preflight", r.Header, map[string]string{
+	corsCheck(t, "preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin":      "https://app.example.com",
 		"Access-Control-Allow-Credentials": "true",
 		"Access-Control-Allow-Methods":     "GET", // /{id} has GET only
@@ -59,26 +59,26 @@ func TestCORSPreflightSecuredAPI(t *testing.T) {
 		"Vary":                             "Origin",
 	})
 	// POST lives on /*: the preflight is routed by the method it asks about.
-	r = g.doReq("OPTIONS", "/orders/1.0.0/a/b", preflight("https://shop.example.org", "POST"), "")
+	r = g.doReq("OPTIONS", "/orders/1.0.0/a/b", corsPreflight("https://shop.example.org", "POST"), "")
 	if r.Status != http.StatusOK {
 		t.Fatalf("POST preflight: status %d body %s", r.Status, r.Body)
 	}
-	checkHeaders(t, "POST preflight", r.Header, map[string]string{
+	corsCheck(t, "POST preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://shop.example.org", "Access-Control-Allow-Methods": "POST"})
 	// A disallowed origin gets the answer without Allow-Origin: the browser refuses.
-	r = g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://evil.example.com", "GET"), "")
+	r = g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://evil.example.com", "GET"), "")
 	if r.Status != http.StatusOK {
 		t.Fatalf("disallowed preflight: status %d", r.Status)
 	}
-	checkHeaders(t, "disallowed preflight", r.Header, map[string]string{
+	corsCheck(t, "disallowed preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "", "Access-Control-Allow-Credentials": "", "Vary": "Origin"})
 	// A method the resource does not have: 405, as API-M.
-	r = g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "DELETE"), "")
+	r = g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://app.example.com", "DELETE"), "")
 	if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("DELETE preflight: status %d, Allow-Origin %q; want 405 without it", r.Status, r.Header.Get("Access-Control-Allow-Origin"))
 	}
 	// CORS off for the API: nothing answers the preflight.
-	r = g.doReq("OPTIONS", "/closed/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	r = g.doReq("OPTIONS", "/closed/1.0.0/7", corsPreflight("https://app.example.com", "GET"), "")
 	if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("CORS off: status %d Allow-Origin %q", r.Status, r.Header.Get("Access-Control-Allow-Origin"))
 	}
@@ -120,7 +120,7 @@ func TestCORSActualRequests(t *testing.T) {
 			if r.Status != tc.status {
 				t.Fatalf("status %d, want %d; body %s", r.Status, tc.status, r.Body)
 			}
-			checkHeaders(t, tc.name, r.Header, tc.want)
+			corsCheck(t, tc.name, r.Header, tc.want)
 		})
 	}
 	// The backend's own Vary is kept and Origin added to it.
@@ -139,11 +139,11 @@ func TestCORSActualRequests(t *testing.T) {
 func TestCORSShippedSequence(t *testing.T) {
 	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", corpusSeq(t, "apim-gw-1.10__cors_request_handler.xml")})
 	before := g.backend.hits()
-	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://app.example.com", "GET"), "")
 	if r.Status != http.StatusOK {
 		t.Fatalf("preflight: status %d body %s", r.Status, r.Body)
 	}
-	checkHeaders(t, "preflight", r.Header, map[string]string{
+	corsCheck(t, "preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
 		"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "authorization,apikey,Content-Type",
 		"Access-Control-Expose-Headers": "", "Access-Control-Max-Age": "300", "Vary": "Origin"})
@@ -154,7 +154,7 @@ func TestCORSShippedSequence(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("GET: status %d body %s", r.Status, r.Body)
 	}
-	checkHeaders(t, "GET", r.Header, map[string]string{
+	corsCheck(t, "GET", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
 		"Access-Control-Allow-Methods": "GET", "Access-Control-Expose-Headers": "", "Vary": "Origin"})
 }
@@ -165,15 +165,15 @@ func TestCORSCustomSequence(t *testing.T) {
 	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", seq("_cors_request_handler_",
 		setHeader("Access-Control-Allow-Origin", "https://fixed.example"),
 		setHeaderExpr("X-Cors-Methods", "$ctx:Access-Control-Allow-Methods"))})
-	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
-	checkHeaders(t, "preflight", r.Header, map[string]string{
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://app.example.com", "GET"), "")
+	corsCheck(t, "preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://fixed.example", "X-Cors-Methods": "GET", "Access-Control-Allow-Credentials": ""})
 	r = g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1, "Origin", "https://app.example.com"), "")
-	checkHeaders(t, "GET", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://fixed.example",
+	corsCheck(t, "GET", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://fixed.example",
 		"Access-Control-Allow-Credentials": "", "Vary": "Origin"})
 	// The 401 is not the backend's: the built-in headers.
 	r = g.doReq("GET", "/orders/1.0.0/7", map[string]string{"Origin": "https://app.example.com"}, "")
-	checkHeaders(t, "401", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"})
+	corsCheck(t, "401", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"})
 }
 
 // API-M 4.x's _cors_request_handler_ (unchanged) sets -Methods, -Headers
@@ -182,16 +182,16 @@ func TestCORSCustomSequence(t *testing.T) {
 // makes that true when the header is absent, and so must seqgate.
 func TestCORSShippedSequence4x(t *testing.T) {
 	g := corsGateway(t, seqFile{0, "_cors_request_handler_.xml", corpusSeq(t, "apim-gw__cors_request_handler.xml")})
-	r := g.doReq("OPTIONS", "/orders/1.0.0/7", preflight("https://app.example.com", "GET"), "")
+	r := g.doReq("OPTIONS", "/orders/1.0.0/7", corsPreflight("https://app.example.com", "GET"), "")
 	if r.Status != http.StatusOK {
 		t.Fatalf("preflight: status %d body %s", r.Status, r.Body)
 	}
-	checkHeaders(t, "preflight", r.Header, map[string]string{
+	corsCheck(t, "preflight", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
 		"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "authorization,apikey,Content-Type",
 		"Access-Control-Expose-Headers": "X-Req-Id"})
 	r = g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1, "Origin", "https://app.example.com"), "")
-	checkHeaders(t, "GET", r.Header, map[string]string{
+	corsCheck(t, "GET", r.Header, map[string]string{
 		"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Credentials": "true",
 		"Access-Control-Allow-Methods": "", "Access-Control-Expose-Headers": ""})
 }
