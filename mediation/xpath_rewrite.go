@@ -63,6 +63,11 @@ func (r *xpathRewrite) run() error {
 		if r.navigates(i, prevOperand) {
 			r.needsBody = true
 		}
+		if r.nodeSetVsBoolean(i, prevOperand) {
+			r.out.WriteString(r.src[last:t.start])
+			r.out.WriteString("boolean(" + t.text + ")")
+			last = t.end
+		}
 		prevOperand = isOperandEnd(t, prevOperand)
 	}
 	r.out.WriteString(r.src[last:])

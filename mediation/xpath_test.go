@@ -96,6 +96,18 @@ func TestXPathBool(t *testing.T) {
 		{"count(//items) = 2", true},
 		{"not($ctx:a)", false},
 		{"0", false},
+		// A boolean compared with a node-set (a bare name: no such element)
+		// converts the node-set to a boolean, XPath 1.0 section 3.4, as
+		// API-M 4.x's _cors_request_handler_ relies on.
+		{"boolean($trp:Access-Control-Allow-Methods) = false", true},
+		{"boolean($ctx:a) = false", false},
+		{"boolean($ctx:a) != false", true},
+		{"boolean($ctx:nope) = true", true}, // <true/> is absent too
+		{"false = boolean($ctx:nope)", true},
+		{"boolean($ctx:nope) = false and $ctx:a = 'alpha'", true},
+		{"not(boolean($ctx:a)) = false", true},
+		{"boolean($ctx:a) = soapenv:Body", true}, // the context node (the envelope) has a Body: boolean() of it is true
+		{"boolean($ctx:a) = order", false},       // the envelope has no <order> child
 	}
 	for _, tc := range cases {
 		t.Run(tc.expr, func(t *testing.T) {

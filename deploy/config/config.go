@@ -42,6 +42,7 @@ type Config struct {
 	Tracing                  Tracing    `yaml:"tracing"`
 	Forwarding               Forwarding `yaml:"forwarding"`
 	Cluster                  Cluster    `yaml:"cluster"`
+	CORS                     CORS       `yaml:"cors"` // cors.go
 	Tenants                  []Tenant   `yaml:"tenants"`
 	Tiers                    []Tier     `yaml:"tiers"`
 	Applications             []App      `yaml:"applications"`
@@ -197,6 +198,9 @@ type API struct {
 	// through the Out flow.
 	FaultOn5xx bool         `yaml:"fault_on_5xx"`
 	Mediation  APIMediation `yaml:"mediation"` // custom sequence library (mediation.go)
+	// CORS overrides the global cors section for this API (cors.go); nil
+	// follows it.
+	CORS *CORS `yaml:"cors"`
 }
 
 // Resource is one resource of an API.

@@ -68,6 +68,7 @@ func (c *Config) defaults() {
 	c.Security.defaults()
 	c.throttlingDefaults()
 	c.analyticsDefaults()
+	c.CORS.defaults(true)
 	c.ExtensionHandlerPosition = strings.ToLower(strings.TrimSpace(c.ExtensionHandlerPosition))
 	setStr(&c.ExtensionHandlerPosition, PositionBottom)
 	setInt(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
@@ -129,6 +130,9 @@ func (l *Limits) defaults() {
 // listed, upper-case methods, no trailing "/" on the context.
 func (a *API) defaults() {
 	setStr(&a.Tenant, SuperTenantDomain)
+	if a.CORS != nil {
+		a.CORS.defaults(false)
+	}
 	a.Auth = normAuth(a.Auth)
 	setStr(&a.Auth, AuthAPIKey)
 	if len(a.Context) > 1 {

@@ -122,7 +122,7 @@ func Explain(in Input, tenant, method, path string) (*Report, error) {
 	rep.Auth = authNames(res.AuthMethods(m.API.Cfg))
 	rep.Scopes = res.Scopes
 	rep.Throttle = levels(in.Config, m.API.Cfg, res)
-	rep.Chain = chain(in.Config, src)
+	rep.Chain = chain(in.Config, m.API.Cfg, src)
 	rep.Flows = flows(in.Repo.Set(tenant), st, src, m.API)
 	return rep, nil
 }

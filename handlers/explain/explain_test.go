@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -132,5 +133,26 @@ func TestRefusedServesLastGood(t *testing.T) {
 	want := "refused: repository/deployment/server/synapse-configs/default/sequences/g.xml:1: <nosuch>: unsupported mediator (last good version serves)"
 	if !s.Runs || s.Why != want {
 		t.Errorf("got runs=%v why=%q\nwant runs=true why=%q", s.Runs, s.Why, want)
+	}
+}
+
+// TestExplainCORSChain: the CORS handler is shown first (before auth) for
+// an API that has CORS on, and not at all for one that has it off.
+func TestExplainCORSChain(t *testing.T) {
+	in := load(t, filepath.Join("testdata", "cors", "config.yaml"))
+	for path, want := range map[string]string{
+		"/orders/1.0.0/x": "cors auth throttle usage extension",
+		"/closed/1.0.0/x": "auth throttle usage extension",
+	} {
+		rep, err := Explain(in, "carbon.super", "GET", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Chain == nil {
+			t.Fatalf("%s: no chain (status %d)", path, rep.Status)
+		}
+		if got := strings.Join(rep.Chain.Handlers, " "); got != want {
+			t.Errorf("%s: chain %q, want %q", path, got, want)
+		}
 	}
 }

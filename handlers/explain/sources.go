@@ -60,10 +60,14 @@ func (named) HandleRequest(*handlers.Exchange) bool  { return true }
 func (named) HandleResponse(*handlers.Exchange) bool { return true }
 
 // chain is the handler chain the gateway builds for cfg (every handler is
-// always present; each passes requests it has nothing to do with).
-func chain(cfg *config.Config, src *sources) *Chain {
+// always present; each passes requests it has nothing to do with), with
+// cors first when api has CORS on (handlers.WithCORS).
+func chain(cfg *config.Config, api *config.API, src *sources) *Chain {
 	hs := handlers.Chain(cfg.ExtensionHandlerPosition, named("auth"), named("throttle"), named("usage"), named("extension"))
 	c := &Chain{Position: cfg.ExtensionHandlerPosition, From: src.topKey("extension_handler_position")}
+	if cfg.EffectiveCORS(api).Enabled() { // handlers.WithCORS: first, before auth
+		c.Handlers = append(c.Handlers, "cors")
+	}
 	for _, h := range hs {
 		c.Handlers = append(c.Handlers, h.Name())
 	}

@@ -75,7 +75,8 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		return nil, err
 	}
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
-	chain := handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext)
+	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
+	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{
 		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
@@ -86,7 +87,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	}
 	return New(Options{
 		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
-		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug,
+		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 	}), nil

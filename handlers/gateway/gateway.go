@@ -37,6 +37,9 @@ type Options struct {
 	// Debug traces single requests for the admin tooling (debug.go); nil:
 	// one nil check per request.
 	Debug Debug
+	// CORS routes preflights by the method they ask about; nil when no
+	// API has CORS on (it is also first in Chain then).
+	CORS *handlers.CORS
 	// Forwarding: loop limit and trusted proxies (forward.go).
 	Forwarding Forwarding
 	// Budget bounds the body bytes buffered across all requests
@@ -90,6 +93,11 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	// segments, so it gets the path as the client sent it: ctx.Path() is
 	// already decoded and normalised (%2541 would become A, not %41).
 	st := g.opts.Router.Match(ctx.Method(), ctx.Request.URI().PathOriginal(), &ex.Match)
+	if st == route.StatusMethodNotAllowed && g.opts.CORS != nil {
+		if m := g.opts.CORS.PreflightMethod(ex.Match.API, &ctx.Request.Header); m != nil {
+			st = g.opts.Router.Match(m, ctx.Request.URI().PathOriginal(), &ex.Match)
+		}
+	}
 	if g.opts.Tracer != nil {
 		ex.Span = tracing.StartRequest(g.opts.Tracer, &ctx.Request.Header, spanRequest(ctx, ex, st))
 	}

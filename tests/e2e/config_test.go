@@ -16,22 +16,24 @@ const (
 // gwConfig is what varies between test gateways; everything else (tenants,
 // tiers, applications) is fixed so that tests read the same world.
 type gwConfig struct {
-	Position string   // extension_handler_position; "" means bottom
-	MaxBody  int      // limits.max_body_bytes; 0 means 4096
-	APIs     []apiDef // nil means just ordersAPI()
+	Position string         // extension_handler_position; "" means bottom
+	MaxBody  int            // limits.max_body_bytes; 0 means 4096
+	APIs     []apiDef       // nil means just ordersAPI()
+	CORS     map[string]any // the global cors section; nil: none
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.
 type apiDef struct {
-	Provider  string   `yaml:"provider"`
-	Name      string   `yaml:"name"`
-	Version   string   `yaml:"version"`
-	Context   string   `yaml:"context"`
-	Tenant    string   `yaml:"tenant"`
-	Auth      string   `yaml:"auth"`
-	Tier      string   `yaml:"tier"`
-	Backend   []string `yaml:"backend"`
-	Resources []resDef `yaml:"resources"`
+	Provider  string         `yaml:"provider"`
+	Name      string         `yaml:"name"`
+	Version   string         `yaml:"version"`
+	Context   string         `yaml:"context"`
+	Tenant    string         `yaml:"tenant"`
+	Auth      string         `yaml:"auth"`
+	Tier      string         `yaml:"tier"`
+	Backend   []string       `yaml:"backend"`
+	Resources []resDef       `yaml:"resources"`
+	CORS      map[string]any `yaml:"cors,omitempty"`
 }
 
 type resDef struct {
@@ -99,6 +101,9 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 			{"name": "AcmeApp", "id": "3", "consumer_key": "ck3", "user": "carol", "tenant": "acme.com", "keys": []string{keyAcme}},
 		},
 		"apis": apis,
+	}
+	if c.CORS != nil {
+		doc["cors"] = c.CORS
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
