@@ -48,6 +48,7 @@ type file[T any] struct {
 	latest     *T    // compiled from the current content; nil if it failed
 	compileErr error // why the current content failed
 	good       *T    // the version served at the last reload (last good)
+	stale      bool  // recompile even if unchanged: a resource it depends on changed
 	lastErr    string
 }
 
@@ -69,7 +70,7 @@ func (f *file[T]) refresh(k *kind[T], now time.Time) {
 		f.fail(err)
 		return
 	}
-	if f.read && fi.Size() == f.size && fi.ModTime().Equal(f.mtime) && f.readAt.Sub(f.mtime) > racyWindow {
+	if !f.stale && f.read && fi.Size() == f.size && fi.ModTime().Equal(f.mtime) && f.readAt.Sub(f.mtime) > racyWindow {
 		return
 	}
 	data, err := os.ReadFile(f.path)
@@ -80,9 +81,10 @@ func (f *file[T]) refresh(k *kind[T], now time.Time) {
 	sum := sha256.Sum256(data)
 	unchanged := f.read && sum == f.hash
 	f.read, f.size, f.mtime, f.readAt, f.hash = true, fi.Size(), fi.ModTime(), now, sum
-	if unchanged {
+	if unchanged && !f.stale {
 		return
 	}
+	f.stale = false
 	f.latest, f.compileErr = k.compile(f.path, data)
 }
 

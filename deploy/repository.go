@@ -139,6 +139,7 @@ func (r *Repository) Start() error {
 	for _, t := range r.tenants() {
 		t.reload(true)
 	}
+	r.syncRegistryWatches()
 	go r.loop(fsw)
 	return nil
 }
@@ -149,6 +150,33 @@ func (r *Repository) Reload() {
 	r.syncWatches()
 	for _, t := range r.tenants() {
 		t.reload(true)
+	}
+	r.syncRegistryWatches()
+}
+
+// syncRegistryWatches watches the registry subfolders a load has just
+// found (they are only known once read), then rescans the tenants once
+// more for anything written there before the watch was in place.
+func (r *Repository) syncRegistryWatches() {
+	want := r.wantedWatches()
+	r.mu.Lock()
+	fsw := r.fsw
+	r.mu.Unlock()
+	if fsw == nil {
+		return
+	}
+	have := map[string]bool{}
+	for _, p := range fsw.WatchList() {
+		have[p] = true
+	}
+	for p := range want {
+		if !have[p] {
+			r.syncWatches()
+			for _, t := range r.tenants() {
+				t.reload(false)
+			}
+			return
+		}
 	}
 }
 

@@ -24,6 +24,13 @@ type TenantStatus struct {
 	// (synapse-configs/default/endpoints), with the same states.
 	EndpointsDir  string       `json:"endpoints_dir"`
 	EndpointFiles []FileStatus `json:"endpoint_files"`
+	// LocalEntriesDir and LocalEntryFiles are the tenant's local entries
+	// (synapse-configs/default/local-entries); RegistryDir and RegistryFiles
+	// its file-based registry (governance/ and config/ under RegistryDir).
+	LocalEntriesDir string       `json:"local_entries_dir"`
+	LocalEntryFiles []FileStatus `json:"local_entry_files"`
+	RegistryDir     string       `json:"registry_dir"`
+	RegistryFiles   []FileStatus `json:"registry_files"`
 	// Library is the custom sequence library (customsequences/{in,out,fault})
 	// and the APIs using it.
 	Library LibraryStatus `json:"library"`
@@ -44,6 +51,7 @@ type FileStatus struct {
 	Warnings        []string `json:"warnings,omitempty"`
 	Sequences       []string `json:"sequences"`
 	Endpoints       []string `json:"endpoints,omitempty"` // endpoint files: the endpoint served
+	Keys            []string `json:"keys,omitempty"`      // local entry and registry files: the key served
 	ServingLastGood bool     `json:"serving_last_good"`
 }
 

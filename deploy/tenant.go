@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -23,15 +24,20 @@ type tenant struct {
 	epDir  string // endpoints folder
 	log    *zap.Logger
 
-	set    atomic.Pointer[sequences.Set]
-	eps    atomic.Pointer[endpoint.Set]
-	status atomic.Pointer[TenantStatus]
-	loaded atomic.Bool
+	set     atomic.Pointer[sequences.Set]
+	eps     atomic.Pointer[endpoint.Set]
+	resAt   atomic.Pointer[resourceSet] // published local entries and registry resources
+	regDirs atomic.Pointer[[]string]    // registry folders found at the last scan (watched)
+	status  atomic.Pointer[TenantStatus]
+	loaded  atomic.Bool
 
 	mu  sync.Mutex // serializes reloads; guards the folders
 	seq *folder[sequences.Sequence]
 	ep  *folder[endpoint.Named]
 	lib library
+	le  *folder[localEntry]
+	reg registry
+	res *resourceSet // the resources the folders compile against (also published in resAt)
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer
@@ -45,6 +51,18 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 	t := &tenant{domain: domain, id: id, dir: dir, epDir: epDir, log: log,
 		seq: newFolder(&sequenceKind, dir), ep: newFolder(&endpointKind, epDir),
 		lib: newLibrary(filepath.Join(base, "customsequences"))}
+	// Sequences (the folder and the library) compile against the tenant's
+	// current resources, so each tenant gets its own copy of the kind.
+	seqK, libK := sequenceKind, libraryKind
+	seqK.compile = t.compileSequence
+	libK.compile = t.compileSequence
+	t.seq.kind = &seqK
+	for f := range numFlows {
+		t.lib.folders[f].kind = &libK
+	}
+	t.res = emptyResources
+	t.resAt.Store(emptyResources)
+	t.regDirs.Store(&[]string{})
 	t.set.Store(emptySet)
 	t.eps.Store(emptyEndpoints)
 	t.status.Store(&TenantStatus{Domain: domain, ID: id, Dir: dir, EndpointsDir: epDir,
@@ -55,6 +73,10 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 // dirs are the folders the tenant deploys from, watched for changes.
 func (t *tenant) dirs() []string {
 	out := []string{t.dir, t.epDir}
+	if t.le != nil {
+		out = append(out, t.le.dir)
+	}
+	out = append(out, *t.regDirs.Load()...)
 	for _, f := range t.lib.folders {
 		out = append(out, f.dir)
 	}
@@ -80,6 +102,7 @@ func (t *tenant) reload(announce bool) {
 		st.EndpointFiles = statuses
 		t.logEndpointChanges(old, set, files, statuses)
 	}
+	t.reloadResources(&st, now)
 	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
 		t.log.Error("cannot read sequences folder; keeping the deployed sequences", zap.String("dir", t.dir), zap.Error(err))
@@ -145,4 +168,73 @@ func commit(files []*file[sequences.Sequence], entries []sequences.Entry, report
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
+}
+
+// setResourceFolders places the local-entries folder (beside sequences)
+// and the registry; home is the repository root, the only place a local
+// entry's src= may read from.
+func (t *tenant) setResourceFolders(home, regDir string) {
+	leDir := filepath.Join(filepath.Dir(t.dir), "local-entries")
+	t.le = newFolder(localEntryKind(home), leDir)
+	t.reg = newRegistry(regDir)
+	dirs := slices.Clone(t.reg.dirs)
+	t.regDirs.Store(&dirs)
+	st := *t.status.Load()
+	st.LocalEntriesDir, st.RegistryDir = leDir, regDir
+	st.LocalEntryFiles, st.RegistryFiles = []FileStatus{}, []FileStatus{}
+	t.status.Store(&st)
+}
+
+// compileSequence compiles a sequence file against the tenant's current
+// resources (called under t.mu, from a folder rescan).
+func (t *tenant) compileSequence(path string, data []byte) (*sequences.Sequence, error) {
+	return sequences.CompileWith(path, data, t.res)
+}
+
+// reloadResources rescans the local entries and the registry, builds the
+// tenant's new resource set and marks stale every sequence file that
+// looked up a changed key (or failed to compile: a new resource may be
+// what it lacked), so the rescan that follows recompiles them.
+func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
+	if t.le == nil {
+		return
+	}
+	files, err := t.le.rescan(t.log, now)
+	if err != nil {
+		t.log.Error("cannot read local-entries folder; keeping the deployed local entries", zap.String("dir", t.le.dir), zap.Error(err))
+		st.Error = "local-entries folder unreadable, last good local entries kept: " + err.Error()
+		return
+	}
+	st.RegistryFiles = t.reg.rescan(t.log, now)
+	dirs := slices.Clone(t.reg.dirs)
+	t.regDirs.Store(&dirs)
+	set, statuses := buildResources(files, &t.reg)
+	logRefusals(t.log, "local entry refused", files, statuses)
+	st.LocalEntryFiles = statuses
+	changed := set.changed(t.res)
+	t.res = set
+	t.resAt.Store(set)
+	if len(changed) == 0 {
+		return
+	}
+	markStale(t.seq, changed)
+	for f := range numFlows {
+		markStale(t.lib.folders[f], changed)
+	}
+}
+
+// markStale flags the files to recompile after the resources changed.
+func markStale(d *folder[sequences.Sequence], changed map[string]bool) {
+	for _, f := range d.files {
+		if f.latest == nil {
+			f.stale = true
+			continue
+		}
+		for _, k := range f.latest.Resources {
+			if changed[normalizeKey(k)] {
+				f.stale = true
+				break
+			}
+		}
+	}
 }

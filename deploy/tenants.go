@@ -58,6 +58,7 @@ func (r *Repository) SetTenants(ts []config.Tenant) error {
 			t.reload(true)
 		}
 	}
+	r.syncRegistryWatches()
 	for _, t := range old.order {
 		if idx.byDomain[t.domain] != t {
 			r.log.Info("tenant removed", zap.String("domain", t.domain), zap.Int("id", t.id))
@@ -113,10 +114,13 @@ func (idx *tenantIndex) check(t config.Tenant) error {
 
 func (r *Repository) newTenant(domain string, id int) *tenant {
 	base := filepath.Join(r.root, "repository", "deployment", "server", "synapse-configs", "default")
+	reg := filepath.Join(r.root, "registry") // the Micro Integrator's <MI_HOME>/registry
 	if id != config.SuperTenantID {
 		base = filepath.Join(r.tenantsDir, fmt.Sprint(id), "synapse-configs", "default")
+		reg = filepath.Join(r.tenantsDir, fmt.Sprint(id), "registry")
 	}
 	t := newTenant(domain, id, base, r.log.With(zap.String("tenant", domain)))
+	t.setResourceFolders(r.root, reg)
 	t.lib.uses = r.usesFor(domain)
 	return t
 }

@@ -3,6 +3,7 @@ package deploy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ func (r *Repository) handle(ev fsnotify.Event) {
 		for _, dir := range t.dirs() {
 			switch {
 			case filepath.Dir(ev.Name) == dir:
-				if counts(filepath.Base(ev.Name)) {
+				if counts(filepath.Base(ev.Name)) || t.isRegistryDir(dir) && !strings.HasPrefix(filepath.Base(ev.Name), ".") {
 					hit = append(hit, t)
 				}
 			case within(ev.Name, dir):
@@ -120,7 +121,14 @@ func (r *Repository) fire(t *tenant) {
 	r.reloads.Add(1)
 	r.mu.Unlock()
 	defer r.reloads.Done()
+	before := *t.regDirs.Load()
 	t.reload(false)
+	if !slices.Equal(before, *t.regDirs.Load()) {
+		// A registry folder appeared or went: watch it, then rescan once
+		// more for files written there before the watch was in place.
+		r.syncWatches()
+		t.reload(false)
+	}
 }
 
 // syncWatches makes the watched folders match the nearest existing folder
@@ -209,4 +217,10 @@ func (r *Repository) warnUnknownTenant(name string) {
 	}
 	r.log.Warn("tenant folder has no configured tenant; its sequences are not deployed",
 		zap.String("dir", filepath.Join(r.tenantsDir, name)))
+}
+
+// isRegistryDir reports whether dir is one of the tenant's registry
+// folders, where any file (not only *.xml) is a resource.
+func (t *tenant) isRegistryDir(dir string) bool {
+	return slices.Contains(*t.regDirs.Load(), dir)
 }

@@ -49,6 +49,16 @@ type Compiler struct {
 	// Sources records the element and line of every mediator List compiles
 	// (see Sources); nil until the first list, kept by the sequence.
 	Sources Sources
+	// Resolver resolves local-entry and registry keys (key= of <sequence>,
+	// <endpoint>, payloadFactory <format>, <schema>, <script>) against the
+	// tenant's snapshot; nil resolves nothing (plain keys then fall back to
+	// deployed sequences and endpoints, gov:/conf: keys are refused).
+	Resolver Resolver
+	// Resources collects every key looked up through the Resolver, found or
+	// not, so the deployer recompiles the file when one of them changes.
+	Resources []string
+
+	resolving []string // resource keys being compiled, outermost first (cycle guard)
 }
 
 // Line returns the source line of el, or 0 when unknown.

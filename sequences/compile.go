@@ -28,11 +28,18 @@ var knownAttrs = map[string]bool{
 // *mediation.CompileError. DTD entities are never expanded: Go's XML decoder
 // refuses undeclared entities, so billion-laughs and XXE fail closed.
 func Compile(file string, data []byte) (*Sequence, error) {
+	return CompileWith(file, data, nil)
+}
+
+// CompileWith is Compile with keys (local entries, gov:/conf: registry
+// resources) resolved through res, the tenant's snapshot at deploy time.
+// The keys looked up are kept in Sequence.Resources.
+func CompileWith(file string, data []byte, res mediation.Resolver) (*Sequence, error) {
 	doc, lines, err := mediation.ReadConfigFile(file, data, MaxFileSize, MaxDepth)
 	if err != nil {
 		return nil, err
 	}
-	c := &mediation.Compiler{File: file, Lines: lines}
+	c := &mediation.Compiler{File: file, Lines: lines, Resolver: res}
 	root, err := singleRoot(doc, c)
 	if err != nil {
 		return nil, err
@@ -68,7 +75,7 @@ func compileRoot(root *etree.Element, c *mediation.Compiler) (*Sequence, error) 
 	if err != nil {
 		return nil, asCompileError(c, root, err)
 	}
-	s.body, s.Refs, s.NeedsBody, s.sources = body, c.Refs, c.NeedsBody, c.Sources
+	s.body, s.Refs, s.NeedsBody, s.sources, s.Resources = body, c.Refs, c.NeedsBody, c.Sources, c.Resources
 	return s, nil
 }
 

@@ -38,6 +38,9 @@ type Sequence struct {
 	// NeedsBody reports whether some mediator reads or writes the payload, so
 	// a header-only chain can stream the body untouched.
 	NeedsBody bool
+	// Resources are the local-entry and registry keys the body looked up at
+	// compile time (found or not): a change to one recompiles the file.
+	Resources []string
 	// Warnings are non-fatal remarks found while compiling (file:line: ...).
 	Warnings []string
 

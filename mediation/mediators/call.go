@@ -3,6 +3,7 @@ package mediators
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/beevik/etree"
 	"github.com/valyala/fasthttp"
@@ -114,7 +115,7 @@ func compileEndpointChild(el *etree.Element, c *mediation.Compiler, allowed ...s
 		switch {
 		case !mediation.IsSynapse(ch) || ch.Tag == "description":
 		case ch.Tag == "endpoint" && ep == nil:
-			e, err := endpoint.Compile(ch, c)
+			e, err := compileEndpoint(ch, c)
 			if err != nil {
 				return nil, err
 			}
@@ -125,6 +126,34 @@ func compileEndpointChild(el *etree.Element, c *mediation.Compiler, allowed ...s
 		}
 	}
 	return ep, nil
+}
+
+// compileEndpoint compiles an <endpoint>; <endpoint key="k"/> naming a
+// local entry or registry resource compiles that resource's <endpoint> in
+// place (deploy time), while a key the snapshot lacks stays a reference to
+// a named endpoint of the endpoints folder, resolved per request.
+func compileEndpoint(el *etree.Element, c *mediation.Compiler) (mediation.Endpoint, error) {
+	key, ok := mediation.Attr(el, "key")
+	if !ok || strings.HasPrefix(strings.TrimSpace(key), "{") {
+		return endpoint.Compile(el, c)
+	}
+	res, found, err := c.LookupResource(el, "key", key)
+	if err != nil || !found {
+		if err != nil {
+			return nil, err
+		}
+		return endpoint.Compile(el, c)
+	}
+	if res.XML == nil || res.XML.Tag != "endpoint" || !mediation.IsSynapse(res.XML) {
+		return nil, c.Errorf(el, "key=%q: the resource (%s) is not an <endpoint>", key, res.File)
+	}
+	var ep mediation.Endpoint
+	err = c.InResource(el, res, func() error {
+		var err error
+		ep, err = endpoint.Compile(res.XML, c)
+		return err
+	})
+	return ep, err
 }
 
 func containsTag(list []string, s string) bool {

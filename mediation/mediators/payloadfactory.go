@@ -120,13 +120,12 @@ func newPayloadFactory(el *etree.Element, c *mediation.Compiler) (mediation.Medi
 		return nil, err
 	}
 	p.args = args
-	format, err := compileFormat(el, c, p.media)
+	format, root, err := compileFormat(el, c, p.media)
 	if err != nil {
 		return nil, err
 	}
 	p.tmpl = splitTemplate(format, len(args))
-	if p.media == mediaXML {
-		root := synapseChild(el, "format").ChildElements()[0]
+	if root != nil {
 		ns := root.NamespaceURI()
 		p.envelope = root.Tag == "Envelope" && (ns == mediation.SOAP11NS || ns == mediation.SOAP12NS)
 	}
@@ -156,33 +155,59 @@ func (p *payloadFactory) compileMedia(el *etree.Element, c *mediation.Compiler) 
 
 // compileFormat returns the template text: the first element of <format>
 // serialized (xml), or its text (json, text).
-func compileFormat(el *etree.Element, c *mediation.Compiler, media mediaType) (string, error) {
+func compileFormat(el *etree.Element, c *mediation.Compiler, media mediaType) (string, *etree.Element, error) {
 	f := synapseChild(el, "format")
 	if f == nil {
-		return "", c.Errorf(el, "<format> is required")
+		return "", nil, c.Errorf(el, "<format> is required")
 	}
-	if _, ok := mediation.Attr(f, "key"); ok {
-		return "", c.Errorf(f, "format from registry key not supported")
+	if key, ok := mediation.Attr(f, "key"); ok {
+		return formatFromResource(f, c, key, media)
 	}
 	if media != mediaXML {
 		if len(f.ChildElements()) > 0 {
-			return "", c.Errorf(f, "a json or text format must be text (wrap it in CDATA if it contains '<')")
+			return "", nil, c.Errorf(f, "a json or text format must be text (wrap it in CDATA if it contains '<')")
 		}
 		text := charData(f)
 		if media == mediaJSON {
 			text = strings.TrimSpace(text)
 		}
-		return text, nil
+		return text, nil, nil
 	}
 	children := f.ChildElements()
 	if len(children) == 0 {
-		return "", c.Errorf(f, "an xml format needs an element")
+		return "", nil, c.Errorf(f, "an xml format needs an element")
 	}
 	s, err := serializeElement(children[0])
 	if err != nil {
-		return "", c.Errorf(children[0], "%v", err)
+		return "", nil, c.Errorf(children[0], "%v", err)
 	}
-	return s, nil
+	return s, children[0], nil
+}
+
+// formatFromResource reads <format key="k"/>: the template is the content
+// of the local entry or registry resource k, resolved at deploy time (an
+// xml format is the resource's root element, json/text its text).
+func formatFromResource(f *etree.Element, c *mediation.Compiler, key string, media mediaType) (string, *etree.Element, error) {
+	if len(f.ChildElements()) > 0 || strings.TrimSpace(charData(f)) != "" {
+		return "", nil, c.Errorf(f, "use either key= or an inline format, not both")
+	}
+	res, err := c.MustResource(f, "key", key)
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case media == mediaJSON:
+		return strings.TrimSpace(res.Text), nil, nil
+	case media != mediaXML:
+		return res.Text, nil, nil
+	case res.XML == nil:
+		return "", nil, c.Errorf(f, "key=%q: an xml format needs an XML resource; %s holds text", key, res.File)
+	}
+	s, err := serializeElement(res.XML)
+	if err != nil {
+		return "", nil, c.Errorf(f, "key=%q: %v", key, err)
+	}
+	return s, res.XML, nil
 }
 
 // charData concatenates the text and CDATA children of el.

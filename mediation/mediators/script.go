@@ -67,13 +67,25 @@ func newScript(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, er
 	case l != "expr":
 		return nil, c.Errorf(el, `script language %q is not supported: rewrite the script with language="expr" (expr-lang, see README)`, lang)
 	}
-	if _, ok := mediation.Attr(el, "key"); ok {
-		return nil, c.Errorf(el, "key=: scripts from the registry are not supported; put the expr program inline in <script>")
+	src := strings.TrimSpace(charData(el))
+	if key, ok := mediation.Attr(el, "key"); ok {
+		// The program is the text of a local entry or registry resource,
+		// resolved at deploy time like every other key.
+		if src != "" || len(el.ChildElements()) > 0 {
+			return nil, c.Errorf(el, "use either key= or an inline program, not both")
+		}
+		res, err := c.MustResource(el, "key", key)
+		if err != nil {
+			return nil, err
+		}
+		if res.XML != nil {
+			return nil, c.Errorf(el, "key=%q: a script resource must be text; %s holds XML", key, res.File)
+		}
+		src = strings.TrimSpace(res.Text)
 	}
 	if len(el.ChildElements()) > 0 {
 		return nil, c.Errorf(el, "<script> takes the program as text (wrap it in CDATA if it contains '<')")
 	}
-	src := strings.TrimSpace(charData(el))
 	if src == "" {
 		return nil, c.Errorf(el, "empty script")
 	}

@@ -60,11 +60,64 @@ func newSequenceRef(el *etree.Element, c *mediation.Compiler) (mediation.Mediato
 		return nil, err
 	}
 	if key.expr == nil {
+		res, found, err := c.LookupResource(el, "key", key.static)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			return compileResourceSequence(el, c, res)
+		}
 		c.AddRef(key.static)
 	} else {
 		c.NeedsBody = true // the sequence it names is only known at run time: it may read the body
 	}
 	return &sequenceRef{key: key}, nil
+}
+
+// resourceSequence is a sequence stored as a local entry or registry
+// resource (<sequence key="gov:/seq/x.xml"/>): compiled into the caller at
+// deploy time, so a change to the resource redeploys the callers (the
+// deployer tracks Compiler.Resources).
+type resourceSequence struct {
+	key  string
+	body mediation.List
+}
+
+// Mediate implements mediation.Mediator.
+func (s *resourceSequence) Mediate(mc *mediation.MessageContext) (bool, error) {
+	leave, ok := mc.EnterSequence()
+	if !ok {
+		return false, fmt.Errorf("sequence %q: sequences nested too deep", s.key)
+	}
+	defer leave()
+	cont, err := s.body.Mediate(mc)
+	if err != nil {
+		return false, fmt.Errorf("sequence %q: %w", s.key, err)
+	}
+	return cont, nil
+}
+
+// compileResourceSequence compiles a resource holding a <sequence>.
+// onError is refused: its handler would be looked up by name at run time,
+// which a resource sequence has no stable place for yet.
+func compileResourceSequence(el *etree.Element, c *mediation.Compiler, res *mediation.Resource) (mediation.Mediator, error) {
+	root := res.XML
+	if root == nil || root.Tag != "sequence" || !mediation.IsSynapse(root) {
+		return nil, c.Errorf(el, "key=%q: the resource (%s) is not a <sequence>", res.Key, res.File)
+	}
+	if v, ok := mediation.Attr(root, "onError"); ok && v != "" {
+		return nil, c.Errorf(el, "key=%q: onError on a sequence stored as a resource is not supported; put the handling in the calling sequence", res.Key)
+	}
+	var body mediation.List
+	err := c.InResource(el, res, func() error {
+		var err error
+		body, err = c.List(root)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &resourceSequence{key: res.Key, body: body}, nil
 }
 
 // staticRef is a reference with a fixed key, as <then sequence="x"> and

@@ -21,8 +21,9 @@ const maxSchemaSize = 1 << 20
 // reach the network.
 const schemaURL = "mem:///schema.json"
 
-// compileSchema reads the single <schema>: key= a file relative to the
-// sequence file's folder, or inline JSON text.
+// compileSchema reads the single <schema>: key= a local entry or registry
+// resource (resolved at deploy time), else a file relative to the sequence
+// file's folder, or inline JSON text.
 func compileSchema(el *etree.Element, c *mediation.Compiler) (*jsonschema.Schema, error) {
 	var sch *etree.Element
 	for _, ch := range el.ChildElements() {
@@ -70,11 +71,23 @@ func schemaText(sch *etree.Element, c *mediation.Compiler) (string, error) {
 	case !hasKey:
 		return inline, nil
 	}
+	if !strings.HasPrefix(strings.TrimSpace(key), "{") {
+		res, found, err := c.LookupResource(sch, "key", key)
+		if err != nil {
+			return "", err
+		}
+		if found {
+			return strings.TrimSpace(res.Text), nil
+		}
+	}
 	path, err := schemaPath(c.File, key)
 	if err != nil {
 		return "", c.Errorf(sch, "key=%q: %v", key, err)
 	}
 	b, err := readLimited(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", c.Errorf(sch, "key=%q: no local entry or registry resource with that key, and no schema file %s", key, path)
+	}
 	if err != nil {
 		return "", c.Errorf(sch, "key=%q: %v", key, err)
 	}
