@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/mediation/endpoint"
 )
 
@@ -18,6 +19,15 @@ func (r *Repository) Endpoints(domain string) *endpoint.Set {
 		return t.eps.Load()
 	}
 	return emptyEndpoints
+}
+
+// Resources returns the tenant's current local entries and registry
+// resources (never nil), for get-property('registry', key) per request.
+func (r *Repository) Resources(domain string) mediation.Resolver {
+	if t := r.index.Load().byDomain[domain]; t != nil {
+		return t.resAt.Load()
+	}
+	return emptyResources
 }
 
 // linkEndpoints is link for the endpoints folder, with the same rules: a

@@ -182,6 +182,9 @@ func (c *Compiler) ExprString(el *etree.Element, attr, src string) (Expression, 
 	if err != nil {
 		return nil, c.Errorf(el, "%s=%q: %v", attr, src, err)
 	}
+	if err := c.checkRegistryRefs(el, attr, src); err != nil {
+		return nil, err
+	}
 	if e.NeedsBody() {
 		c.NeedsBody = true
 	}

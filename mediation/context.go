@@ -71,6 +71,9 @@ type MessageContext struct {
 	// Endpoints resolves <endpoint key="..."/> against the tenant's deployed
 	// named endpoints (the gateway sets it, like Sequences).
 	Endpoints EndpointLookup
+	// Registry is the tenant's local entries and registry resources, read
+	// by get-property('registry', key) (the gateway sets it, like Sequences).
+	Registry Resolver
 	// SendTo is the endpoint a <send> chose when Outcome is Send; nil sends
 	// to the API's own backend.
 	SendTo Endpoint

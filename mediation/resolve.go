@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -106,6 +107,38 @@ func (c *Compiler) InResource(el *etree.Element, res *Resource, compile func() e
 		// Name both ends: the referencing element, and the resource's own
 		// file:line where the content is wrong.
 		return c.Errorf(el, "key %q: %v", res.Key, err)
+	}
+	return nil
+}
+
+// registryGet is get-property('registry', key): the content of the local
+// entry or registry resource, as Synapse returns the entry's value. A text
+// resource gives its text; an XML resource its serialized XML (Synapse
+// hands back the OMElement, which a string context serializes). The
+// path@property form reads registry resource metadata, which a folder of
+// files does not carry: it gives "" (unset), as an unknown key does.
+func (mc *MessageContext) registryGet(key string) (string, bool) {
+	if mc.Registry == nil || strings.Contains(key, "@") {
+		return "", false
+	}
+	res, err := mc.Registry.Resolve(key)
+	if err != nil {
+		return "", false
+	}
+	return res.Text, true
+}
+
+// registryRef finds get-property('registry', '<literal key>') in an
+// expression, so that a static key is checked when the sequence deploys.
+var registryRef = regexp.MustCompile(`get-property\(\s*['"]registry['"]\s*,\s*['"]([^'"{}@]+)['"]\s*\)`)
+
+// checkRegistryRefs resolves the static registry keys an expression reads:
+// a gov:/conf: key the snapshot lacks is a deploy error, like every key.
+func (c *Compiler) checkRegistryRefs(el *etree.Element, attr, src string) error {
+	for _, m := range registryRef.FindAllStringSubmatch(src, -1) {
+		if _, _, err := c.LookupResource(el, attr, m[1]); err != nil {
+			return c.Errorf(el, "%s: get-property('registry', %q): no registry resource with that key", attr, m[1])
+		}
 	}
 	return nil
 }

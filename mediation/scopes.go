@@ -56,8 +56,10 @@ func (mc *MessageContext) Property(scope, name string) (string, bool) {
 		return mc.axis2Get(name)
 	case ScopeSystem, ScopeEnv:
 		return lookupEnv(name)
+	case ScopeRegistry:
+		return mc.registryGet(name)
 	}
-	return "", false // registry, file, func: nothing is stored there
+	return "", false // file, func: nothing is stored there
 }
 
 // SetProperty sets a property by scope. The axis2 magic properties act on

@@ -109,6 +109,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 		ex.Seqs = g.opts.Repo.Set(ex.Match.Tenant.Domain)
 		mc.Sequences = ex.Seqs
 		mc.Endpoints = g.opts.Repo.Endpoints(ex.Match.Tenant.Domain)
+		mc.Registry = g.opts.Repo.Resources(ex.Match.Tenant.Domain)
 		mc.TenantDomain = ex.Match.Tenant.Domain
 		route.SetProperties(mc, &ex.Match, ctx.Method(), ctx.RequestURI(), ctx.QueryArgs())
 		if r := ex.Match.Resource; r != nil && r.MTLS {

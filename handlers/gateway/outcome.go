@@ -105,6 +105,7 @@ func (g *Gateway) prepareRouteFault(ex *handlers.Exchange) {
 	ex.Seqs = g.opts.Repo.Set(m.Tenant.Domain)
 	mc.Sequences = ex.Seqs
 	mc.Endpoints = g.opts.Repo.Endpoints(m.Tenant.Domain)
+	mc.Registry = g.opts.Repo.Resources(m.Tenant.Domain)
 	mc.TenantDomain = m.Tenant.Domain
 	uri := string(mc.Req.RequestURI())
 	p := &mc.Props

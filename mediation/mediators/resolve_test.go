@@ -111,3 +111,32 @@ func TestKeysWithoutResolver(t *testing.T) {
 		t.Fatalf("gov key: err = %v", err)
 	}
 }
+
+// get-property('registry', key) reads the resource's content per request;
+// a static gov:/conf: key is checked when the sequence deploys.
+func TestGetPropertyRegistry(t *testing.T) {
+	res := mapResolver{"conf:/limits/max.txt": "42", "le_xml": `<a><b>x</b></a>`}
+	l, c, err := compileWith(res, `<property name="max" expression="get-property('registry', 'conf:/limits/max.txt')"/>`+
+		`<property name="xml" expression="get-property('registry', 'le_xml')"/>`+
+		`<property name="meta" expression="get-property('registry', 'conf:/limits/max.txt@owner')"/>`+
+		`<property name="none" expression="get-property('registry', 'not_there')"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Resources) != 3 {
+		t.Errorf("Resources = %v, want the three static keys without @", c.Resources)
+	}
+	e := newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "")
+	e.mc.Registry = res
+	cont, err := l.Mediate(e.mc)
+	got := e.transcript(cont, err)
+	for _, want := range []string{`ctx:max = "42"`, `ctx:xml = "<a><b>x</b></a>"`, `ctx:meta = ""`, `ctx:none = ""`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %s:\n%s", want, got)
+		}
+	}
+	if _, _, err := compileWith(res, `<property name="m" expression="get-property('registry', 'gov:/missing')"/>`); err == nil ||
+		!strings.Contains(err.Error(), `t.xml:1: <property>: expression: get-property('registry', "gov:/missing"): no registry resource`) {
+		t.Errorf("unresolved static registry key: err = %v", err)
+	}
+}

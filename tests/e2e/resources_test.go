@@ -32,7 +32,8 @@ func leFile(key, body string) string {
 
 // TestLocalEntriesAndRegistry serves real traffic through a sequence whose
 // payloadFactory format and endpoint come from local entries and whose
-// called sequence is a gov:/ registry resource; a changed local entry takes
+// called sequence is a gov:/ registry resource, and a conf:/ text resource
+// is read with get-property('registry', …); a changed local entry takes
 // effect without touching the sequence; an unresolved key is refused at
 // deploy with file:line.
 func TestLocalEntriesAndRegistry(t *testing.T) {
@@ -44,8 +45,11 @@ func TestLocalEntriesAndRegistry(t *testing.T) {
 		`<endpoint><address uri="`+g.backend.url()+`/from-local-entry"/></endpoint>`))
 	writeResource(t, filepath.Join(gov, "sequences", "mark.xml"),
 		`<sequence xmlns="http://ws.apache.org/ns/synapse">`+setHeader("X-From-Registry", "yes")+`</sequence>`)
+	conf := filepath.Join(filepath.Dir(gov), "config")
+	writeResource(t, filepath.Join(conf, "limits", "max.txt"), "42")
 	writeSeq(t, g.superDir, "global_in.xml", seq("WSO2AM--Ext--In",
 		`<sequence key="gov:/sequences/mark.xml"/>`,
+		setHeaderExpr("X-Limit", "get-property('registry', 'conf:/limits/max.txt')"),
 		`<payloadFactory media-type="json"><format key="order_format"/><args><arg value="hello"/></args></payloadFactory>`,
 		`<send><endpoint key="order_backend"/></send>`))
 
@@ -65,6 +69,9 @@ func TestLocalEntriesAndRegistry(t *testing.T) {
 	if got.Header.Get("X-From-Registry") != "yes" {
 		t.Errorf("backend headers %v: the gov:/ sequence did not run", got.Header)
 	}
+	if got.Header.Get("X-Limit") != "42" {
+		t.Errorf("X-Limit = %q, want 42 from get-property('registry', 'conf:/limits/max.txt')", got.Header.Get("X-Limit"))
+	}
 	if b := string(got.Body); !strings.Contains(b, `"greeting": "hello"`) || !strings.Contains(b, `"v": 1`) {
 		t.Errorf("backend body %q, want the local entry's format filled in", b)
 	}
@@ -74,6 +81,13 @@ func TestLocalEntriesAndRegistry(t *testing.T) {
 	waitFor(t, "the changed format is served", 5*time.Second, func() bool {
 		got, ok := probe()
 		return ok && strings.Contains(string(got.Body), `"v": 2`)
+	})
+
+	// get-property('registry') reads the current resource per request.
+	writeResource(t, filepath.Join(conf, "limits", "max.txt"), "43")
+	waitFor(t, "the changed registry text is read", 5*time.Second, func() bool {
+		got, ok := probe()
+		return ok && got.Header.Get("X-Limit") == "43"
 	})
 
 	// An unresolved key refuses the file at deploy time, naming key and line.
