@@ -1,6 +1,7 @@
 // Package deploy owns the WSO2 repository layout on disk: each tenant's
 // sequences folder is compiled into an immutable sequences.Set (and its
-// endpoints folder into an endpoint.Set), each published
+// endpoints folder into an endpoint.Set, its local entries and registry
+// into the resource set sequences resolve keys against), each published
 // with one atomic store, and kept current by watching the folders with
 // fsnotify. A file that stops compiling keeps serving its last good version
 // and shows up as refused in Status; other files and tenants are untouched.

@@ -147,3 +147,18 @@ func TestLocalEntryDuplicateKey(t *testing.T) {
 		t.Fatalf("local entries = %+v", les)
 	}
 }
+
+// A registry file over the size limit is refused with the limit named; a
+// src= outside the home never reads the file.
+func TestRegistryFileTooLarge(t *testing.T) {
+	f := newFixture(t, true)
+	write(t, filepath.Join(f.root, "registry", "config", "big.txt"), strings.Repeat("x", maxResourceSize+1))
+	f.start()
+	eventually(t, "big file refused", func() bool {
+		rs := f.status(super).RegistryFiles
+		return len(rs) == 1 && rs[0].State == StateRefused && strings.Contains(rs[0].Error, "larger than the 4194304-byte limit")
+	})
+	if _, err := f.repo.Resources(super).Resolve("conf:/big.txt"); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("Resolve(big) err = %v, want the refusal reason", err)
+	}
+}

@@ -9,9 +9,10 @@ import (
 
 // sequenceRef is <sequence key="name"/>: it runs another deployed sequence
 // in place and returns its result, so a false (respond, drop...) inside it
-// stops the caller too. The key is resolved per request against the
-// tenant's snapshot (mc.Sequences), never at compile time, so a hot-deployed
-// target is picked up without recompiling its callers. A dynamic key
+// stops the caller too. A key naming a local entry or registry resource is
+// compiled in at deploy time (resourceSequence); any other static key is
+// resolved per request against the tenant's snapshot (mc.Sequences), so a
+// hot-deployed target is picked up without recompiling its callers. A dynamic key
 // ({$ctx:X}, {get-property('X')}) is an expression evaluated per request.
 type sequenceRef struct {
 	key nameOrExpr
