@@ -83,7 +83,7 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusConflict, fmt.Sprintf("%s defines sequence %q, not %q: nothing written (PUT that name, or DELETE it first)", path, other, name))
 		return
 	}
-	seq, err := sequences.Compile(path, data)
+	seq, err := sequences.CompileWith(path, data, a.repo.Resources(st.Domain))
 	if err == nil && seq.Name != name {
 		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", path, seq.Line, seq.Name, name)
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -89,6 +90,27 @@ func TestLocalEntriesAndRegistry(t *testing.T) {
 		got, ok := probe()
 		return ok && got.Header.Get("X-Limit") == "43"
 	})
+
+	// The admin upload compiles with the same resources as deploy.
+	for _, tc := range []struct {
+		key  string
+		want int
+	}{{"gov:/sequences/mark.xml", http.StatusCreated}, {"gov:/nothing.xml", http.StatusUnprocessableEntity}} {
+		req, err := http.NewRequest("PUT", g.admin+"/admin/tenants/carbon.super/sequences/uploaded",
+			strings.NewReader(seq("uploaded", `<sequence key="`+tc.key+`"/>`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := g.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != tc.want {
+			t.Errorf("PUT a sequence using %s: %d %s, want %d", tc.key, r.StatusCode, body, tc.want)
+		}
+	}
 
 	// An unresolved key refuses the file at deploy time, naming key and line.
 	writeSeq(t, g.superDir, "bad.xml", seq("other", `<sequence key="gov:/missing.xml"/>`))
