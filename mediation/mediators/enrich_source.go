@@ -81,25 +81,45 @@ func compileEnrichSource(el *etree.Element, c *mediation.Compiler) (enrichSource
 }
 
 // compileInline reads inline XML (one element) or JSON text at deploy time.
+// With key= the content is a local entry or registry resource instead
+// (resolved at deploy time).
 func compileInline(el *etree.Element, c *mediation.Compiler) (enrichValue, error) {
-	if _, ok := mediation.Attr(el, "key"); ok {
-		return enrichValue{}, c.Errorf(el, "key=: inline content from the registry is not supported; write it inside <source>")
-	}
-	switch kids := el.ChildElements(); {
-	case len(kids) > 1:
-		return enrichValue{}, c.Errorf(el, "inline XML must be one element")
-	case len(kids) == 1:
-		s, err := serializeElement(kids[0])
+	if key, ok := mediation.Attr(el, "key"); ok {
+		if len(el.ChildElements()) > 0 || strings.TrimSpace(charData(el)) != "" {
+			return enrichValue{}, c.Errorf(el, "use either key= or inline content, not both")
+		}
+		res, err := c.MustResource(el, "key", key)
 		if err != nil {
-			return enrichValue{}, c.Errorf(kids[0], "%v", err)
+			return enrichValue{}, err
+		}
+		return inlineValue(el, c, res.XML, res.Text)
+	}
+	kids := el.ChildElements()
+	if len(kids) > 1 {
+		return enrichValue{}, c.Errorf(el, "inline XML must be one element")
+	}
+	var root *etree.Element
+	if len(kids) == 1 {
+		root = kids[0]
+	}
+	return inlineValue(el, c, root, charData(el))
+}
+
+// inlineValue is an inline source's value: the element root when there is
+// one, else text (JSON when it parses as JSON).
+func inlineValue(el *etree.Element, c *mediation.Compiler, root *etree.Element, text string) (enrichValue, error) {
+	if root != nil {
+		s, err := serializeElement(root)
+		if err != nil {
+			return enrichValue{}, c.Errorf(root, "%v", err)
 		}
 		nodes, err := parseXMLFragment(s)
 		if err != nil {
-			return enrichValue{}, c.Errorf(kids[0], "%v", err)
+			return enrichValue{}, c.Errorf(root, "%v", err)
 		}
 		return enrichValue{kind: valXML, nodes: nodes}, nil
 	}
-	text := strings.TrimSpace(charData(el))
+	text = strings.TrimSpace(text)
 	if text == "" {
 		return enrichValue{}, c.Errorf(el, "inline source needs an XML element or JSON text")
 	}

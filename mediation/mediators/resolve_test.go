@@ -55,6 +55,8 @@ func TestResolvedKeys(t *testing.T) {
 		"conf:/ep/a.xml":   `<endpoint xmlns="http://ws.apache.org/ns/synapse"><http uri-template="http://127.0.0.1:1/x"/></endpoint>`,
 		"not_an_endpoint":  `<a/>`,
 		"gov:/schemas/a.j": `{"type": "object"}`,
+		"inline_json":      `{"added": true}`,
+		"policy":           `<wsp:Policy xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy" xmlns:throttle="http://www.wso2.org/products/wso2commons/throttle"><throttle:MediatorThrottleAssertion><throttle:MaximumConcurrentAccess>10</throttle:MaximumConcurrentAccess></throttle:MediatorThrottleAssertion></wsp:Policy>`,
 	}
 	req := "POST /x HTTP/1.1\nHost: h\nContent-Type: application/json\n\n{\"a\": 1}\n"
 	for _, tc := range []struct {
@@ -72,6 +74,9 @@ func TestResolvedKeys(t *testing.T) {
 		{name: "xml format from text", src: `<payloadFactory media-type="xml"><format key="conf:/text.txt"/></payloadFactory>`, wantErr: "needs an XML resource"},
 		{name: "cycle", src: `<sequence key="loop_a"/>`, wantErr: "resource reference cycle: loop_a -> loop_b -> loop_a"},
 		{name: "error inside resource names its line", src: `<sequence key="bad_seq"/>`, wantErr: `t.xml:1: <sequence>: key "bad_seq": res/bad_seq:2: <nosuchmediator>: unsupported mediator`},
+		{name: "enrich inline key", src: `<enrich><source type="inline" key="inline_json"/><target type="body"/></enrich>`, want: `"added"`},
+		{name: "throttle policy key", src: `<throttle id="t"><policy key="policy"/><onAccept><property name="accepted" value="1"/></onAccept></throttle>`, want: `ctx:accepted = "1"`},
+		{name: "throttle policy key not a policy", src: `<throttle id="t"><policy key="conf:/text.txt"/></throttle>`, wantErr: "is not a <wsp:Policy>"},
 		{name: "endpoint key", src: `<call><endpoint key="conf:/ep/a.xml"/></call>`},
 		{name: "endpoint key not an endpoint", src: `<call><endpoint key="not_an_endpoint"/></call>`, wantErr: "is not an <endpoint>"},
 	} {

@@ -65,15 +65,36 @@ var policyWrappers = map[string]bool{"Policy": true, "All": true, "ExactlyOne": 
 	"ThrottleAssertion": true, "MediatorThrottleAssertion": true, "ModuleThrottleAssertion": true,
 	"ServiceThrottleAssertion": true, "OperationThrottleAssertion": true}
 
-// compilePolicy reads <policy> with an inline <wsp:Policy>. Registry keys
-// have no meaning here: seqgate has no registry.
+// compilePolicy reads <policy> with an inline <wsp:Policy>, or key= a
+// local entry or registry resource holding one (resolved at deploy time).
 func compilePolicy(el *etree.Element, c *mediation.Compiler) (*throttlePolicy, error) {
 	if key, ok := mediation.Attr(el, "key"); ok {
-		return nil, c.Errorf(el, "key=%q: policies from the registry are not supported; write the WS-Policy inline", key)
+		if len(el.ChildElements()) > 0 {
+			return nil, c.Errorf(el, "use either key= or an inline <wsp:Policy>, not both")
+		}
+		res, err := c.MustResource(el, "key", key)
+		if err != nil {
+			return nil, err
+		}
+		if res.XML == nil || res.XML.Tag != "Policy" {
+			return nil, c.Errorf(el, "key=%q: the resource (%s) is not a <wsp:Policy>", key, res.File)
+		}
+		var p *throttlePolicy
+		err = c.InResource(el, res, func() error {
+			var err error
+			p, err = compilePolicyBody(res.XML, c)
+			return err
+		})
+		return p, err
 	}
 	if len(el.ChildElements()) != 1 || el.ChildElements()[0].Tag != "Policy" {
 		return nil, c.Errorf(el, "want one inline <wsp:Policy>")
 	}
+	return compilePolicyBody(el, c)
+}
+
+// compilePolicyBody reads the policy under el (<policy> or <wsp:Policy>).
+func compilePolicyBody(el *etree.Element, c *mediation.Compiler) (*throttlePolicy, error) {
 	p := &throttlePolicy{}
 	var others []throttleRule
 	var bare *etree.Element // MaximumCount etc. outside any throttle:ID
