@@ -353,7 +353,7 @@ func (f *regFile) refresh(path string, now time.Time) {
 	}
 	data, err := readBounded(path)
 	if err != nil {
-		f.err = err.Error()
+		f.err = path + ": " + err.Error()
 		return
 	}
 	f.size, f.readAt = int64(len(data)), now

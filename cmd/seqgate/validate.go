@@ -16,6 +16,9 @@ func validate(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: seqgate validate <file-or-folder>")
 		return 2
 	}
+	if isHome(args[0]) {
+		return validateHome(args[0])
+	}
 	files, err := countXML(args[0])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "seqgate validate:", err)

@@ -119,3 +119,40 @@ func TestLocalEntriesAndRegistry(t *testing.T) {
 		t.Errorf("a refused file disturbed serving: %+v", got)
 	}
 }
+
+// TestValidateHome: `seqgate validate <home>` checks a WSO2 home the way
+// the gateway deploys it: keys resolve against each tenant's local entries
+// and registry, and every refused file (sequence, local entry, registry
+// resource) is reported with file:line.
+func TestValidateHome(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	conf := filepath.Join(home, "repository", "deployment", "server", "synapse-configs", "default")
+	t1 := filepath.Join(home, "repository", "tenants", "1", "synapse-configs", "default")
+	writeResource(t, filepath.Join(conf, "local-entries", "fmt.xml"), leFile("fmt", `{"a": "$1"}`))
+	writeResource(t, filepath.Join(conf, "local-entries", "bad.xml"), `<localEntry key="x" src="http://example.com/x"/>`)
+	writeResource(t, filepath.Join(home, "registry", "governance", "s.xml"),
+		`<sequence xmlns="http://ws.apache.org/ns/synapse">`+setHeader("X-A", "1")+`</sequence>`)
+	writeResource(t, filepath.Join(conf, "sequences", "ok.xml"), seq("ok",
+		`<sequence key="gov:/s.xml"/>`,
+		`<payloadFactory media-type="json"><format key="fmt"/><args><arg value="1"/></args></payloadFactory>`))
+	writeResource(t, filepath.Join(t1, "sequences", "t1.xml"), seq("t1", `<sequence key="gov:/s.xml"/>`)) // tenant 1 has no such resource
+	code, stdout, stderr := runCLI(t, "validate", home)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr)
+	}
+	for _, re := range []string{
+		`(?m)^.*local-entries/bad\.xml:1: <localEntry>: src="http://example\.com/x": only a file inside the repository is read`,
+		`(?m)^.*tenants/1/synapse-configs/default/sequences/t1\.xml:3: <sequence>: key="gov:/s\.xml": no registry resource`,
+	} {
+		if !regexp.MustCompile(re).MatchString(stderr) {
+			t.Errorf("stderr has no line matching %q:\n%s", re, stderr)
+		}
+	}
+	if strings.Contains(stderr, "ok.xml") {
+		t.Errorf("stderr mentions ok.xml, whose keys resolve:\n%s", stderr)
+	}
+	if want := "5 files, 3 valid, 2 refused"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout = %q, want %q", stdout, want)
+	}
+}
