@@ -56,6 +56,9 @@ var emptyResources = &resourceSet{}
 // Resolve implements mediation.Resolver. gov:a and gov:/a name the same
 // resource, as in Synapse.
 func (s *resourceSet) Resolve(key string) (*mediation.Resource, error) {
+	if r := s.byKey[key]; r != nil { // the spelling stored: no allocation per request
+		return r, nil
+	}
 	k := normalizeKey(key)
 	if r := s.byKey[k]; r != nil {
 		return r, nil

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"go.uber.org/zap"
 
 	_ "github.com/seqgate/seqgate/mediation/mediators" // <sequence key>
 )
@@ -160,5 +163,20 @@ func TestRegistryFileTooLarge(t *testing.T) {
 	})
 	if _, err := f.repo.Resources(super).Resolve("conf:/big.txt"); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("Resolve(big) err = %v, want the refusal reason", err)
+	}
+}
+
+// BenchmarkResolve is the per-request cost of get-property('registry', key).
+func BenchmarkResolve(b *testing.B) {
+	root := b.TempDir()
+	write(b, filepath.Join(root, "registry", "config", "limits", "max.txt"), "42")
+	reg := newRegistry(filepath.Join(root, "registry"))
+	reg.rescan(zap.NewNop(), time.Now())
+	set, _ := buildResources(nil, &reg)
+	b.ReportAllocs()
+	for b.Loop() {
+		if r, err := set.Resolve("conf:/limits/max.txt"); err != nil || r.Text != "42" {
+			b.Fatal(r, err)
+		}
 	}
 }
