@@ -180,3 +180,18 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	}
 }
+
+// A custom-sequence library sequence resolves keys too, and a change to the
+// resource redeploys every API copy of it.
+func TestResourceLibraryHotRedeploy(t *testing.T) {
+	f := newFixture(t, true)
+	f.repo.SetLibraryUse(map[string][]LibraryUse{super: {{API: apiA, In: "lib"}, {API: apiB, In: "lib"}}})
+	write(t, filepath.Join(leDir(f.super), "le.xml"), leXML("shared", bodySeq("s1")))
+	write(t, filepath.Join(libDir(f.super, "in"), "lib.xml"), caller("lib", "shared"))
+	f.start()
+	f.waitVersion(super, apiA+"--In", "s1")
+	f.waitVersion(super, apiB+"--In", "s1")
+	write(t, filepath.Join(leDir(f.super), "le.xml"), leXML("shared", bodySeq("s2")))
+	f.waitVersion(super, apiA+"--In", "s2")
+	f.waitVersion(super, apiB+"--In", "s2")
+}
