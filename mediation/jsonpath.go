@@ -85,11 +85,25 @@ func compileJSONPath(src, path string) (Expression, error) {
 	if path == "" {
 		return nil, fmt.Errorf("jsonpath: empty path")
 	}
-	x, err := jp.ParseString(path)
+	x, err := ParseJSONPath(path)
+	if err != nil {
+		return nil, err
+	}
+	path = strings.TrimSuffix(path, ".")
+	return &jsonPathExpr{src: src, path: x, root: path == "$", raw: rawJSONPath(path)}, nil
+}
+
+// ParseJSONPath parses a JSONPath as Synapse's SynapseJsonPath does: one
+// trailing "." is dropped before the path is compiled, so "$." is the root
+// (the whole payload) and "$.a." is "$.a". API-M's SOAP-to-REST template
+// writes json-eval($.), which Jayway, like ojg, refuses as it stands.
+func ParseJSONPath(path string) (jp.Expr, error) {
+	p := strings.TrimSuffix(strings.TrimSpace(path), ".")
+	x, err := jp.ParseString(p)
 	if err != nil {
 		return nil, fmt.Errorf("jsonpath %q: %w", path, err)
 	}
-	return &jsonPathExpr{src: src, path: x, root: path == "$", raw: rawJSONPath(path)}, nil
+	return x, nil
 }
 
 // Value is the match: the element itself for a single match, a []any for

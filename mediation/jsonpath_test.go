@@ -25,6 +25,9 @@ func TestJSONPathString(t *testing.T) {
 		{"no match is null", "json-eval($.order.missing)", order, "null", false},
 		{"json null is null", "json-eval($.order.note)", order, "null", false},
 		{"whole payload", "json-eval($)", msg{body: `{"a":[1,2]}`, ct: "application/json"}, `{"a":[1,2]}`, true},
+		// Synapse drops one trailing "." (API-M's SOAP-to-REST template)
+		{"whole payload $.", "json-eval($.)", msg{body: `{"a":[1,2]}`, ct: "application/json"}, `{"a":[1,2]}`, true},
+		{"trailing dot", "json-eval($.order.id.)", order, "42", true},
 		{"empty body", "json-eval($.a)", msg{}, "null", false},
 		{"xml payload converted", "json-eval($.order.customer)", msg{body: "<order><customer>Bo</customer><id>7</id></order>", ct: "application/xml"}, "Bo", true},
 		{"xml number primitive", "json-eval($.order.id)", msg{body: "<order><id>7</id></order>", ct: "application/xml"}, "7", true},
@@ -60,6 +63,8 @@ func TestCompileJSONPath(t *testing.T) {
 		{"json-eval($.user.name)", "x"},
 		{"$.user.roles", []any{"a"}},
 		{"$.nope", nil},
+		{"$.", map[string]any{"user": map[string]any{"name": "x", "roles": []any{"a"}}}},
+		{"json-eval($.)", map[string]any{"user": map[string]any{"name": "x", "roles": []any{"a"}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {

@@ -55,7 +55,7 @@ func (t *enrichTarget) compilePath(el *etree.Element, c *mediation.Compiler) err
 	}
 	s := strings.TrimSpace(src)
 	if strings.HasPrefix(s, "json-eval(") && strings.HasSuffix(s, ")") {
-		p, err := jp.ParseString(strings.TrimSpace(s[len("json-eval(") : len(s)-1]))
+		p, err := mediation.ParseJSONPath(s[len("json-eval(") : len(s)-1])
 		if err != nil {
 			return c.Errorf(el, "xpath=%q: %v", src, err)
 		}
