@@ -12,8 +12,18 @@ var noopClasses = map[string]string{
 	// and metrics cover requests that fail
 	"org.wso2.carbon.apimgt.gateway.handlers.analytics.APIMgtFaultHandler": "analytics",
 	"org.wso2.carbon.apimgt.usage.publisher.APIMgtFaultHandler":            "analytics (API-M 1.x)",
-	// publishes throttle-out events to API-M 1.x analytics (BAM/DAS)
-	"org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler": "analytics (API-M 1.x)",
+	// publishes throttle-out events to API-M analytics (BAM/DAS, then the
+	// analytics server): the 2.x/3.x class is in API-M 3.2.0's shipped
+	// _throttle_out_handler_; seqgate's usage handler and metrics count
+	// throttled requests
+	"org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler":            "analytics (API-M 1.x)",
+	"org.wso2.carbon.apimgt.gateway.handlers.analytics.APIMgtThrottleUsageHandler": "analytics",
+	// publishes the response event (response time, backend latency, cache
+	// hit) to API-M analytics from the outSequence of every API-M 1.x/2.x
+	// API and always continues; seqgate's usage handler records the
+	// response and its latency
+	"org.wso2.carbon.apimgt.usage.publisher.APIMgtResponseHandler":            "analytics (API-M 1.x)",
+	"org.wso2.carbon.apimgt.gateway.handlers.analytics.APIMgtResponseHandler": "analytics",
 	// records WebSub delivery status in API-M's event hub; seqgate has no
 	// WebSub/webhook APIs, so there is nothing to record
 	"org.wso2.carbon.apimgt.gateway.mediators.webhooks.DeliveryStatusUpdater": "webhooks",
