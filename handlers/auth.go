@@ -87,6 +87,9 @@ func (a *Auth) HandleRequest(ex *Exchange) bool {
 	}
 	res := ex.Match.Resource
 	if res == nil || res.AuthMethods == 0 {
+		// API-M treats an unsecured resource as a production call, so
+		// the generated AM_KEY_TYPE filter picks the production endpoint
+		ex.MC.Props.Set(PropKeyType, keyTypeProduction)
 		return true
 	}
 	set := res.AuthMethods

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"os"
 	"strconv"
 
 	"github.com/valyala/fasthttp"
@@ -27,6 +28,11 @@ const (
 	PropUTResource  = "api.ut.resource"
 	PropUTMethod    = "api.ut.HTTP_METHOD"
 	PropUTPublisher = "api.ut.apiPublisher"
+	PropUTHostName  = "api.ut.hostName"
+	// PropKeyType is the credential's key type, PRODUCTION or SANDBOX: API-M
+	// APIs pick their production or sandbox endpoint by it
+	// (filter source="$ctx:AM_KEY_TYPE" regex="PRODUCTION").
+	PropKeyType = "AM_KEY_TYPE"
 	// PropUTScopes is seqgate's: the token's or user's scopes, space separated.
 	PropUTScopes   = "api.ut.scopes"
 	PropAppNameOld = "APPLICATION_NAME"
@@ -65,13 +71,31 @@ func setUTProps(ex *Exchange, consumerKey, appName, appID, user string) {
 	p.Set(PropUTResource, sub)
 	p.Set(PropUTMethod, route.MethodString(ex.MC.Req.Header.Method()))
 	p.Set(PropUTPublisher, api.Cfg.Provider)
+	p.Set(PropUTHostName, hostName)
+	p.Set(PropKeyType, keyTypeProduction) // backendJWT sets the credential's own
 }
+
+// hostName is api.ut.hostName: API-M puts the gateway's host name there
+// (APIUtil.getHostAddress); read once, as it does not change.
+var hostName = func() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
+}()
 
 // backendJWT adds the signed caller description for the backend when
 // security.backend_jwt is on; keyType is the credential's (PRODUCTION
 // when it says nothing). A signing failure is logged and the request goes
 // on without it.
+//
+// It also sets AM_KEY_TYPE to the credential's key type when it says one
+// (signed keys, tokens); setUTProps set PRODUCTION before.
 func (a *Auth) backendJWT(ex *Exchange, keyType string) bool {
+	if keyType != "" {
+		ex.MC.Props.Set(PropKeyType, keyType)
+	}
 	s := a.v.Backend
 	if s == nil {
 		return true

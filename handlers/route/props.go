@@ -10,16 +10,24 @@ import (
 // Synapse REST properties the router sets (default scope), as Synapse's
 // API.process and RESTUtils do.
 const (
-	PropAPI            = "SYNAPSE_REST_API"
-	PropAPIVersion     = "SYNAPSE_REST_API_VERSION"
-	PropContext        = "REST_API_CONTEXT"
-	PropFullPath       = "REST_FULL_REQUEST_PATH"
-	PropSubPath        = "REST_SUB_REQUEST_PATH"
-	PropMethod         = "REST_METHOD"
-	PropTenantDomain   = "TENANT_DOMAIN"
-	PrefixURIVar       = "uri.var."
-	PrefixQueryParam   = "query.param."
-	defaultSubPathRoot = "/"
+	PropAPI          = "SYNAPSE_REST_API"
+	PropAPIVersion   = "SYNAPSE_REST_API_VERSION"
+	PropContext      = "REST_API_CONTEXT"
+	PropFullPath     = "REST_FULL_REQUEST_PATH"
+	PropSubPath      = "REST_SUB_REQUEST_PATH"
+	PropMethod       = "REST_METHOD"
+	PropTenantDomain = "TENANT_DOMAIN"
+	// PropElectedResource is the matched resource's uri-template (or
+	// url-mapping) as written, e.g. /orders/{id}: Synapse's REST dispatcher
+	// sets it and API-M 4.x operation policies switch on
+	// fn:concat($ctx:REST_METHOD,'_',$ctx:API_ELECTED_RESOURCE).
+	PropElectedResource = "API_ELECTED_RESOURCE"
+	// Synapse's tenant info (SynapseConstants.TENANT_INFO_DOMAIN/_ID).
+	PropTenantInfoDomain = "tenant.info.domain"
+	PropTenantInfoID     = "tenant.info.id"
+	PrefixURIVar         = "uri.var."
+	PrefixQueryParam     = "query.param."
+	defaultSubPathRoot   = "/"
 )
 
 // SetProperties puts what the router found on mc, the way Synapse does
@@ -36,6 +44,11 @@ func SetProperties(mc *mediation.MessageContext, m *Match, method, requestURI []
 	p.Set(PropAPIVersion, api.Cfg.Version)
 	p.Set(PropContext, api.Context)
 	p.Set(PropTenantDomain, m.Tenant.Domain)
+	p.Set(PropTenantInfoDomain, m.Tenant.Domain)
+	p.Set(PropTenantInfoID, m.Tenant.IDString())
+	if m.Resource != nil {
+		p.Set(PropElectedResource, m.Resource.Template)
+	}
 	p.Set(PropMethod, MethodString(method))
 	p.Set(PropFullPath, string(requestURI))
 	for i, v := range m.Vars {

@@ -19,11 +19,13 @@ func TestSetProperties(t *testing.T) {
 			"REST_FULL_REQUEST_PATH": "/orders/v1/7/items/a%20b?expand=full&q=x%2By",
 			"REST_SUB_REQUEST_PATH":  "/7/items/a%20b?expand=full&q=x%2By", "REST_METHOD": "PUT",
 			"uri.var.id": "7", "uri.var.item": "a b", "query.param.expand": "full", "query.param.q": "x+y",
-			"TENANT_DOMAIN": "carbon.super",
+			"TENANT_DOMAIN": "carbon.super", "tenant.info.domain": "carbon.super", "tenant.info.id": "-1234",
+			"API_ELECTED_RESOURCE": "/{id}/items/{item}?expand={e}",
 		}, "/7/items/a%20b?expand=full&q=x%2By"},
 		{"tenant root", "GET", "/t/abc.com/stock/1.0.0", map[string]string{
 			"SYNAPSE_REST_API": "user1-AT-abc.com--Stock:v1.0.0", "REST_API_CONTEXT": "/t/abc.com/stock",
-			"REST_SUB_REQUEST_PATH": "/", "TENANT_DOMAIN": "abc.com",
+			"REST_SUB_REQUEST_PATH": "/", "TENANT_DOMAIN": "abc.com", "tenant.info.domain": "abc.com", "tenant.info.id": "1",
+			"API_ELECTED_RESOURCE": "/*",
 		}, ""},
 	}
 	for _, tc := range cases {

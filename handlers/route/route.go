@@ -8,6 +8,7 @@ package route
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/mediation"
@@ -18,6 +19,17 @@ import (
 type Tenant struct {
 	ID     int
 	Domain string
+
+	idString string // ID in decimal, made once by New (tenant.info.id)
+}
+
+// IDString is the tenant ID in decimal, without an allocation per request
+// for tenants the router made.
+func (t *Tenant) IDString() string {
+	if t.idString == "" {
+		return strconv.Itoa(t.ID)
+	}
+	return t.idString
 }
 
 // API is one published API, with the names its sequences and properties use.
@@ -56,9 +68,9 @@ type tenantRoutes struct {
 // would make matching ambiguous (two APIs on one path, a bad template).
 func New(cfg *config.Config) (*Router, error) {
 	r := &Router{tenants: map[string]*tenantRoutes{}}
-	r.super = &tenantRoutes{tenant: &Tenant{ID: config.SuperTenantID, Domain: config.SuperTenantDomain}, apis: map[string]*API{}}
+	r.super = &tenantRoutes{tenant: &Tenant{ID: config.SuperTenantID, Domain: config.SuperTenantDomain, idString: strconv.Itoa(config.SuperTenantID)}, apis: map[string]*API{}}
 	for _, t := range cfg.Tenants {
-		r.tenants[t.Domain] = &tenantRoutes{tenant: &Tenant{ID: t.ID, Domain: t.Domain}, apis: map[string]*API{}}
+		r.tenants[t.Domain] = &tenantRoutes{tenant: &Tenant{ID: t.ID, Domain: t.Domain, idString: strconv.Itoa(t.ID)}, apis: map[string]*API{}}
 	}
 	tiers := map[string]*config.Tier{}
 	for i := range cfg.Tiers {

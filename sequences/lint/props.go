@@ -139,6 +139,7 @@ var gatewayNames = map[string]bool{
 	"TENANT_DOMAIN": true, "HTTP_RESPONSE_STATUS_CODE": true, "CUSTOM_HTTP_SC": true,
 	"error_message_type": true, "NEXT_ACCESS_UTC_TIME": true,
 	"APPLICATION_NAME": true, "END_USER_NAME": true,
+	"API_ELECTED_RESOURCE": true, "AM_KEY_TYPE": true, "tenant.info.domain": true, "tenant.info.id": true,
 	// computed on read (mediation/scopes_special.go)
 	"SYSTEM_TIME": true, "SYSTEM_DATE": true, "MESSAGE_FORMAT": true, "FAULT": true,
 	"OperationName": true, "Action": true, "From": true, "ReplyTo": true, "FaultTo": true, "RelatesTo": true,
