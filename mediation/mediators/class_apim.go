@@ -6,7 +6,11 @@ import (
 
 // API-M class mediators that need no Go counterpart. Each is accepted and
 // does nothing, for the reason given; any other class name stays a deploy
-// error, so nothing is skipped silently.
+// error, so nothing is skipped silently. API-M 2.1 moved the analytics
+// classes from org.wso2.carbon.apimgt.usage.publisher to
+// org.wso2.carbon.apimgt.gateway.handlers.analytics (its gateway artifact
+// migration scripts rename exactly these), so each is registered under
+// both names.
 var noopClasses = map[string]string{
 	// publishes fault events to API-M analytics; seqgate's usage handler
 	// and metrics cover requests that fail
