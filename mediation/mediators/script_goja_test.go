@@ -27,6 +27,7 @@ func TestJSScriptTable(t *testing.T) {
 		{"payload JSON text", `<script language="js">mc.setPayloadJSON('{"z":1,"a":2}')</script>`, `{"z":1,"a":2}`},
 		{"payload XML", `<script language="js"><![CDATA[mc.setPayloadXML('<r><a>' + mc.getPayloadJSON().a + '</a></r>'); mc.setProperty("x", mc.getPayloadXML())]]></script>`, `ctx:x = "<r><a>1</a></r>"`},
 		{"E4X literal", `<script language="js"><![CDATA[var who = "a&b"; mc.setPayloadXML(<hello at={who}>{who} {1+1}</hello>);]]></script>`, `<hello at="a&amp;b">a&amp;b 2</hello>`},
+		{"XML view of JSON", `<script language="js">mc.setProperty("x", mc.getPayloadXML())</script>`, `ctx:x = "<jsonObject><a>1</a><list>1</list><list>2</list><list>3</list></jsonObject>"`},
 		{"bad XML", `<script language="js"><![CDATA[mc.setPayloadXML("<a>" + "")]]></script>`, "mc.setPayloadXML: not well-formed XML"},
 		{"bad JSON", `<script language="js">mc.setPayloadJSON("{")</script>`, "mc.setPayloadJSON: not valid JSON"},
 		{"thrown error", `<script language="js">throw new Error("boom")</script>`, "boom"},
@@ -46,6 +47,19 @@ func TestJSScriptTable(t *testing.T) {
 				t.Errorf("transcript:\n%s\nwant it to contain %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestJSScriptNoBody: getPayloadJSON of an empty body is null.
+func TestJSScriptNoBody(t *testing.T) {
+	l, _, err := compileSnippet(`<script language="js">mc.setProperty("p", String(mc.getPayloadJSON() === null))</script>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "GET / HTTP/1.1\nHost: h\n", "")
+	cont, err := l.Mediate(e.mc)
+	if got := e.transcript(cont, err); !strings.Contains(got, `ctx:p = "true"`) {
+		t.Errorf("transcript:\n%s", got)
 	}
 }
 
