@@ -28,7 +28,8 @@ type jsVM struct {
 	parse     goja.Callable // JSON.parse
 	stringify goja.Callable // JSON.stringify
 	mc        *mediation.MessageContext
-	globals   map[string]bool // the enumerable globals after loading
+	global    *goja.Object // the global object after loading
+	timer     *time.Timer  // interrupts rt when a call outlives the budget
 }
 
 func (s *jsScript) newVM() (*jsVM, error) {
@@ -47,9 +48,11 @@ func (s *jsScript) newVM() (*jsVM, error) {
 	}
 	// Loading runs the top level once (function declarations, constants)
 	// under the same budget as a call.
-	timer := time.AfterFunc(jsTimeBudget, func() { rt.Interrupt(errJSBudget) })
+	// One timer per runtime, stopped between calls and Reset by each: a
+	// call allocates no timer.
+	vm.timer = time.AfterFunc(s.budget, func() { rt.Interrupt(errJSBudget) })
 	_, err := rt.RunProgram(s.prog)
-	if !timer.Stop() {
+	if !vm.timer.Stop() {
 		return nil, errJSBudget
 	}
 	if err != nil {
@@ -60,30 +63,8 @@ func (s *jsScript) newVM() (*jsVM, error) {
 		return nil, fmt.Errorf("the script defines no function %q", s.fn)
 	}
 	vm.fn = fn
-	vm.globals = map[string]bool{}
-	for _, k := range rt.GlobalObject().Keys() {
-		vm.globals[k] = true
-	}
+	vm.global = rt.GlobalObject()
 	return vm, nil
-}
-
-// dropGlobals deletes the globals a call created (an assignment without
-// var), so the next request on this runtime starts from the loaded state.
-// It reports false if one cannot be deleted: the runtime is then dropped.
-func (vm *jsVM) dropGlobals() bool {
-	g := vm.rt.GlobalObject()
-	keys := g.Keys()
-	if len(keys) == len(vm.globals) {
-		return true
-	}
-	for _, k := range keys {
-		if !vm.globals[k] {
-			if g.Delete(k) != nil {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // jsMethods are the mc methods that take and return plain values: the
