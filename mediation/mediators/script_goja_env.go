@@ -316,12 +316,13 @@ func wellFormed(s string) error {
 // to the message's logger.
 func (vm *jsVM) logObject() goja.Value {
 	o := vm.rt.NewObject()
-	mc := vm.cur()
 	for _, lvl := range []string{"trace", "debug", "info", "warn", "error", "fatal"} {
 		lvl := lvl
 		_ = o.Set(lvl, func(call goja.FunctionCall) goja.Value {
 			msg := call.Argument(0).String()
-			if mc.Logger != nil {
+			// The message of the call in progress, not the one that asked
+			// for the log object (a script may keep it in a variable).
+			if mc := vm.mc; mc != nil && mc.Logger != nil {
 				switch lvl {
 				case "trace", "debug":
 					mc.Logger.Debug(msg)
