@@ -36,6 +36,8 @@ func BenchmarkMediators(b *testing.B) {
 		{"class-noop", `<class name="org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler"/>`},
 		{"class-regex-protector", `<property name="regex" value=".*drop\s+table.*|.*'.*"/><property name="threatType" value="SQL-Injection"/><class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector"/>`},
 		{"script", `<script language="expr">mc.setProperty("trace", mc.getHeader("X-Trace")); mc.getProperty("trace") != "blocked"</script>`},
+		{"script-js", `<script language="js">mc.setProperty("trace", mc.getHeader("X-Trace")); if (mc.getProperty("trace") == "blocked") return false;</script>`},
+		{"script-js-payload", `<script language="js">var p = mc.getPayloadJSON(); p.b = p.a + 1; mc.setPayloadJSON(p);</script>`},
 		{"validate", `<validate><schema>{"type":"object","properties":{"a":{"type":"integer"}}}</schema><on-fail><drop/></on-fail></validate>`},
 		{"enrich-body-property-body", `<enrich><source type="body"/><target type="property" property="MessageBody"/></enrich><enrich><source type="property" property="MessageBody"/><target type="body"/></enrich>`},
 		{"enrich-json-path", `<enrich><source type="inline">1</source><target xpath="json-eval($.a)"/></enrich>`},

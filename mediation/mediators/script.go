@@ -20,8 +20,9 @@ import (
 // iterating builtins are off and each run has a memory budget, so a script
 // is bounded. As in Synapse, only a result of false stops the flow.
 //
-// JavaScript (and the other JSR-223 languages) cannot run here; such a
-// script is a deploy error that says how to rewrite it.
+// JavaScript (language js, javascript, rhinoJs, nashornJs, ecmascript)
+// runs on goja: see script_js.go. Other JSR-223 languages (groovy, rb,
+// py) are a deploy error that says how to rewrite the script.
 type script struct {
 	prog *vm.Program
 	src  string
@@ -38,9 +39,6 @@ var scriptBuiltins = []string{"len", "type", "abs", "ceil", "floor", "round", "i
 	"trim", "trimPrefix", "trimSuffix", "upper", "lower", "split", "replace", "join", "indexOf",
 	"lastIndexOf", "hasPrefix", "hasSuffix", "max", "min", "toJSON", "fromJSON", "toBase64",
 	"fromBase64", "now", "first", "last", "get", "keys", "values"}
-
-var jsLanguages = map[string]bool{"js": true, "javascript": true, "nashornjs": true, "rhino": true,
-	"ecmascript": true, "graaljs": true}
 
 func init() { mediation.Register("script", newScript) }
 
@@ -61,11 +59,11 @@ func newScript(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, er
 	lang, _ := mediation.Attr(el, "language")
 	switch l := strings.ToLower(strings.TrimSpace(lang)); {
 	case l == "":
-		return nil, c.Errorf(el, "language attribute is required; use language=\"expr\"")
-	case jsLanguages[l]:
-		return nil, c.Errorf(el, `javascript is not supported: rewrite the script with language="expr" (expr-lang, see README)`)
+		return nil, c.Errorf(el, "language attribute is required; use language=\"js\" or \"expr\"")
+	case jsLanguage(l):
+		return newJSScript(el, c)
 	case l != "expr":
-		return nil, c.Errorf(el, `script language %q is not supported: rewrite the script with language="expr" (expr-lang, see README)`, lang)
+		return nil, c.Errorf(el, `script language %q is not supported: rewrite the script with language="js" or language="expr" (see README)`, lang)
 	}
 	src := strings.TrimSpace(charData(el))
 	if key, ok := mediation.Attr(el, "key"); ok {

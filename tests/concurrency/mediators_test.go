@@ -169,6 +169,47 @@ func TestScript(t *testing.T) {
 	})
 }
 
+// TestScriptJS: a JavaScript script (compiled once, a pool of goja
+// runtimes, one request per runtime at a time) that loops over the
+// request's items array and builds a new JSON payload and a header. One
+// request of the run loops forever: it is interrupted within the budget
+// and answered as a mediation error while every other answer stays its own.
+func TestScriptJS(t *testing.T) {
+	g := start(t, map[string]string{"scriptjs_in.xml": seq("ScriptJS", "In", `
+  <script language="js"><![CDATA[
+    if (mc.getHeader("X-Loop") == "1") { while (true) {} }
+    var order = mc.getPayloadJSON().order;
+    var skus = [];
+    for (var i = 0; i < order.items.length; i++) { skus.push(order.items[i].sku); }
+    tag = order.type + ":" + order.id;  // an implicit global: dropped after each call
+    mc.setProperty("sid", order.id + "-s");
+    mc.setHeader("X-Script", tag + ":" + mc.getProperty("sid") + ":" + mc.getHeader("X-Id"));
+    mc.setPayloadJSON({order: order.id, skus: skus});
+  ]]></script>`)},
+		[]api{{name: "ScriptJS", context: "/scriptjs"}}, "")
+	g.load(perConn(40), func(c, i int) call {
+		oid, typ := id(c, i), kind(c, i, "vip", "std")
+		if c == 0 && i == 1 {
+			return call{method: "POST", path: "/scriptjs/v1/orders", ct: "application/json", body: orderJSON(oid, typ),
+				header: map[string]string{"X-Id": oid, "X-Loop": "1"},
+				check: func(a answer) error {
+					if a.status < 500 {
+						return fmt.Errorf("looping script answered %d, want a mediation error: %.200q", a.status, a.body)
+					}
+					return nil
+				}}
+		}
+		return call{method: "POST", path: "/scriptjs/v1/orders", ct: "application/json", body: orderJSON(oid, typ),
+			header: map[string]string{"X-Id": oid},
+			check: func(a answer) error {
+				if err := want(a, "Echo-X-Script", typ+":"+oid+":"+oid+"-s:"+oid); err != nil {
+					return err
+				}
+				return ownIDs(a.body, oid, 4) // order + 3 skus
+			}}
+	})
+}
+
 // TestPayloadFactory: one compiled template rendered with each request's
 // own JSONPath and XPath arguments.
 func TestPayloadFactory(t *testing.T) {
