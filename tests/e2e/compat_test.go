@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -36,5 +40,57 @@ func TestCompatLatin1SequenceFile(t *testing.T) {
 	r := g.doReq("GET", "/orders/1.0.0/1", withKey(keyApp1), "")
 	if r.Status != 200 || string(r.Body) != `{"city":"Zürich"}` {
 		t.Fatalf("status %d body %q, want 200 {\"city\":\"Zürich\"}", r.Status, r.Body)
+	}
+}
+
+// TestCompatCallout: the deprecated <callout serviceURL action> with the
+// corpus's source/target XPaths (mi-test__TestFaultSequenceCalledSeq)
+// sends the Body's first child in a SOAP 1.1 envelope with SOAPAction and
+// puts the answer's payload in its place; <target key> stores it in a
+// property. It was refused at deploy time before.
+func TestCompatCallout(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got struct{ action, ctype, body string }
+	svc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		if r.URL.Path == "/svc/quote" {
+			got.action, got.ctype, got.body = r.Header.Get("SOAPAction"), r.Header.Get("Content-Type"), string(b)
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`+
+			`<m:quote xmlns:m="urn:q"><m:price>42</m:price></m:quote></s:Body></s:Envelope>`)
+	}))
+	t.Cleanup(svc.Close)
+	ns := `xmlns:s11="http://schemas.xmlsoap.org/soap/envelope/" xmlns:s12="http://www.w3.org/2003/05/soap-envelope"`
+	xp := `xpath="s11:Body/child::*[fn:position()=1] | s12:Body/child::*[fn:position()=1]"`
+	in := seq("admin--Orders:v1.0.0--In",
+		`<callout serviceURL="`+svc.URL+`/svc/quote" action="urn:getQuote">
+            <source `+ns+` `+xp+`/>
+            <target `+ns+` `+xp+`/>
+        </callout>`,
+		`<callout serviceURL="`+svc.URL+`/svc/again"><target key="again"/></callout>`,
+		`<header name="X-Again" scope="transport" expression="$ctx:again"/>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`,
+		`<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml"),
+		`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>`+
+			`<getQuote xmlns="urn:q"><symbol>IBM</symbol></getQuote></soapenv:Body></soapenv:Envelope>`)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `<m:price>42</m:price>`) || strings.Contains(string(r.Body), "getQuote") {
+		t.Fatalf("status %d body %s; want 200 with the service's quote in place of getQuote", r.Status, r.Body)
+	}
+	if !strings.Contains(r.Header.Get("X-Again"), "<m:price>42</m:price>") {
+		t.Errorf("X-Again = %q, want the second answer's payload", r.Header.Get("X-Again"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got.action != `"urn:getQuote"` {
+		t.Errorf("SOAPAction = %q", got.action)
+	}
+	if !strings.HasPrefix(got.ctype, "text/xml") || !strings.Contains(got.body, `<soapenv:Body>`) {
+		t.Errorf("service got %s %q, want a SOAP 1.1 envelope", got.ctype, got.body)
 	}
 }
