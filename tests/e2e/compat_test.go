@@ -94,3 +94,29 @@ func TestCompatCallout(t *testing.T) {
 		t.Errorf("service got %s %q, want a SOAP 1.1 envelope", got.ctype, got.body)
 	}
 }
+
+// TestCompatPayloadFactoryEnvelope: a payloadFactory format whose root is
+// a SOAP Envelope replaces the message's envelope (Synapse's
+// checkAndReplaceEnvelope), Header included, instead of being nested in
+// the request's Body.
+func TestCompatPayloadFactoryEnvelope(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<payloadFactory media-type="xml"><format>`+
+			`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">`+
+			`<soapenv:Header><h:trace xmlns:h="urn:h">t-1</h:trace></soapenv:Header>`+
+			`<soapenv:Body><m:order xmlns:m="urn:m"><m:id>$1</m:id></m:order></soapenv:Body></soapenv:Envelope>`+
+			`</format><args><arg expression="//id"/></args></payloadFactory>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml"),
+		`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><in><id>7</id></in></soapenv:Body></soapenv:Envelope>`)
+	want := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><h:trace xmlns:h="urn:h">t-1</h:trace></soapenv:Header>` +
+		`<soapenv:Body><m:order xmlns:m="urn:m"><m:id>7</m:id></m:order></soapenv:Body></soapenv:Envelope>`
+	if r.Status != 200 || strings.TrimSpace(string(r.Body)) != want {
+		t.Fatalf("status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+		t.Errorf("Content-Type = %q, want text/xml", ct)
+	}
+}
