@@ -120,3 +120,21 @@ func TestCompatPayloadFactoryEnvelope(t *testing.T) {
 		t.Errorf("Content-Type = %q, want text/xml", ct)
 	}
 }
+
+// TestCompatJSONKeyOrder: a JSON object a payloadFactory json-eval argument
+// selects from the request keeps the client's key order on the wire
+// (the keys came out sorted before).
+func TestCompatJSONKeyOrder(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<payloadFactory media-type="json"><format>{"wrapped":$1,"all":$2}</format><args>`+
+			`<arg evaluator="json" expression="$.order"/><arg evaluator="json" expression="$"/></args></payloadFactory>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/json"),
+		`{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"id":"o-1"}`)
+	want := `{"wrapped":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"all":{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"id":"o-1"}}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Fatalf("status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+}
