@@ -21,6 +21,10 @@ func ReadConfigFile(file string, data []byte, maxSize, maxDepth int) (*etree.Doc
 	if len(data) > maxSize {
 		return nil, nil, &CompileError{File: file, Msg: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), maxSize)}
 	}
+	data, err := toUTF8(file, data)
+	if err != nil {
+		return nil, nil, err
+	}
 	lines, err := startLines(file, data, maxDepth)
 	if err != nil {
 		return nil, nil, err

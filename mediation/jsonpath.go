@@ -31,6 +31,15 @@ type Valuer interface {
 func JSONString(e Expression, mc *MessageContext) (s string, structured bool, err error) {
 	switch x := e.(type) {
 	case *jsonPathExpr:
+		if v, text, ok, err := x.rawLookup(mc, true); ok {
+			if err != nil {
+				return "", false, fmt.Errorf("json-eval(%s): %w", x.path, err)
+			}
+			if text != "" {
+				return text, true, nil
+			}
+			return JSONText(v), false, nil
+		}
 		v, err := x.Value(mc)
 		if err != nil {
 			return "", false, err

@@ -1,6 +1,8 @@
 package mediation
 
 import (
+	"bytes"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,37 +32,60 @@ func rawJSONPath(path string) string {
 // rawValue reads j's path from the raw body. ok is false when the caller
 // must take the tree path instead.
 func (j *jsonPathExpr) rawValue(mc *MessageContext) (v any, ok bool, err error) {
-	if j.raw == "" || mc.jsonParsed || mc.BodyFormat() != FormatJSON {
-		return nil, false, nil
+	v, _, ok, err = j.rawLookup(mc, false)
+	return v, ok, err
+}
+
+// rawLookup is rawValue; with structured, an object or array match (and
+// "$") is also read, and returned as the body's own compact text in text,
+// so its keys keep the client's order (Go maps have none: the tree path
+// writes them sorted). A payload already parsed takes the tree path, as
+// mediators may have changed it.
+func (j *jsonPathExpr) rawLookup(mc *MessageContext, structured bool) (v any, text string, ok bool, err error) {
+	if (j.raw == "" && !(structured && j.root)) || mc.jsonParsed || mc.BodyFormat() != FormatJSON {
+		return nil, "", false, nil
 	}
 	// the same gate the parser goes through; a malformed body goes to the
 	// tree path, whose parser reports it
 	if err := mc.CheckPayload(); err != nil {
-		return nil, true, err
+		return nil, "", true, err
 	}
 	body := mc.Body()
 	if !mc.jsonRawChecked {
 		if !gjson.ValidBytes(body) {
-			return nil, false, nil
+			return nil, "", false, nil
 		}
 		mc.jsonRawChecked = true
 	}
-	r := gjson.GetBytes(body, j.raw)
+	var r gjson.Result
+	if j.root {
+		r = gjson.ParseBytes(body)
+	} else {
+		r = gjson.GetBytes(body, j.raw)
+	}
 	switch r.Type {
 	case gjson.Null:
-		return nil, true, nil // no match, or a JSON null: both read "null"
+		return nil, "", true, nil // no match, or a JSON null: both read "null"
 	case gjson.String:
-		return r.Str, true, nil
+		return r.Str, "", true, nil
 	case gjson.True, gjson.False:
-		return r.Type == gjson.True, true, nil
+		return r.Type == gjson.True, "", true, nil
 	case gjson.Number:
 		if i, err := strconv.ParseInt(r.Raw, 10, 64); err == nil {
-			return i, true, nil
+			return i, "", true, nil
 		}
 		if strings.ContainsAny(r.Raw, ".eE") {
-			return r.Num, true, nil
+			return r.Num, "", true, nil
 		}
-		return nil, false, nil // an integer beyond int64: the parser keeps its digits
+		return nil, "", false, nil // an integer beyond int64: the parser keeps its digits
 	}
-	return nil, false, nil // object or array
+	if !structured {
+		return nil, "", false, nil // object or array
+	}
+	var b bytes.Buffer
+	b.Grow(len(r.Raw))
+	if json.Compact(&b, []byte(r.Raw)) != nil {
+		return nil, "", false, nil
+	}
+	return nil, b.String(), true, nil
 }

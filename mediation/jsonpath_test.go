@@ -123,3 +123,20 @@ func TestJSONString(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONStringKeepsKeyOrder: an object a simple json-eval path (or $)
+// selects from an unparsed JSON body keeps the client's key order, as
+// Synapse's payloadFactory does; the parsed tree (Go maps) would sort them.
+func TestJSONStringKeepsKeyOrder(t *testing.T) {
+	m := msg{ct: "application/json", body: `{"z":1, "o":{"zeta":1,"alpha":{"y":2,"b":[3,{"k":1,"c":2}]}}}`}
+	for src, want := range map[string]string{
+		`json-eval($.o)`: `{"zeta":1,"alpha":{"y":2,"b":[3,{"k":1,"c":2}]}}`,
+		`json-eval($)`:   `{"z":1,"o":{"zeta":1,"alpha":{"y":2,"b":[3,{"k":1,"c":2}]}}}`,
+		`json-eval($.z)`: `1`,
+	} {
+		s, _, err := mediation.JSONString(mustCompile(t, src, nil), newMC(t, m))
+		if err != nil || s != want {
+			t.Errorf("%s = %q, %v; want %q", src, s, err, want)
+		}
+	}
+}

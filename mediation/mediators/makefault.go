@@ -98,7 +98,9 @@ func newMakefault(el *etree.Element, c *mediation.Compiler) (mediation.Mediator,
 
 func compileFaultVersion(el *etree.Element, c *mediation.Compiler) (faultVersion, error) {
 	switch v, _ := mediation.Attr(el, "version"); v {
-	case "", "soap11":
+	case "":
+		return impliedFaultVersion(el), nil
+	case "soap11":
 		return soap11, nil
 	case "soap12":
 		return soap12, nil
@@ -107,6 +109,29 @@ func compileFaultVersion(el *etree.Element, c *mediation.Compiler) (faultVersion
 	default:
 		return 0, c.Errorf(el, "invalid version %q; want soap11, soap12 or pox", v)
 	}
+}
+
+// impliedFaultVersion is the version of a makefault without a version
+// attribute. Synapse leaves the version unset then and builds the fault in
+// the message's own SOAP version, checking the code against neither list;
+// its samples 7 and 370 rely on that with a SOAP 1.2 code
+// (soap12:Receiver). We compile the version once: a literal code in the
+// SOAP 1.2 envelope namespace selects SOAP 1.2, anything else SOAP 1.1 as
+// before.
+func impliedFaultVersion(el *etree.Element) faultVersion {
+	code := synapseChild(el, "code")
+	if code == nil {
+		return soap11
+	}
+	v, ok := mediation.Attr(code, "value")
+	if !ok {
+		return soap11
+	}
+	prefix, _, ok := strings.Cut(strings.TrimSpace(v), ":")
+	if ok && mediation.Namespaces(code)[prefix] == mediation.SOAP12NS {
+		return soap12
+	}
+	return soap11
 }
 
 // validFaultCodes are the codes FaultMediatorFactory accepts per version

@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestCompatMakefaultSOAP12Implied: Synapse sample 7's makefault has no
+// version attribute and a SOAP 1.2 code (tns:Receiver); Synapse deploys it
+// and answers a SOAP 1.2 fault. seqgate refused the file before.
+func TestCompatMakefaultSOAP12Implied(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<makefault>
+            <code value="tns:Receiver" xmlns:tns="http://www.w3.org/2003/05/soap-envelope"/>
+            <reason value="Invalid custom quote request"/>
+        </makefault>`,
+		`<property name="HTTP_SC" value="500" scope="axis2"/>`,
+		`<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/soap+xml"),
+		`<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><getQuote/></e:Body></e:Envelope>`)
+	checkFault(t, r, 500, "application/soap+xml",
+		`xmlns:soapenv="http://www.w3.org/2003/05/soap-envelope"`, "<soapenv:Value>soapenv:Receiver</soapenv:Value>",
+		"Invalid custom quote request")
+}
+
+// TestCompatLatin1SequenceFile: a sequence file declared ISO-8859-1 with
+// a Latin-1 byte (ü = 0xFC) deploys and answers the text as UTF-8; it was
+// refused as invalid UTF-8 before.
+func TestCompatLatin1SequenceFile(t *testing.T) {
+	t.Parallel()
+	in := strings.Replace(seq("admin--Orders:v1.0.0--In", respondWith(200, `{"city":"Z`+"\xfc"+`rich"}`)),
+		`encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("GET", "/orders/1.0.0/1", withKey(keyApp1), "")
+	if r.Status != 200 || string(r.Body) != `{"city":"Zürich"}` {
+		t.Fatalf("status %d body %q, want 200 {\"city\":\"Zürich\"}", r.Status, r.Body)
+	}
+}
+
+// TestCompatCallout: the deprecated <callout serviceURL action> with the
+// corpus's source/target XPaths (mi-test__TestFaultSequenceCalledSeq)
+// sends the Body's first child in a SOAP 1.1 envelope with SOAPAction and
+// puts the answer's payload in its place; <target key> stores it in a
+// property. It was refused at deploy time before.
+func TestCompatCallout(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got struct{ action, ctype, body string }
+	svc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		if r.URL.Path == "/svc/quote" {
+			got.action, got.ctype, got.body = r.Header.Get("SOAPAction"), r.Header.Get("Content-Type"), string(b)
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`+
+			`<m:quote xmlns:m="urn:q"><m:price>42</m:price></m:quote></s:Body></s:Envelope>`)
+	}))
+	t.Cleanup(svc.Close)
+	ns := `xmlns:s11="http://schemas.xmlsoap.org/soap/envelope/" xmlns:s12="http://www.w3.org/2003/05/soap-envelope"`
+	xp := `xpath="s11:Body/child::*[fn:position()=1] | s12:Body/child::*[fn:position()=1]"`
+	in := seq("admin--Orders:v1.0.0--In",
+		`<callout serviceURL="`+svc.URL+`/svc/quote" action="urn:getQuote">
+            <source `+ns+` `+xp+`/>
+            <target `+ns+` `+xp+`/>
+        </callout>`,
+		`<callout serviceURL="`+svc.URL+`/svc/again"><target key="again"/></callout>`,
+		`<header name="X-Again" scope="transport" expression="$ctx:again"/>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`,
+		`<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml"),
+		`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>`+
+			`<getQuote xmlns="urn:q"><symbol>IBM</symbol></getQuote></soapenv:Body></soapenv:Envelope>`)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `<m:price>42</m:price>`) || strings.Contains(string(r.Body), "getQuote") {
+		t.Fatalf("status %d body %s; want 200 with the service's quote in place of getQuote", r.Status, r.Body)
+	}
+	if !strings.Contains(r.Header.Get("X-Again"), "<m:price>42</m:price>") {
+		t.Errorf("X-Again = %q, want the second answer's payload", r.Header.Get("X-Again"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got.action != `"urn:getQuote"` {
+		t.Errorf("SOAPAction = %q", got.action)
+	}
+	if !strings.HasPrefix(got.ctype, "text/xml") || !strings.Contains(got.body, `<soapenv:Body>`) {
+		t.Errorf("service got %s %q, want a SOAP 1.1 envelope", got.ctype, got.body)
+	}
+}
+
+// TestCompatPayloadFactoryEnvelope: a payloadFactory format whose root is
+// a SOAP Envelope replaces the message's envelope (Synapse's
+// checkAndReplaceEnvelope), Header included, instead of being nested in
+// the request's Body.
+func TestCompatPayloadFactoryEnvelope(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<payloadFactory media-type="xml"><format>`+
+			`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">`+
+			`<soapenv:Header><h:trace xmlns:h="urn:h">t-1</h:trace></soapenv:Header>`+
+			`<soapenv:Body><m:order xmlns:m="urn:m"><m:id>$1</m:id></m:order></soapenv:Body></soapenv:Envelope>`+
+			`</format><args><arg expression="//id"/></args></payloadFactory>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml"),
+		`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><in><id>7</id></in></soapenv:Body></soapenv:Envelope>`)
+	want := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><h:trace xmlns:h="urn:h">t-1</h:trace></soapenv:Header>` +
+		`<soapenv:Body><m:order xmlns:m="urn:m"><m:id>7</m:id></m:order></soapenv:Body></soapenv:Envelope>`
+	if r.Status != 200 || strings.TrimSpace(string(r.Body)) != want {
+		t.Fatalf("status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+		t.Errorf("Content-Type = %q, want text/xml", ct)
+	}
+}
+
+// TestCompatJSONKeyOrder: a JSON object a payloadFactory json-eval argument
+// selects from the request keeps the client's key order on the wire
+// (the keys came out sorted before).
+func TestCompatJSONKeyOrder(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<payloadFactory media-type="json"><format>{"wrapped":$1,"all":$2}</format><args>`+
+			`<arg evaluator="json" expression="$.order"/><arg evaluator="json" expression="$"/></args></payloadFactory>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/json"),
+		`{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"id":"o-1"}`)
+	want := `{"wrapped":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"all":{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"id":"o-1"}}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Fatalf("status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+}
