@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -45,7 +46,12 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 	}
 	s, err := assemble(cfg, zap.NewNop())
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", path, strings.TrimPrefix(err.Error(), path+": "))
+		var ce *configError
+		if errors.As(err, &ce) {
+			fmt.Fprintln(stderr, locateKey(path, ce))
+		} else {
+			fmt.Fprintf(stderr, "%s: %s\n", path, strings.TrimPrefix(err.Error(), path+": "))
+		}
 		fmt.Fprintf(stdout, "%s: config refused\n", path)
 		return 1
 	}

@@ -214,9 +214,19 @@ func repositoryError(cfg *config.Config, err error) error {
 func startError(log *zap.Logger, cfgPath, what string, err error) int {
 	var ce *configError
 	if errors.As(err, &ce) {
-		fmt.Fprintf(os.Stderr, "seqgate: %s: %v\n", cfgPath, ce)
+		fmt.Fprintln(os.Stderr, "seqgate:", locateKey(cfgPath, ce))
 		return 2
 	}
 	log.Error(what, zap.Error(err))
 	return 1
+}
+
+// locateKey is `file:line: key: message` (file: key: message when the key
+// is not in the file).
+func locateKey(cfgPath string, err error) string {
+	data, rerr := os.ReadFile(cfgPath)
+	if rerr != nil {
+		return cfgPath + ": " + err.Error()
+	}
+	return config.Locate(cfgPath, data, err).Error()
 }

@@ -228,7 +228,7 @@ func TestCheck(t *testing.T) {
 		{"refused sequence", "", map[string]string{"good.xml": good, "bad.xml": bad}, 1,
 			[]string{`bad\.xml:4: <foo>: unsupported mediator`}, `2 files, 1 valid, 1 refused`},
 		{"unknown key", "listn: {http: \"127.0.0.1:1\"}\n", nil, 1, []string{`config\.yaml:\d+: .*listn`}, `config refused`},
-		{"missing repository", "", nil, 1, []string{`config\.yaml: repository: \S+ does not exist`}, `config refused`},
+		{"missing repository", "", nil, 1, []string{`config\.yaml:\d+: repository: \S+ does not exist`}, `config refused`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -300,8 +300,46 @@ func TestStartConfigErrors(t *testing.T) {
 			traffic := freePort(t)
 			writeFile(t, cfgPath, c.edit(gwConfig{}.yaml(traffic, freePort(t), "http://127.0.0.1:1"), traffic))
 			code, _, stderr := runCLI(t, "run", "-config", cfgPath)
-			if code != 2 || !regexp.MustCompile(`(?m)^seqgate: \S*config\.yaml: `+c.want).MatchString(stderr) {
+			if code != 2 || !regexp.MustCompile(`(?m)^seqgate: \S*config\.yaml:\d+: `+c.want).MatchString(stderr) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and a line matching %q", code, stderr, c.want)
+			}
+		})
+	}
+}
+
+// TestConfigErrorLines: an unknown key is named by its key path with the
+// closest known key of its section (not yaml.v3's Go type name), and a
+// YAML indentation error points at the mis-indented line, not at the start
+// of the enclosing block (yaml.v3 reports that, often a comment 2-7 lines
+// higher). Each through check (exit 1) and run (exit 2).
+func TestConfigErrorLines(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, yaml string
+		want       string // regexp on stderr, after config.yaml:
+	}{
+		{"unknown api key", "repository: ./home\napis:\n  - name: A\n    version: v1\n    contxt: /a\n",
+			`:5: apis\[0\]\.contxt: unknown key; did you mean "context"\?`},
+		{"unknown top key", "repository: ./home\nlistn:\n  http: 127.0.0.1:1\n", `:2: listn: unknown key; did you mean "listen"\?`},
+		{"mis-indented key after a comment", "repository: ./home\nlisten:\n  http: 127.0.0.1:1\n  # the admin port\n\n admin: 127.0.0.1:2\n",
+			`:6: did not find expected key`},
+		{"over-indented key in a list item", "apis:\n  - name: a\n    context: /a\n   # c\n\n     version: v1\n", `:6: did not find expected key`},
+		{"key dedented out of a list item", "apis:\n  - name: a\n    context: /a\n\n  # comment\n  version: v1\n", `:6: did not find expected '-' indicator`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cfgPath := filepath.Join(t.TempDir(), "config.yaml")
+			writeFile(t, cfgPath, c.yaml)
+			re := regexp.MustCompile(`(?m)config\.yaml` + c.want + `$`)
+			for _, run := range []struct {
+				args []string
+				code int
+			}{{[]string{"check", "-config", cfgPath}, 1}, {[]string{"run", "-config", cfgPath}, 2}} {
+				code, _, stderr := runCLI(t, run.args...)
+				if code != run.code || !re.MatchString(stderr) || strings.Contains(stderr, "not found in type") {
+					t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a line matching %q", run.args, code, stderr, run.code, re)
+				}
 			}
 		})
 	}
