@@ -8,7 +8,9 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // checkCmd is `seqgate check -config FILE`, the operator's pre-flight (as
@@ -61,10 +63,34 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 	for _, e := range errs {
 		fmt.Fprintln(stderr, e)
 	}
-	fmt.Fprintf(stdout, "%s: config ok, %d APIs, %d tenants; repository %s: %d files, %d valid, %d refused\n",
-		path, len(cfg.APIs), len(s.repo.Status()), cfg.Repository, files, files-refused, refused)
+	warnings := nameWarnings(cfg, s.repo)
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	fmt.Fprintf(stdout, "%s: config ok, %d APIs, %d tenants; repository %s: %d files, %d valid, %d refused, %d warnings\n",
+		path, len(cfg.APIs), len(s.repo.Status()), cfg.Repository, files, files-refused, refused, len(warnings))
 	if len(errs) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// nameWarnings are the sequences of each tenant that are named like an
+// extension sequence but that no API of the tenant will run
+// (sequences.NameWarnings): "<tenant>: sequence <name>: near miss of ...".
+// They deploy and show active, so they are warnings, not errors.
+func nameWarnings(cfg *config.Config, repo *deploy.Repository) []string {
+	var out []string
+	for _, ts := range repo.Status() {
+		var apis []string
+		for i := range cfg.APIs {
+			if cfg.APIs[i].Tenant == ts.Domain {
+				apis = append(apis, cfg.APIs[i].SynapseName())
+			}
+		}
+		for _, w := range sequences.NameWarnings(repo.Set(ts.Domain).Names(), apis) {
+			out = append(out, ts.Domain+": "+w)
+		}
+	}
+	return out
 }

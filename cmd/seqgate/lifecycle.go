@@ -63,6 +63,9 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 		s.closeListeners()
 		return 1
 	}
+	for _, w := range nameWarnings(s.cfg.Load(), s.repo) { // also what `seqgate check` warns about
+		s.log.Warn("sequence never runs", zap.String("reason", w))
+	}
 	s.startWatching()
 	errc := make(chan error, 3)
 	start := func(name string, ln net.Listener, serve func(net.Listener) error) {

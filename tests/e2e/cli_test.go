@@ -344,3 +344,35 @@ func TestConfigErrorLines(t *testing.T) {
 		})
 	}
 }
+
+// TestNearMissSequenceName: a sequence named like a per-API or global
+// extension sequence that no declared API runs (admin--Orders:1.0.0--In,
+// the "v" missing) deploys and would never run: check warns about it
+// (exit stays 0: it deploys), and run logs it at start.
+func TestNearMissSequenceName(t *testing.T) {
+	t.Parallel()
+	miss := seq("admin--Orders:1.0.0--In", setHeader("X-A", "1"))
+	stray := seq("admin--Nothing:v9--Out", setHeader("X-A", "1"))
+	ok := seq("admin--Orders:v1.0.0--Out", setHeader("X-A", "1"))
+	cfg := gwConfig{APIs: []apiDef{ordersAPI()}}
+	wantMiss := `near miss of admin--Orders:v1.0.0--In`
+	wantStray := `sequence admin--Nothing:v9--Out: named like an extension sequence but matches no declared API`
+
+	dir := t.TempDir()
+	superDir, _ := makeRepo(t, dir)
+	writeFile(t, filepath.Join(superDir, "miss.xml"), miss)
+	writeFile(t, filepath.Join(superDir, "stray.xml"), stray)
+	writeFile(t, filepath.Join(superDir, "ok.xml"), ok)
+	cfgPath := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfgPath, cfg.yaml(freePort(t), freePort(t), "http://127.0.0.1:1"))
+	code, stdout, stderr := runCLI(t, "check", "-config", cfgPath)
+	if code != 0 || !containsAll(stderr, "warning: carbon.super: sequence admin--Orders:1.0.0--In: "+wantMiss, wantStray) ||
+		strings.Contains(stderr, "admin--Orders:v1.0.0--Out:") || !strings.Contains(stdout, "2 warnings") {
+		t.Errorf("check: exit %d, stdout %q, stderr:\n%s\nwant exit 0, the near miss and the stray named, the valid name not", code, stdout, stderr)
+	}
+
+	g := startGateway(t, cfg, seqFile{0, "miss.xml", miss}, seqFile{0, "ok.xml", ok})
+	waitFor(t, "the near-miss warning in the log", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence never runs"`, wantMiss)) > 0
+	})
+}
