@@ -90,3 +90,34 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// MisnamedExtension checks a name shaped like an extension sequence's
+// without knowing the APIs (lint has no config): the per-API version must
+// be written :v<version> and the direction In, Out or Fault exactly; a
+// global one is WSO2AM--Ext--In or --Out. It returns the name meant, or ""
+// when the name is well formed or not extension-like.
+func MisnamedExtension(n string) string {
+	if !looksExtension(n) {
+		return ""
+	}
+	i := strings.LastIndex(n, "--")
+	api, dir := n[:i], n[i+2:]
+	for _, d := range []string{"In", "Out", "Fault"} {
+		if strings.EqualFold(dir, d) {
+			dir = d
+		}
+	}
+	if strings.EqualFold(api+"--", GlobalPrefix) {
+		api = strings.TrimSuffix(GlobalPrefix, "--")
+	} else if c := strings.LastIndex(api, ":"); c > strings.LastIndex(api, "--") && c+1 < len(api) && api[c+1] != 'v' {
+		if api[c+1] == 'V' {
+			api = api[:c+1] + "v" + api[c+2:]
+		} else {
+			api = api[:c+1] + "v" + api[c+1:]
+		}
+	}
+	if want := api + "--" + dir; want != n {
+		return want
+	}
+	return ""
+}

@@ -27,3 +27,20 @@ func TestNameWarnings(t *testing.T) {
 		t.Errorf("expected names warned: %q", w)
 	}
 }
+
+func TestMisnamedExtension(t *testing.T) {
+	for n, want := range map[string]string{
+		"admin--Weather:1.0.0--Out":  "admin--Weather:v1.0.0--Out",
+		"admin--Weather:V1.0.0--Out": "admin--Weather:v1.0.0--Out",
+		"admin--Weather:v1.0.0--in":  "admin--Weather:v1.0.0--In",
+		"WSO2AM--Ext--out":           "WSO2AM--Ext--Out",
+		"wso2am--ext--In":            "WSO2AM--Ext--In",
+		"admin--Weather:v1.0.0--Out": "",
+		"admin--Weather--Fault":      "",
+		"my_sequence":                "",
+	} {
+		if got := MisnamedExtension(n); got != want {
+			t.Errorf("MisnamedExtension(%q) = %q, want %q", n, got, want)
+		}
+	}
+}

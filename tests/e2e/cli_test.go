@@ -348,7 +348,8 @@ func TestConfigErrorLines(t *testing.T) {
 // TestNearMissSequenceName: a sequence named like a per-API or global
 // extension sequence that no declared API runs (admin--Orders:1.0.0--In,
 // the "v" missing) deploys and would never run: check warns about it
-// (exit stays 0: it deploys), and run logs it at start.
+// (exit stays 0: it deploys), lint reports the malformed name, and run
+// logs it at start.
 func TestNearMissSequenceName(t *testing.T) {
 	t.Parallel()
 	miss := seq("admin--Orders:1.0.0--In", setHeader("X-A", "1"))
@@ -369,6 +370,13 @@ func TestNearMissSequenceName(t *testing.T) {
 	if code != 0 || !containsAll(stderr, "warning: carbon.super: sequence admin--Orders:1.0.0--In: "+wantMiss, wantStray) ||
 		strings.Contains(stderr, "admin--Orders:v1.0.0--Out:") || !strings.Contains(stdout, "2 warnings") {
 		t.Errorf("check: exit %d, stdout %q, stderr:\n%s\nwant exit 0, the near miss and the stray named, the valid name not", code, stdout, stderr)
+	}
+
+	// lint has no config: it sees the shape (the missing v), not the unknown API.
+	code, stdout, stderr = runCLI(t, "lint", superDir)
+	if code != 1 || !strings.Contains(stdout, `miss.xml:2: <sequence>: sequence "admin--Orders:1.0.0--In" never runs: an extension sequence is named "admin--Orders:v1.0.0--In"`) ||
+		!strings.Contains(stdout, "[extension-name]") || strings.Contains(stdout, "ok.xml") {
+		t.Errorf("lint: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 1 and the misnamed file only", code, stdout, stderr)
 	}
 
 	g := startGateway(t, cfg, seqFile{0, "miss.xml", miss}, seqFile{0, "ok.xml", ok})
