@@ -349,7 +349,7 @@ func TestConfigErrorLines(t *testing.T) {
 // extension sequence that no declared API runs (admin--Orders:1.0.0--In,
 // the "v" missing) deploys and would never run: check warns about it
 // (exit stays 0: it deploys), lint reports the malformed name, and run
-// logs it at start.
+// logs it at start, and /admin/config lists it (hot-deployed ones too).
 func TestNearMissSequenceName(t *testing.T) {
 	t.Parallel()
 	miss := seq("admin--Orders:1.0.0--In", setHeader("X-A", "1"))
@@ -382,5 +382,11 @@ func TestNearMissSequenceName(t *testing.T) {
 	g := startGateway(t, cfg, seqFile{0, "miss.xml", miss}, seqFile{0, "ok.xml", ok})
 	waitFor(t, "the near-miss warning in the log", 10*time.Second, func() bool {
 		return len(g.stderr.lines(`"sequence never runs"`, wantMiss)) > 0
+	})
+	// The admin config status lists them live: a near miss hot-deployed now shows without a reload.
+	writeSeq(t, g.superDir, "late.xml", seq("WSO2AM--Ext--in", setHeader("X-A", "1")))
+	waitFor(t, "both warnings in /admin/config", 10*time.Second, func() bool {
+		_, _, body := get(g.client, g.admin+"/admin/config")
+		return containsAll(string(body), wantMiss, "near miss of WSO2AM--Ext--In")
 	})
 }
