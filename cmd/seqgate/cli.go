@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -176,5 +175,3 @@ func helpCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return dispatch([]string{args[0], "-h"})
 }
-
-var _ = os.Stdout
