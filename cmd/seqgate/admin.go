@@ -65,15 +65,23 @@ func (s *server) apis(w http.ResponseWriter, _ *http.Request) {
 }
 
 // configStatus is the config file, its generation (1 at start, +1 per
-// applied reload) and the last refused reload's problems.
+// applied reload), the last refused reload's problems, and the sequences
+// deployed under a name no API of the config runs (computed now, so a
+// hot-deployed near miss shows without a reload).
 func (s *server) configStatus() map[string]any {
+	cfg := s.cfg.Load()
+	warnings := nameWarnings(cfg, s.repo)
+	if warnings == nil {
+		warnings = []string{}
+	}
 	r := &s.reloads
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return map[string]any{
 		"file": s.path, "generation": r.generation, "loaded_at": r.loadedAt,
 		"last_attempt": r.lastAttempt, "last_error": r.lastError,
-		"apis": len(s.cfg.Load().APIs), "draining": s.draining.Load(),
+		"apis": len(cfg.APIs), "draining": s.draining.Load(),
+		"sequence_warnings": warnings,
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,15 +15,15 @@ import (
 // extracted to a temporary folder. Exit codes: 0 explained (matched or not),
 // 1 config or repository error, 2 bad arguments.
 func explainCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("explain", stdout, stderr)
 	cfgPath := fs.String("config", "", "config file (YAML); empty explains the bundled samples")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	if fs.NArg() != 3 {
-		fmt.Fprintln(stderr, "usage: seqgate explain [-config file.yaml] [-json] <tenant> <METHOD> <path>")
+		fmt.Fprintf(stderr, "seqgate explain: want 3 arguments, got %d\n", fs.NArg())
+		fs.Usage()
 		return 2
 	}
 	if *cfgPath == "" {

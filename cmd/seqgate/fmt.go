@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,19 +19,15 @@ import (
 // -l prints nothing) and 2 when a file cannot be read, parsed, compiled
 // or written; such a file is never rewritten.
 func formatCmd(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("fmt", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("fmt", stdout, stderr)
 	write := fl.Bool("w", false, "write the canonical form back to the file")
 	list := fl.Bool("l", false, "list files whose formatting differs")
 	diff := fl.Bool("d", false, "print a diff instead of the canonical form")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: seqgate fmt [-w] [-l] [-d] <file-or-folder>...")
-		fl.PrintDefaults()
+	if code, done := parseFlags(fl, args, stdout); done {
+		return code
 	}
-	if err := fl.Parse(args); err != nil || fl.NArg() == 0 {
-		if err == nil {
-			fl.Usage()
-		}
+	if fl.NArg() == 0 {
+		fl.Usage()
 		return 2
 	}
 	status := 0

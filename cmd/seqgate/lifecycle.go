@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,21 +24,27 @@ func (s *server) listen() error {
 	cfg := s.cfg.Load()
 	var err error
 	if s.ln, err = net.Listen("tcp", cfg.Listen.HTTP); err != nil {
-		return err
+		return listenError("listen.http", err)
 	}
 	if s.certs != nil {
 		if s.tlsLn, err = net.Listen("tcp", cfg.Listen.HTTPS); err != nil {
 			s.closeListeners()
-			return err
+			return listenError("listen.https", err)
 		}
 	}
 	if s.admin != nil {
 		if s.adminLn, err = net.Listen("tcp", s.admin.Addr); err != nil {
 			s.closeListeners()
-			return err
+			return listenError("listen.admin", err)
 		}
 	}
 	return nil
+}
+
+// listenError names the config key of an address that cannot be bound
+// (in use, not local, no permission): a config problem, exit 2.
+func listenError(key string, err error) error {
+	return &configError{key, strings.TrimPrefix(err.Error(), "listen tcp ")}
 }
 
 func (s *server) closeListeners() {
@@ -55,6 +62,9 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 		s.log.Error("repository", zap.Error(err))
 		s.closeListeners()
 		return 1
+	}
+	for _, w := range nameWarnings(s.cfg.Load(), s.repo) { // also what `seqgate check` warns about
+		s.log.Warn("sequence never runs", zap.String("reason", w))
 	}
 	s.startWatching()
 	errc := make(chan error, 3)

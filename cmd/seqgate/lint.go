@@ -15,7 +15,7 @@ import (
 // cannot be read or parsed (the other files are still linted).
 func lintCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, "usage: seqgate lint <file-or-folder>...")
+		commandUsage(stderr, "lint", nil)
 		return 2
 	}
 	findings, err := lint.Paths(args)

@@ -9,21 +9,38 @@ import (
 	_ "github.com/seqgate/seqgate/mediation/mediators" // registers the built-in mediators
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
-
 func main() {
 	os.Exit(dispatch(os.Args[1:]))
 }
 
+// dispatch runs the command args name (run when the first argument is a
+// flag or absent). Help goes to stdout with exit 0; usage errors to
+// stderr with exit 2.
 func dispatch(args []string) int {
 	cmd := "run"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case isHelp(a):
+			usage(os.Stdout)
+			return 0
+		case a == "--version" || a == "-version":
+			cmd, args = "version", args[1:]
+		case a != "" && a[0] != '-':
+			cmd, args = a, args[1:]
+		}
+	}
+	switch cmd {
+	case "validate", "lint", "version": // no flags of their own
+		if wantsHelp(args) {
+			commandUsage(os.Stdout, cmd, nil)
+			return 0
+		}
 	}
 	switch cmd {
 	case "run":
 		return run(args)
+	case "check":
+		return checkCmd(args, os.Stdout, os.Stderr)
 	case "validate":
 		return validate(args)
 	case "fmt":
@@ -35,34 +52,12 @@ func dispatch(args []string) int {
 	case "explain":
 		return explainCmd(args, os.Stdout, os.Stderr)
 	case "version":
-		fmt.Println("seqgate", version)
+		fmt.Println(versionString())
 		return 0
 	case "help":
-		usage()
-		return 0
+		return helpCmd(args, os.Stdout, os.Stderr)
 	}
-	fmt.Fprintf(os.Stderr, "seqgate: unknown command %q\n", cmd)
-	usage()
+	fmt.Fprintf(os.Stderr, "seqgate: unknown command %q\n\n", cmd)
+	usage(os.Stderr)
 	return 2
-}
-
-func usage() {
-	fmt.Fprint(os.Stderr, `usage:
-  seqgate [run] [-config file.yaml] [-workdir dir] [-log-level level]
-        run the gateway; without -config, on the bundled samples
-  seqgate validate <file-or-folder>
-        compile every sequence and print each error as file:line: <element>: reason
-  seqgate fmt [-w] [-l] [-d] <file-or-folder>...
-        print sequence files in canonical form (-w rewrite, -l list, -d diff)
-  seqgate lint <file-or-folder>...
-        warn about suspicious constructs; exit 1 if any are found
-  seqgate explain [-config file.yaml] [-json] <tenant> <METHOD> <path>
-        show the API, resource, auth, throttle tiers, handler chain and the
-        sequences each flow runs (with their files) for one request; tenant
-        is a domain (carbon.super for the super tenant), path as the client
-        sends it (/t/<domain> may be left out); without -config, the samples
-  seqgate test [-junit report.xml] [-v] [path...]
-        run the *.test.yaml sequence tests under each path; exit 1 if any case fails
-  seqgate version
-`)
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"crypto/tls"
-	"flag"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -30,11 +32,16 @@ import (
 // run starts the gateway and blocks until SIGINT/SIGTERM. Exit codes: 0
 // clean stop, 1 runtime failure, 2 bad flags or config (nothing started).
 func run(args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs := newFlags("run", os.Stdout, os.Stderr)
 	cfgPath := fs.String("config", "", "config file (YAML); empty runs the bundled samples")
 	workdir := fs.String("workdir", "seqgate-samples", "sample mode: where the samples are extracted")
 	logLevel := fs.String("log-level", "", "override log.level (debug, info, warn, error)")
-	if err := fs.Parse(args); err != nil {
+	if code, done := parseFlags(fs, args, os.Stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "seqgate run: unexpected argument %q (run takes only flags)\n", fs.Arg(0))
+		fs.Usage()
 		return 2
 	}
 
@@ -64,14 +71,12 @@ func run(args []string) int {
 
 	srv, err := build(cfg, log)
 	if err != nil {
-		log.Error("start failed", zap.Error(err))
-		return 1
+		return startError(log, *cfgPath, "start failed", err)
 	}
 	defer srv.close()
 	srv.path = *cfgPath
 	if err := srv.listen(); err != nil {
-		log.Error("listener", zap.Error(err))
-		return 1
+		return startError(log, *cfgPath, "listener", err)
 	}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -114,12 +119,52 @@ type server struct {
 // build wires the gateway: repository, the first runtime (router, handler
 // chain, backends), TLS certificates, the admin API. Nothing listens yet.
 func build(cfg *config.Config, log *zap.Logger) (*server, error) {
+	s, err := assemble(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s.cfg.Store(cfg)
+	s.reloads.loaded(time.Now())
+	if err := s.startBundles(cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Listen.AdminEnabled() {
+		s.admin = &http.Server{Addr: cfg.Listen.Admin,
+			// Guard first: a cross-site page gets 403 whether or not it guessed the token.
+			Handler:           admin.Guard(cfg.Listen.AdminToken, admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(s.repo, s.reg)))),
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	}
+	return s, nil
+}
+
+// close stops the watchers and the repository (idempotent).
+func (s *server) close() {
+	s.closeOnce.Do(func() {
+		s.stopWatching()
+		s.stopBundles()
+		s.closeAnalytics() // before redis: the stream sink flushes on it
+		s.closeTracing()
+		_ = s.repo.Close()
+		if s.redis != nil {
+			_ = s.redis.Close()
+		}
+		if s.authn != nil {
+			s.authn.Close()
+		}
+	})
+}
+
+// assemble is the part of build that `seqgate check` shares with run:
+// repository, backend TLS, Redis client, the first gateway (router,
+// handler chain, backends) and the TLS certificates. Nothing listens,
+// nothing is watched, no bundle is installed.
+func assemble(cfg *config.Config, log *zap.Logger) (*server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	repo, err := deploy.New(deploy.Options{Root: cfg.Repository, Tenants: cfg.Tenants, Logger: log})
 	if err != nil {
-		return nil, err
+		return nil, repositoryError(cfg, err)
 	}
 	backendTLS, err := backendTLSConfig(cfg.TLS.Backend)
 	if err != nil {
@@ -142,33 +187,46 @@ func build(cfg *config.Config, log *zap.Logger) (*server, error) {
 			return nil, err
 		}
 	}
-	s.cfg.Store(cfg)
-	s.reloads.loaded(time.Now())
-	if err := s.startBundles(cfg); err != nil {
-		return nil, err
-	}
-	if cfg.Listen.AdminEnabled() {
-		s.admin = &http.Server{Addr: cfg.Listen.Admin,
-			// Guard first: a cross-site page gets 403 whether or not it guessed the token.
-			Handler:           admin.Guard(cfg.Listen.AdminToken, admin.RequireToken(cfg.Listen.AdminToken, s.adminHandler(admin.Handler(repo, reg)))),
-			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
-	}
 	return s, nil
 }
 
-// close stops the watchers and the repository (idempotent).
-func (s *server) close() {
-	s.closeOnce.Do(func() {
-		s.stopWatching()
-		s.stopBundles()
-		s.closeAnalytics() // before redis: the stream sink flushes on it
-		s.closeTracing()
-		_ = s.repo.Close()
-		if s.redis != nil {
-			_ = s.redis.Close()
-		}
-		if s.authn != nil {
-			s.authn.Close()
-		}
-	})
+// configError is a start failure caused by a config value (a repository
+// that is not there, a port in use): run prints it as one line naming the
+// key and exits 2, like a config that does not parse.
+type configError struct{ key, msg string }
+
+func (e *configError) Error() string { return e.key + ": " + e.msg }
+
+// repositoryError names the config key behind a repository that cannot
+// be opened.
+func repositoryError(cfg *config.Config, err error) error {
+	switch {
+	case cfg.Repository == "":
+		return &configError{"repository", "is empty or missing; set it to the folder holding repository/deployment/server/synapse-configs"}
+	case errors.Is(err, fs.ErrNotExist):
+		return &configError{"repository", cfg.Repository + " does not exist"}
+	}
+	return &configError{"repository", cfg.Repository + ": " + strings.TrimPrefix(err.Error(), "deploy: ")}
+}
+
+// startError prints a build or listen failure: a configError as one line
+// on stderr with exit 2, anything else as a log line with exit 1.
+func startError(log *zap.Logger, cfgPath, what string, err error) int {
+	var ce *configError
+	if errors.As(err, &ce) {
+		fmt.Fprintln(os.Stderr, "seqgate:", locateKey(cfgPath, ce))
+		return 2
+	}
+	log.Error(what, zap.Error(err))
+	return 1
+}
+
+// locateKey is `file:line: key: message` (file: key: message when the key
+// is not in the file).
+func locateKey(cfgPath string, err error) string {
+	data, rerr := os.ReadFile(cfgPath)
+	if rerr != nil {
+		return cfgPath + ": " + err.Error()
+	}
+	return config.Locate(cfgPath, data, err).Error()
 }

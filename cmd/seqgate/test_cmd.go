@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,12 +14,11 @@ import (
 // failed or a file could not run, 2 on a usage error or when no test file
 // was found.
 func testCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("test", stdout, stderr)
 	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
 	verbose := fs.Bool("v", false, "print passing cases too")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {

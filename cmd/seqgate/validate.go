@@ -13,8 +13,12 @@ import (
 // error on stderr; exit 1 if any failed.
 func validate(args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: seqgate validate <file-or-folder>")
+		commandUsage(os.Stderr, "validate", nil)
 		return 2
+	}
+	if ext := strings.ToLower(filepath.Ext(args[0])); ext == ".yaml" || ext == ".yml" {
+		// A gateway config, not a sequence: check it as run would load it.
+		return checkConfig(args[0], os.Stdout, os.Stderr)
 	}
 	if isHome(args[0]) {
 		return validateHome(args[0])

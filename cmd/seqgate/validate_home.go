@@ -39,8 +39,20 @@ func validateHome(home string) int {
 	}
 	defer repo.Close()
 	repo.Reload()
-	files, refused := 0, 0
-	var errs []string
+	files, refused, errs := repoProblems(repo)
+	for _, e := range errs {
+		fmt.Fprintln(os.Stderr, e)
+	}
+	fmt.Printf("%d files, %d valid, %d refused\n", files, files-refused, refused)
+	if len(errs) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// repoProblems counts the files a loaded repository holds and returns
+// each tenant error and refused file's file:line reason, sorted.
+func repoProblems(repo *deploy.Repository) (files, refused int, errs []string) {
 	for _, ts := range repo.Status() {
 		if ts.Error != "" {
 			errs = append(errs, ts.Domain+": "+ts.Error)
@@ -56,12 +68,5 @@ func validateHome(home string) int {
 		}
 	}
 	sort.Strings(errs)
-	for _, e := range errs {
-		fmt.Fprintln(os.Stderr, e)
-	}
-	fmt.Printf("%d files, %d valid, %d refused\n", files, files-refused, refused)
-	if len(errs) > 0 {
-		return 1
-	}
-	return 0
+	return files, refused, errs
 }

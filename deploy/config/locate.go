@@ -43,8 +43,13 @@ func Locate(file string, data []byte, err error) error {
 		if strings.TrimSpace(line) == "" || strings.TrimSpace(line) == "yaml: unmarshal errors:" {
 			continue
 		}
+		if n, m, ok := unknownKey(&root, line); ok {
+			out = append(out, fmt.Sprintf("%s:%d: %s", file, n, m))
+			continue
+		}
 		if m := yamlLine.FindStringSubmatch(line); m != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", file, m[1], m[2]))
+			n, _ := strconv.Atoi(m[1])
+			out = append(out, fmt.Sprintf("%s:%d: %s", file, syntaxLine(data, n, m[2]), m[2]))
 			continue
 		}
 		if n := lineOf(&root, line); n > 0 {

@@ -13,7 +13,7 @@ func TestLoadLocated(t *testing.T) {
 		want       []string // each a line of the error, after "<file>:"
 	}{
 		{"syntax", "listen: {http: \":1\"\napis: [\n", []string{":1: did not find expected"}},
-		{"unknown key", "listen:\n  htp: x\n", []string{":2: field htp not found"}},
+		{"unknown key", "listen:\n  htp: x\n", []string{":2: listen.htp: unknown key; did you mean \"http\"?"}},
 		{"bad duration", "timeouts:\n  read: soon\n", []string{":2: \"soon\" is not a duration"}},
 		{"api backend", "apis:\n  - provider: a\n    name: A\n    version: v1\n    context: /a\n    auth: none\n    backend: [ \"ftp://x\" ]\n",
 			[]string{":7: apis[0] (a--A:vv1): backend[0]"}},

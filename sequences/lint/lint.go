@@ -26,6 +26,7 @@ const (
 	RuleSendInExtension   = "send-in-extension"
 	RuleEmptyFilter       = "empty-filter"
 	RuleLoopbackOnOutflow = "loopback-in-out-sequence"
+	RuleExtensionName     = "extension-name"
 )
 
 // Finding is one suspicious construct.
@@ -90,6 +91,7 @@ func lintFile(f *file, folder []*file) []Finding {
 	out = append(out, neverSet(f, folder)...)
 	out = append(out, sendInExtension(f)...)
 	out = append(out, emptyFilter(f)...)
+	out = append(out, extensionName(f)...)
 	return append(out, loopbackInOut(f)...)
 }
 

@@ -125,3 +125,16 @@ func loopbackInOut(f *file) []Finding {
 	})
 	return out
 }
+
+// extensionName finds a sequence named almost like an extension sequence
+// (admin--Weather:1.0.0--Out, WSO2AM--Ext--in): it deploys and shows
+// active, but no API runs it. Without the config lint only sees the
+// shape; `seqgate check` also compares the names with the declared APIs.
+func extensionName(f *file) []Finding {
+	name, _ := mediation.Attr(f.root, "name")
+	if want := sequences.MisnamedExtension(name); want != "" {
+		return []Finding{f.finding(f.root, RuleExtensionName,
+			"sequence %q never runs: an extension sequence is named %q (<provider>--<api>:v<version>--In|Out|Fault or WSO2AM--Ext--In|Out)", name, want)}
+	}
+	return nil
+}

@@ -141,3 +141,252 @@ func TestBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestHelp: the top-level help lists every command; each command's -h,
+// --help and `help <cmd>` print its positional arguments and flags with
+// exit 0; a bad flag is exit 2 with the usage on stderr.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	cmds := []string{"run", "check", "validate", "fmt", "lint", "explain", "test", "version", "help"}
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("seqgate %v: exit %d, want 0; stderr:\n%s", args, code, stderr)
+		}
+		for _, c := range cmds {
+			if !regexp.MustCompile(`(?m)^  ` + c + ` +\S`).MatchString(stdout) {
+				t.Errorf("seqgate %v does not list %q with a summary:\n%s", args, c, stdout)
+			}
+		}
+	}
+	want := map[string][]string{ // what each command's help must show
+		"run":      {"-config", "-workdir", "-log-level"},
+		"check":    {"-config"},
+		"validate": {"<file-or-folder"},
+		"fmt":      {"<file-or-folder>...", "-w"},
+		"lint":     {"<file-or-folder>..."},
+		"explain":  {"<tenant> <METHOD> <path>", "-json", "carbon.super"},
+		"test":     {"[path...]", "-junit"},
+	}
+	for cmd, subs := range want {
+		for _, args := range [][]string{{cmd, "-h"}, {cmd, "--help"}, {"help", cmd}} {
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 0 || !strings.HasPrefix(stdout, "usage: seqgate "+cmd) || !containsAll(stdout, subs...) {
+				t.Errorf("seqgate %v: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 0 and usage with %q", args, code, stdout, stderr, subs)
+			}
+		}
+	}
+	code, _, stderr := runCLI(t, "explain", "-nope")
+	if code != 2 || !strings.Contains(stderr, "usage: seqgate explain") {
+		t.Errorf("explain -nope: exit %d, stderr:\n%s\nwant 2 and the usage", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "frobnicate")
+	if code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestVersionFlags: --version, -version and version print the version,
+// the commit and the build time (unknown when the build was not stamped).
+func TestVersionFlags(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--version", "-version", "version"} {
+		code, stdout, stderr := runCLI(t, arg)
+		if code != 0 || !regexp.MustCompile(`^seqgate \S+ \(commit \S+.*, built \S+`).MatchString(stdout) {
+			t.Errorf("seqgate %s: exit %d, stdout %q, stderr %q; want `seqgate <v> (commit <rev>, built <time>...)`", arg, code, stdout, stderr)
+		}
+	}
+}
+
+// TestCheck: `seqgate check -config` (and validate on a .yaml) loads the
+// config and the repository as run would, without listening, and reports
+// every problem as file:line with exit 1; a good setup is exit 0.
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T, extra string, files map[string]string) (string, string) {
+		dir := t.TempDir()
+		superDir, _ := makeRepo(t, dir)
+		for name, xml := range files {
+			writeFile(t, filepath.Join(superDir, name), xml)
+		}
+		traffic := freePort(t)
+		cfgPath := filepath.Join(dir, "config.yaml")
+		writeFile(t, cfgPath, gwConfig{}.yaml(traffic, freePort(t), "http://127.0.0.1:1")+extra)
+		return cfgPath, traffic
+	}
+	good := seq("WSO2AM--Ext--In", setHeader("X-A", "1"))
+	bad := seq("WSO2AM--Ext--Out", setHeader("X-A", "1"), "<foo/>")
+	cases := []struct {
+		name     string
+		extra    string
+		files    map[string]string
+		wantCode int
+		wantErr  []string // regexps on stderr
+		wantOut  string   // regexp on stdout
+	}{
+		{"good", "", map[string]string{"good.xml": good}, 0, nil, `config ok, .*1 files, 1 valid, 0 refused`},
+		{"refused sequence", "", map[string]string{"good.xml": good, "bad.xml": bad}, 1,
+			[]string{`bad\.xml:4: <foo>: unsupported mediator`}, `2 files, 1 valid, 1 refused`},
+		{"unknown key", "listn: {http: \"127.0.0.1:1\"}\n", nil, 1, []string{`config\.yaml:\d+: .*listn`}, `config refused`},
+		{"missing repository", "", nil, 1, []string{`config\.yaml:\d+: repository: \S+ does not exist`}, `config refused`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cfgPath, traffic := setup(t, c.extra, c.files)
+			if c.name == "missing repository" {
+				if err := os.RemoveAll(filepath.Join(filepath.Dir(cfgPath), "home")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, args := range [][]string{{"check", "-config", cfgPath}, {"validate", cfgPath}} {
+				code, stdout, stderr := runCLI(t, args...)
+				if code != c.wantCode {
+					t.Errorf("%v: exit %d, want %d; stderr:\n%s", args, code, c.wantCode, stderr)
+				}
+				for _, re := range c.wantErr {
+					if !regexp.MustCompile(`(?m)` + re).MatchString(stderr) {
+						t.Errorf("%v: stderr has no line matching %q:\n%s", args, re, stderr)
+					}
+				}
+				if !regexp.MustCompile(c.wantOut).MatchString(stdout) {
+					t.Errorf("%v: stdout = %q, want %q", args, stdout, c.wantOut)
+				}
+			}
+			if conn, err := net.DialTimeout("tcp", traffic, time.Second); err == nil {
+				conn.Close()
+				t.Errorf("check opened the traffic port %s", traffic)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, "check")
+	if code != 2 || !strings.Contains(stderr, "usage: seqgate check") {
+		t.Errorf("check without -config: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestStartConfigErrors: a repository that does not exist, an empty
+// repository: and a traffic port in use stop run with one stderr line
+// naming the config key and exit 2 (were a JSON log line and exit 1).
+func TestStartConfigErrors(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() }) // the parallel subtests run after this function returns
+	cases := []struct {
+		name   string
+		edit   func(yaml, traffic string) string
+		want   string
+		noRepo bool
+	}{
+		{"missing repository", func(y, _ string) string { return y }, `repository: \S+ does not exist`, true},
+		{"empty repository", func(y, _ string) string {
+			return regexp.MustCompile(`(?m)^repository:.*$`).ReplaceAllString(y, "repository:")
+		}, `repository: is empty`, false},
+		{"port in use", func(y, traffic string) string {
+			return strings.ReplaceAll(y, traffic, busy.Addr().String())
+		}, `listen\.http: .*address already in use`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if !c.noRepo {
+				makeRepo(t, dir)
+			}
+			cfgPath := filepath.Join(dir, "config.yaml")
+			traffic := freePort(t)
+			writeFile(t, cfgPath, c.edit(gwConfig{}.yaml(traffic, freePort(t), "http://127.0.0.1:1"), traffic))
+			code, _, stderr := runCLI(t, "run", "-config", cfgPath)
+			if code != 2 || !regexp.MustCompile(`(?m)^seqgate: \S*config\.yaml:\d+: `+c.want).MatchString(stderr) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and a line matching %q", code, stderr, c.want)
+			}
+		})
+	}
+}
+
+// TestConfigErrorLines: an unknown key is named by its key path with the
+// closest known key of its section (not yaml.v3's Go type name), and a
+// YAML indentation error points at the mis-indented line, not at the start
+// of the enclosing block (yaml.v3 reports that, often a comment 2-7 lines
+// higher). Each through check (exit 1) and run (exit 2).
+func TestConfigErrorLines(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, yaml string
+		want       string // regexp on stderr, after config.yaml:
+	}{
+		{"unknown api key", "repository: ./home\napis:\n  - name: A\n    version: v1\n    contxt: /a\n",
+			`:5: apis\[0\]\.contxt: unknown key; did you mean "context"\?`},
+		{"unknown top key", "repository: ./home\nlistn:\n  http: 127.0.0.1:1\n", `:2: listn: unknown key; did you mean "listen"\?`},
+		{"mis-indented key after a comment", "repository: ./home\nlisten:\n  http: 127.0.0.1:1\n  # the admin port\n\n admin: 127.0.0.1:2\n",
+			`:6: did not find expected key`},
+		{"over-indented key in a list item", "apis:\n  - name: a\n    context: /a\n   # c\n\n     version: v1\n", `:6: did not find expected key`},
+		{"key dedented out of a list item", "apis:\n  - name: a\n    context: /a\n\n  # comment\n  version: v1\n", `:6: did not find expected '-' indicator`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cfgPath := filepath.Join(t.TempDir(), "config.yaml")
+			writeFile(t, cfgPath, c.yaml)
+			re := regexp.MustCompile(`(?m)config\.yaml` + c.want + `$`)
+			for _, run := range []struct {
+				args []string
+				code int
+			}{{[]string{"check", "-config", cfgPath}, 1}, {[]string{"run", "-config", cfgPath}, 2}} {
+				code, _, stderr := runCLI(t, run.args...)
+				if code != run.code || !re.MatchString(stderr) || strings.Contains(stderr, "not found in type") {
+					t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a line matching %q", run.args, code, stderr, run.code, re)
+				}
+			}
+		})
+	}
+}
+
+// TestNearMissSequenceName: a sequence named like a per-API or global
+// extension sequence that no declared API runs (admin--Orders:1.0.0--In,
+// the "v" missing) deploys and would never run: check warns about it
+// (exit stays 0: it deploys), lint reports the malformed name, and run
+// logs it at start, and /admin/config lists it (hot-deployed ones too).
+func TestNearMissSequenceName(t *testing.T) {
+	t.Parallel()
+	miss := seq("admin--Orders:1.0.0--In", setHeader("X-A", "1"))
+	stray := seq("admin--Nothing:v9--Out", setHeader("X-A", "1"))
+	ok := seq("admin--Orders:v1.0.0--Out", setHeader("X-A", "1"))
+	cfg := gwConfig{APIs: []apiDef{ordersAPI()}}
+	wantMiss := `near miss of admin--Orders:v1.0.0--In`
+	wantStray := `sequence admin--Nothing:v9--Out: named like an extension sequence but matches no declared API`
+
+	dir := t.TempDir()
+	superDir, _ := makeRepo(t, dir)
+	writeFile(t, filepath.Join(superDir, "miss.xml"), miss)
+	writeFile(t, filepath.Join(superDir, "stray.xml"), stray)
+	writeFile(t, filepath.Join(superDir, "ok.xml"), ok)
+	cfgPath := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfgPath, cfg.yaml(freePort(t), freePort(t), "http://127.0.0.1:1"))
+	code, stdout, stderr := runCLI(t, "check", "-config", cfgPath)
+	if code != 0 || !containsAll(stderr, "warning: carbon.super: sequence admin--Orders:1.0.0--In: "+wantMiss, wantStray) ||
+		strings.Contains(stderr, "admin--Orders:v1.0.0--Out:") || !strings.Contains(stdout, "2 warnings") {
+		t.Errorf("check: exit %d, stdout %q, stderr:\n%s\nwant exit 0, the near miss and the stray named, the valid name not", code, stdout, stderr)
+	}
+
+	// lint has no config: it sees the shape (the missing v), not the unknown API.
+	code, stdout, stderr = runCLI(t, "lint", superDir)
+	if code != 1 || !strings.Contains(stdout, `miss.xml:2: <sequence>: sequence "admin--Orders:1.0.0--In" never runs: an extension sequence is named "admin--Orders:v1.0.0--In"`) ||
+		!strings.Contains(stdout, "[extension-name]") || strings.Contains(stdout, "ok.xml") {
+		t.Errorf("lint: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 1 and the misnamed file only", code, stdout, stderr)
+	}
+
+	g := startGateway(t, cfg, seqFile{0, "miss.xml", miss}, seqFile{0, "ok.xml", ok})
+	waitFor(t, "the near-miss warning in the log", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence never runs"`, wantMiss)) > 0
+	})
+	// The admin config status lists them live: a near miss hot-deployed now shows without a reload.
+	writeSeq(t, g.superDir, "late.xml", seq("WSO2AM--Ext--in", setHeader("X-A", "1")))
+	waitFor(t, "both warnings in /admin/config", 10*time.Second, func() bool {
+		_, _, body := get(g.client, g.admin+"/admin/config")
+		return containsAll(string(body), wantMiss, "near miss of WSO2AM--Ext--In")
+	})
+}
