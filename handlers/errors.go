@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"errors"
-	"unicode/utf8"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/seqgate/seqgate/internal/jsontext"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -84,46 +84,16 @@ func writeErrorBody(mc *mediation.MessageContext, status int, code, message, des
 func WriteErrorResponse(resp *fasthttp.Response, status int, code, message, description string) {
 	var arr [512]byte
 	b := append(arr[:0], `{"code":`...)
-	b = appendJSONString(b, code)
+	b = jsontext.AppendString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendJSONString(b, message)
+	b = jsontext.AppendString(b, message)
 	b = append(b, `,"description":`...)
-	b = appendJSONString(b, description)
+	b = jsontext.AppendString(b, description)
 	b = append(b, '}')
 	resp.ResetBody()
 	resp.SetStatusCode(status)
 	resp.Header.SetContentType("application/json")
 	resp.SetBody(b)
-}
-
-// appendJSONString appends s as a JSON string: quotes, backslashes and
-// control characters escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // faultNS is the namespace of the fault payload an API-M handler builds in

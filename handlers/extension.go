@@ -49,18 +49,10 @@ func (e *Extension) HandleRequest(ex *Exchange) bool { return e.mediate(ex, medi
 // HandleResponse runs WSO2AM--Ext--Out, then <api>--Out.
 func (e *Extension) HandleResponse(ex *Exchange) bool { return e.mediate(ex, mediation.Out) }
 
-var globalNames = [2]string{sequences.GlobalName(mediation.In), sequences.GlobalName(mediation.Out)}
-
 func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
-	global := ex.Seqs.Get(globalNames[dir])
-	var perAPI *sequences.Sequence
-	if api := ex.Match.API; api != nil {
-		if dir == mediation.In {
-			perAPI = ex.Seqs.Get(api.InSeq)
-		} else {
-			perAPI = ex.Seqs.Get(api.OutSeq)
-		}
-	}
+	plan := PlanFor(ex.Match.API, sequences.FlowOf(dir))
+	run := plan.Resolve(ex.Seqs)
+	global, perAPI := run[0], run[1]
 	if global == nil && perAPI == nil {
 		return true
 	}
@@ -69,7 +61,7 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	if mc.Sequences == nil && ex.Seqs != nil {
 		mc.Sequences = ex.Seqs
 	}
-	if ReadsBody(ex, dir) {
+	if plan.ReadsBody(ex.Seqs) {
 		// the body gate runs before any mediator: a body that cannot be read
 		// (over the limit, a bomb, an unknown coding) is refused here, not
 		// half-way through a sequence
@@ -80,7 +72,7 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	}
 	start := time.Now()
 	defer func() { ex.Timing.Mediation += time.Since(start) }()
-	for _, seq := range [2]*sequences.Sequence{global, perAPI} {
+	for _, seq := range run {
 		if seq == nil {
 			continue
 		}
@@ -108,17 +100,7 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 // write the payload (sequences.Set.ReadsBody). When none does, the gateway
 // passes that direction's body on untouched: streamed, still compressed.
 func ReadsBody(ex *Exchange, dir mediation.Direction) bool {
-	if ex.Seqs.ReadsBody(globalNames[dir]) {
-		return true
-	}
-	api := ex.Match.API
-	if api == nil {
-		return false
-	}
-	if dir == mediation.In {
-		return ex.Seqs.ReadsBody(api.InSeq)
-	}
-	return ex.Seqs.ReadsBody(api.OutSeq)
+	return PlanFor(ex.Match.API, sequences.FlowOf(dir)).ReadsBody(ex.Seqs)
 }
 
 // names names the sequences about to run, for the log of a body refused

@@ -143,15 +143,15 @@ func HandleFault(ex *Exchange, f Fault) {
 	f.writeJSON(ex.MC)
 }
 
-// faultSequenceFor is the API's <api>--Fault, else the tenant's fault. The
-// per-API name is built here, on the failure path only.
+// faultSequenceFor is the API's <api>--Fault, else the tenant's fault
+// (PlanFor's fault flow).
 func faultSequenceFor(ex *Exchange) *sequences.Sequence {
-	if api := ex.Match.API; api != nil {
-		if seq := ex.Seqs.Get(sequences.APIFaultSequenceName(api.Name)); seq != nil {
+	for _, seq := range PlanFor(ex.Match.API, sequences.FlowFault).Resolve(ex.Seqs) {
+		if seq != nil {
 			return seq
 		}
 	}
-	return ex.Seqs.Get(sequences.FaultSequence)
+	return nil
 }
 
 // sendHandlerFault is the failure path of API-M's APIAuthenticationHandler
@@ -203,9 +203,8 @@ const (
 // properties first.
 func RouteFault(ex *Exchange, status int) bool {
 	mc := ex.MC
-	name := sequences.MainSequence
+	name := RouteFaultSequence(ex.Match.API != nil)
 	if ex.Match.API != nil {
-		name = sequences.ResourceMismatchHandler
 		f := Fault{Status: status, Code: strconv.Itoa(status), Message: msgNoResource}
 		if status == statusNoMethod {
 			f.Message = msgNoMethod
@@ -227,6 +226,16 @@ func RouteFault(ex *Exchange, status int) bool {
 	}
 	settle(mc)
 	return true
+}
+
+// RouteFaultSequence is the tenant's sequence that answers a request the
+// router could not place (RouteFault, and explain):
+// _resource_mismatch_handler_ when the API matched, main when none did.
+func RouteFaultSequence(apiMatched bool) string {
+	if apiMatched {
+		return sequences.ResourceMismatchHandler
+	}
+	return sequences.MainSequence
 }
 
 // runErrorSequence runs seq with HTTP_SC preset to status (so a sequence

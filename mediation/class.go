@@ -1,10 +1,6 @@
 package mediation
 
-import (
-	"fmt"
-	"sort"
-	"sync"
-)
+import "fmt"
 
 // ClassProperty is one <property name value|expression/> child of a
 // <class> mediator: Synapse calls the Java setter once at deploy time with
@@ -22,47 +18,21 @@ type ClassProperty struct {
 // <class> element, so it should say which property is wrong.
 type ClassFactory func(props []ClassProperty) (Mediator, error)
 
-var (
-	classMu  sync.RWMutex
-	classReg = map[string]ClassFactory{}
-)
+var classReg = &names[ClassFactory]{kind: "class mediator", m: map[string]ClassFactory{},
+	empty: "mediation: RegisterClass with empty class name or nil factory"}
 
 // RegisterClass makes a Go mediator available to <class name="..."/> under
 // the fully qualified Java class name it replaces. Class mediators are
 // compiled into the binary (no plug-ins), so a sequence written for WSO2
 // keeps its class name and runs the Go version. It panics on an empty or
 // duplicate name, like Register: both are programming errors.
-func RegisterClass(name string, f ClassFactory) {
-	if name == "" || f == nil {
-		panic("mediation: RegisterClass with empty class name or nil factory")
-	}
-	classMu.Lock()
-	defer classMu.Unlock()
-	if _, dup := classReg[name]; dup {
-		panic(fmt.Sprintf("mediation: class mediator %q registered twice", name))
-	}
-	classReg[name] = f
-}
+func RegisterClass(name string, f ClassFactory) { classReg.add(name, f, f == nil) }
 
 // LookupClass returns the factory registered for a class name.
-func LookupClass(name string) (ClassFactory, bool) {
-	classMu.RLock()
-	defer classMu.RUnlock()
-	f, ok := classReg[name]
-	return f, ok
-}
+func LookupClass(name string) (ClassFactory, bool) { return classReg.lookup(name) }
 
 // RegisteredClasses lists the registered class names, sorted.
-func RegisteredClasses() []string {
-	classMu.RLock()
-	defer classMu.RUnlock()
-	names := make([]string, 0, len(classReg))
-	for n := range classReg {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func RegisteredClasses() []string { return classReg.sorted() }
 
 // UnknownClassError is the deploy error text for a class nobody registered.
 func UnknownClassError(name string) string {

@@ -49,3 +49,71 @@ func APISequenceName(apiName string, d mediation.Direction) string {
 // sequences (ResourceConfigContext: getSequenceExtensionName(api) + "--Fault")
 // and sets it as the API's faultSequence, run instead of the tenant's fault.
 func APIFaultSequenceName(apiName string) string { return apiName + FaultSuffix }
+
+// Flow is one of the flows an API's messages take through the tenant's
+// sequences: the request (In) and response (Out) extension sequences, and
+// the fault sequence that answers a failure of either.
+type Flow uint8
+
+// The flows; FlowIn and FlowOut equal mediation.In and mediation.Out.
+const (
+	FlowIn    = Flow(mediation.In)
+	FlowOut   = Flow(mediation.Out)
+	FlowFault = FlowOut + 1
+)
+
+// FlowOf is the extension flow of a mediation direction.
+func FlowOf(d mediation.Direction) Flow { return Flow(d) }
+
+// String is "in", "out" or "fault", as `seqgate explain` names the flows.
+func (f Flow) String() string {
+	switch f {
+	case FlowIn:
+		return "in"
+	case FlowOut:
+		return "out"
+	}
+	return "fault"
+}
+
+// Plan is what runs for one API in one flow: the sequence names looked up,
+// in order ("" is no step: no API matched). Built by handlers.PlanFor, the
+// one place that says which names an API's flow uses, and read by both the
+// extension handler (and HandleFault) and explain, so they cannot drift.
+// A Plan is a value of fixed size: building one allocates nothing.
+type Plan struct {
+	Flow  Flow
+	Names [2]string
+}
+
+// FirstOnly reports whether only the first deployed name of the plan runs
+// (the fault flow: an API's fault sequence replaces the tenant's) rather
+// than each deployed one in order until one stops the flow (In, Out: the
+// global sequence, then the API's).
+func (p Plan) FirstOnly() bool { return p.Flow == FlowFault }
+
+// Resolve is the sequences of p that run from set, in order; nil for a
+// name set lacks, or one a FirstOnly plan skips for an earlier one.
+func (p Plan) Resolve(set *Set) [2]*Sequence {
+	var out [2]*Sequence
+	for i, name := range p.Names {
+		if name == "" {
+			continue
+		}
+		if out[i] = set.Get(name); out[i] != nil && p.FirstOnly() {
+			break
+		}
+	}
+	return out
+}
+
+// ReadsBody reports whether any sequence of p that set has may read or
+// write the payload (Set.ReadsBody).
+func (p Plan) ReadsBody(set *Set) bool {
+	for _, name := range p.Names {
+		if name != "" && set.ReadsBody(name) {
+			return true
+		}
+	}
+	return false
+}

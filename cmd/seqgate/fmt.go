@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/seqgate/seqgate/internal/atomicfile"
 	"github.com/seqgate/seqgate/sequences"
 	"github.com/seqgate/seqgate/sequences/format"
 )
@@ -70,26 +71,15 @@ func formatFile(file string, stdout io.Writer, write, list, diff bool) error {
 	return nil
 }
 
-// writeAtomic replaces file with data through a temporary file in the same
-// folder and a rename, keeping the mode: a hot-deploy watcher never sees a
-// half-written sequence, and the temporary name (".name.fmt-*") is hidden,
-// which the watcher ignores.
+// writeAtomic replaces file with data, keeping its mode, through
+// atomicfile.Write: a hot-deploy watcher never sees a half-written
+// sequence, and the new content is synced before fmt returns.
 func writeAtomic(file string, data []byte) error {
 	info, err := os.Stat(file)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".fmt-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	_, err = tmp.Write(data)
-	err = errors.Join(err, tmp.Chmod(info.Mode().Perm()), tmp.Sync(), tmp.Close())
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return atomicfile.Write(file, data, info.Mode().Perm())
 }
 
 // eachSequenceFile calls fn for a named file, or for every sequence file

@@ -9,7 +9,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/seqgate/seqgate/handlers/analytics"
+	"github.com/seqgate/seqgate/internal/jsontext"
 )
 
 // lineCore writes the process log's JSON lines: byte for byte what zap's
@@ -89,9 +89,9 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 		b = append(b, '"')
 	}
 	if e.LoggerName != "" {
-		b = analytics.AppendJSONString(append(b, `,"logger":`...), e.LoggerName)
+		b = jsontext.AppendString(append(b, `,"logger":`...), e.LoggerName)
 	}
-	b = analytics.AppendJSONString(append(b, `,"msg":`...), e.Message)
+	b = jsontext.AppendString(append(b, `,"msg":`...), e.Message)
 	b = append(b, c.ctx...)
 	b, ok := appendFields(b, fields)
 	if !ok {
@@ -99,7 +99,7 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 		return c.zapWrite(e, fields)
 	}
 	if e.Stack != "" {
-		b = analytics.AppendJSONString(append(b, `,"stacktrace":`...), e.Stack)
+		b = jsontext.AppendString(append(b, `,"stacktrace":`...), e.Stack)
 	}
 	b = append(b, "}\n"...)
 	*bp = b
@@ -125,11 +125,11 @@ func appendFields(b []byte, fields []zapcore.Field) ([]byte, bool) {
 		if f.Type == zapcore.SkipType {
 			continue
 		}
-		b = analytics.AppendJSONString(append(b, ','), f.Key)
+		b = jsontext.AppendString(append(b, ','), f.Key)
 		b = append(b, ':')
 		switch f.Type {
 		case zapcore.StringType:
-			b = analytics.AppendJSONString(b, f.String)
+			b = jsontext.AppendString(b, f.String)
 		case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
 			b = strconv.AppendInt(b, f.Integer, 10)
 		case zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType:

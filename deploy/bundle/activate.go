@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/internal/atomicfile"
 )
 
 // Activate writes the bundle's staged (deferred) entries into this node's
@@ -43,7 +45,7 @@ func (m *Manager) Activate(name string) (*Info, error) {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.File)))
 		if err == nil {
 			e.Path = target(tenants[e.Tenant], e)
-			err = writeAtomic(e.Path, data)
+			err = atomicfile.Write(e.Path, data, 0o644)
 		}
 		if err != nil {
 			e.Path = ""

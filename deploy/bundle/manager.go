@@ -13,6 +13,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/internal/atomicfile"
 )
 
 // Folders are one tenant's watched folders.
@@ -153,9 +155,9 @@ func (m *Manager) install(b *Bundle, source string) (*Info, error) {
 		if e.State != StateApplied {
 			continue
 		}
-		if err := writeAtomic(e.Path, b.files[i].data); err != nil {
+		if err := atomicfile.Write(e.Path, b.files[i].data, 0o644); err != nil {
 			m.undo(in, dir)
-			return nil, fmt.Errorf("bundle %q: writing %s: %w", name, e.Path, err)
+			return nil, fmt.Errorf("bundle %q: %w", name, err) // the error names the path
 		}
 	}
 	m.log.Info("bundle installed", zap.String("bundle", name), zap.String("version", b.Manifest.Version),
@@ -208,7 +210,7 @@ func (m *Manager) stage(b *Bundle, in *Info, dir string) error {
 		if err := writeInfo(tmp, in); err != nil {
 			return err
 		}
-		return os.Rename(tmp, dir)
+		return os.Rename(tmp, dir) // a whole folder: atomicfile.Write is for one file
 	}()
 	if err != nil {
 		os.RemoveAll(tmp)

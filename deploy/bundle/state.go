@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/seqgate/seqgate/internal/atomicfile"
 )
 
 // Info is the processed manifest of one installed bundle on this node,
@@ -60,7 +62,7 @@ func writeInfo(dir string, in *Info) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, "state.json"), data)
+	return atomicfile.Write(filepath.Join(dir, "state.json"), data, 0o644)
 }
 
 // listInfos reads every installed bundle, by name; a folder without a
@@ -84,26 +86,6 @@ func listInfos(installed string) ([]*Info, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Manifest.Name < out[j].Manifest.Name })
 	return out, nil
-}
-
-// writeAtomic writes path through a hidden temp file in the same folder
-// and a rename: a watcher never sees half a file, and two nodes sharing a
-// folder that write the same bytes leave the same file.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp := filepath.Join(dir, ".bundle-"+randomSuffix()+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
 
 func randomSuffix() string {

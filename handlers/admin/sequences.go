@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/internal/atomicfile"
 	"github.com/seqgate/seqgate/sequences"
 )
 
@@ -95,7 +96,7 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		a.answer(w, http.StatusOK, st.Domain, name, path, "unchanged")
 		return
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
@@ -125,7 +126,7 @@ func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	syncDir(filepath.Dir(path))
+	_ = atomicfile.SyncDir(filepath.Dir(path)) // best effort: the file is gone either way
 	a.repo.Reload()
 	writeJSON(w, map[string]any{"tenant": st.Domain, "name": name, "file": path, "deleted": true,
 		"serving": a.repo.Set(st.Domain).Get(name) != nil})
@@ -224,47 +225,6 @@ func definedName(path string) string {
 			}
 			return ""
 		}
-	}
-}
-
-// writeAtomic writes data to path through a hidden temporary file in the
-// same folder (which the repository ignores), synced, then renamed: the
-// watcher sees the whole file or none of it.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("sequences folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes a rename or removal durable; best effort.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 }
 

@@ -4,7 +4,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/seqgate/seqgate/internal/jsontext"
 )
 
 // TimeFormat is the timestamp's layout: RFC 3339 with milliseconds, UTC.
@@ -58,7 +59,7 @@ func appendField(b []byte, name, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
-	return AppendJSONString(b, v)
+	return jsontext.AppendString(b, v)
 }
 
 // appendMS writes d in milliseconds with microsecond precision.
@@ -70,52 +71,3 @@ func appendMS(b []byte, name string, d time.Duration) []byte {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-const hexDigits = "0123456789abcdef"
-
-// AppendJSONString writes s as a JSON string: quotes, backslashes and
-// control characters escaped, invalid UTF-8 replaced by U+FFFD, the rest as
-// is. A user name from a token is the caller's text, so this must be exact.
-// It escapes exactly as zap's JSON encoder does, which lets the process
-// log's line writer (cmd/seqgate, lineCore) use it too; a test there holds
-// the two to the same bytes.
-func AppendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/route"
-	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/sequences"
 )
 
@@ -34,38 +34,57 @@ type Step struct {
 	Why string `json:"why,omitempty"`
 }
 
-// flows are the in, out and fault flows of a matched API, as the
-// extension handler (global then per-API) and HandleFault (per-API fault,
-// else the tenant's) look them up.
+// flows are the in, out and fault flows of a matched API, from the plan
+// the extension handler and HandleFault run (handlers.PlanFor).
 func flows(set *sequences.Set, st *deploy.TenantStatus, src *sources, api *route.API) []Flow {
-	in := Flow{Direction: "in", Steps: []Step{
-		step(set, st, src, sequences.GlobalName(mediation.In)), step(set, st, src, api.InSeq)}}
-	out := Flow{Direction: "out", Steps: []Step{
-		step(set, st, src, sequences.GlobalName(mediation.Out)), step(set, st, src, api.OutSeq)}}
-	for _, f := range []*Flow{&in, &out} {
-		if !f.Steps[0].Runs && !f.Steps[1].Runs {
-			f.Note = "no sequence runs; the message passes unchanged"
+	out := make([]Flow, 0, 3)
+	for _, fl := range []sequences.Flow{sequences.FlowIn, sequences.FlowOut, sequences.FlowFault} {
+		out = append(out, planFlow(set, st, src, handlers.PlanFor(api, fl)))
+	}
+	return out
+}
+
+// planFlow is one flow's steps: each name of the plan, whether it runs
+// and, when a FirstOnly plan skips a deployed one, which runs instead.
+func planFlow(set *sequences.Set, st *deploy.TenantStatus, src *sources, p sequences.Plan) Flow {
+	f := Flow{Direction: p.Flow.String()}
+	first := ""
+	for _, name := range p.Names {
+		if name == "" {
+			continue
+		}
+		s := step(set, st, src, name)
+		if first != "" {
+			s.Runs, s.Why = false, first+" runs instead"
+		}
+		if s.Runs && p.FirstOnly() {
+			first = s.Sequence
+		}
+		f.Steps = append(f.Steps, s)
+	}
+	switch {
+	case first != "":
+	case !anyRuns(f.Steps) && p.FirstOnly():
+		f.Note = "no fault sequence; the gateway answers with its JSON error"
+	case !anyRuns(f.Steps):
+		f.Note = "no sequence runs; the message passes unchanged"
+	}
+	return f
+}
+
+func anyRuns(steps []Step) bool {
+	for _, s := range steps {
+		if s.Runs {
+			return true
 		}
 	}
-	apiFault := step(set, st, src, sequences.APIFaultSequenceName(api.Name))
-	tenantFault := step(set, st, src, sequences.FaultSequence)
-	fault := Flow{Direction: "fault", Steps: []Step{apiFault, tenantFault}}
-	switch {
-	case apiFault.Runs:
-		fault.Steps[1].Runs, fault.Steps[1].Why = false, apiFault.Sequence+" runs instead"
-	case !tenantFault.Runs:
-		fault.Note = "no fault sequence; the gateway answers with its JSON error"
-	}
-	return []Flow{in, out, fault}
+	return false
 }
 
 // mismatchFlow is the error sequence a request the router could not place
 // gets: _resource_mismatch_handler_ when the API matched, main when none did.
 func mismatchFlow(set *sequences.Set, st *deploy.TenantStatus, src *sources, status int, apiMatched bool) Flow {
-	name := sequences.MainSequence
-	if apiMatched {
-		name = sequences.ResourceMismatchHandler
-	}
+	name := handlers.RouteFaultSequence(apiMatched) // as handlers.RouteFault picks it
 	f := Flow{Direction: "error", Steps: []Step{step(set, st, src, name)}}
 	if status == route.StatusBadPath {
 		f.Steps = nil

@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -110,15 +111,8 @@ func badPath(path []byte, allowEncodedSlashes bool) string {
 	seg := 0 // decoded length of the current segment, or -1 once it is not all dots
 	dots := 0
 	for i := 0; i < len(path); {
-		c, next := path[i], i+1
-		encoded := false
-		if c == '%' && i+2 < len(path) {
-			if hi, ok1 := unhexByte(path[i+1]); ok1 {
-				if lo, ok2 := unhexByte(path[i+2]); ok2 {
-					c, next, encoded = hi<<4|lo, i+3, true
-				}
-			}
-		}
+		c, next := route.DecodeAt(path, i) // as the router decodes it
+		encoded := next == i+3
 		switch {
 		case c < 0x20 || c == 0x7f:
 			return "the path holds a control character"
@@ -144,18 +138,6 @@ func badPath(path []byte, allowEncodedSlashes bool) string {
 		return "the path has a '.' or '..' segment, which is never routed"
 	}
 	return ""
-}
-
-func unhexByte(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }
 
 // statusCode is the "code" field of a guard error: the status itself.

@@ -15,9 +15,10 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// decodeAt returns the byte at s[i] after percent-decoding and the index of
-// the next one; a malformed escape is taken literally.
-func decodeAt(s []byte, i int) (byte, int) {
+// DecodeAt returns the byte at s[i] after percent-decoding and the index of
+// the next one (the router, and the gateway's path guard, so both read an
+// escape alike); a malformed escape is taken literally.
+func DecodeAt(s []byte, i int) (byte, int) {
 	if s[i] == '%' && i+2 < len(s) {
 		hi, ok1 := unhex(s[i+1])
 		lo, ok2 := unhex(s[i+2])
@@ -32,7 +33,7 @@ func decodeAt(s []byte, i int) (byte, int) {
 func unescape(s []byte) string {
 	n := 0
 	for i := 0; i < len(s); n++ {
-		_, i = decodeAt(s, i)
+		_, i = DecodeAt(s, i)
 	}
 	if n == len(s) {
 		return string(s)
@@ -40,7 +41,7 @@ func unescape(s []byte) string {
 	out := make([]byte, 0, n)
 	for i := 0; i < len(s); {
 		var c byte
-		c, i = decodeAt(s, i)
+		c, i = DecodeAt(s, i)
 		out = append(out, c)
 	}
 	return string(out)
@@ -54,7 +55,7 @@ func equalUnescaped(s []byte, lit string) bool {
 	j := 0
 	for i := 0; i < len(s); j++ {
 		var c byte
-		c, i = decodeAt(s, i)
+		c, i = DecodeAt(s, i)
 		if j >= len(lit) || lit[j] != c {
 			return false
 		}
@@ -66,7 +67,7 @@ func equalUnescaped(s []byte, lit string) bool {
 func isDotSegment(s []byte) bool {
 	dots := 0
 	for i := 0; i < len(s); {
-		c, next := decodeAt(s, i)
+		c, next := DecodeAt(s, i)
 		if c != '.' {
 			return false
 		}

@@ -179,7 +179,7 @@ func badPostfix(post []byte) string {
 func normalizePostfix(post []byte) string {
 	i := 0
 	for ; i < len(post); i++ {
-		if c, next := decodeAt(post, i); next == i+3 && unreserved(c) {
+		if c, next := DecodeAt(post, i); next == i+3 && unreserved(c) {
 			break
 		}
 	}
@@ -189,7 +189,7 @@ func normalizePostfix(post []byte) string {
 	out := make([]byte, 0, len(post))
 	out = append(out, post[:i]...)
 	for i < len(post) {
-		c, next := decodeAt(post, i)
+		c, next := DecodeAt(post, i)
 		if next == i+3 && !unreserved(c) {
 			out = append(out, post[i:next]...)
 		} else {

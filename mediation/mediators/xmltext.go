@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"github.com/seqgate/seqgate/internal/jsontext"
 )
 
 // serializeElement writes el (a payloadFactory format or an inline property
@@ -140,34 +142,5 @@ func appendXMLEscaped(b []byte, s string) []byte {
 }
 
 // appendJSONEscaped appends s escaped for the inside of a JSON string (the
-// template supplies the quotes, as in "$1").
-func appendJSONEscaped(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	last := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[last:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		last = i + 1
-	}
-	b = append(b, s[last:]...)
-	return b
-}
+// template supplies the quotes, as in "$1"): jsontext.AppendEscaped.
+func appendJSONEscaped(b []byte, s string) []byte { return jsontext.AppendEscaped(b, s) }

@@ -120,7 +120,8 @@ func writeFile(path, content string) error {
 }
 
 // replaceFile writes content next to path and renames it over path, the
-// way editors and config tools save.
+// way editors and config tools save (deliberately not atomicfile.Write: the
+// visible .tmp is what the watcher must cope with).
 func replaceFile(path, content string) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
