@@ -5,8 +5,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/seqgate/seqgate/internal/jsontext"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/jsontext"
 )
 
 // Error codes written in the JSON error body. The 9008xx/9009xx ones are

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/seqgate/seqgate/internal/atomicfile"
+	"github.com/seqgate/seqgate/deploy/atomicfile"
 	"github.com/seqgate/seqgate/sequences"
 	"github.com/seqgate/seqgate/sequences/format"
 )

@@ -9,7 +9,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/seqgate/seqgate/internal/jsontext"
+	"github.com/seqgate/seqgate/mediation/jsontext"
 )
 
 // lineCore writes the process log's JSON lines: byte for byte what zap's

@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/seqgate/seqgate/internal/atomicfile"
+	"github.com/seqgate/seqgate/deploy/atomicfile"
 )
 
 // Activate writes the bundle's staged (deferred) entries into this node's

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
-	"github.com/seqgate/seqgate/internal/atomicfile"
+	"github.com/seqgate/seqgate/deploy/atomicfile"
 )
 
 // Folders are one tenant's watched folders.

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/seqgate/seqgate/internal/atomicfile"
+	"github.com/seqgate/seqgate/deploy/atomicfile"
 )
 
 // Info is the processed manifest of one installed bundle on this node,

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/seqgate/seqgate/deploy"
-	"github.com/seqgate/seqgate/internal/atomicfile"
+	"github.com/seqgate/seqgate/deploy/atomicfile"
 	"github.com/seqgate/seqgate/sequences"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/seqgate/seqgate/internal/jsontext"
+	"github.com/seqgate/seqgate/mediation/jsontext"
 )
 
 // TimeFormat is the timestamp's layout: RFC 3339 with milliseconds, UTC.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/seqgate/seqgate/internal/jsontext"
+	"github.com/seqgate/seqgate/mediation/jsontext"
 )
 
 // serializeElement writes el (a payloadFactory format or an inline property
