@@ -5,10 +5,7 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -257,13 +254,12 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// Parse decodes YAML (unknown keys are errors), applies defaults and
+// Parse decodes YAML (unknown keys are errors), substitutes ${VAR},
+// ${VAR:-default} and $env{VAR} in values (env.go), applies defaults and
 // validates.
 func Parse(data []byte) (*Config, error) {
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is an empty config
+	if err := decodeStrict(data, &c, os.LookupEnv); err != nil { // env.go
 		return nil, err
 	}
 	c.defaults()
