@@ -160,7 +160,14 @@ func decodeStrict(data []byte, v any, lookup func(string) (string, bool)) error 
 	}
 	var errs []string
 	expandEnv(&root, lookup, &errs)
+	envErrs := len(errs)
 	unknownFields(&root, reflect.TypeOf(v), &errs)
+	// A value left unexpanded would only add a second, misleading error
+	// on its line ("cannot unmarshal !!str `${PORT}` into int").
+	if envErrs > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errLine(errs[i]) < errLine(errs[j]) })
+		return &yaml.TypeError{Errors: errs}
+	}
 	if err := root.Decode(v); err != nil {
 		te, ok := err.(*yaml.TypeError)
 		if !ok {

@@ -86,6 +86,8 @@ func TestEnvErrorsLocated(t *testing.T) {
 			[]string{":3: environment variable SG_TEST_UNSET_A is not set"}},
 		{"unset and unknown key", "listen:\n  htp: x\n  http: \"$env{SG_TEST_UNSET_B}\"\n", nil,
 			[]string{":2: listen.htp: unknown key", ":3: environment variable SG_TEST_UNSET_B is not set"}},
+		{"unset, no second error on its line", "limits:\n  max_conns: ${SG_TEST_UNSET_C}\n", nil,
+			[]string{":2: environment variable SG_TEST_UNSET_C is not set"}},
 		{"bad type after substitution", "\n\nlimits:\n  max_conns: ${SG_TEST_N}\n", map[string]string{"SG_TEST_N": "many"},
 			[]string{":4: "}},
 		{"bad duration after substitution", "timeouts:\n  read: ${SG_TEST_D}\n", map[string]string{"SG_TEST_D": "soon"},
@@ -110,6 +112,9 @@ func TestEnvErrorsLocated(t *testing.T) {
 				if !strings.Contains(err.Error(), p+w) {
 					t.Errorf("error\n%s\nhas no line %q", err, p+w)
 				}
+			}
+			if strings.Contains(err.Error(), "${SG_TEST_UNSET") && strings.Contains(err.Error(), "unmarshal") {
+				t.Errorf("error\n%s\nalso reports the unexpanded value", err)
 			}
 		})
 	}
