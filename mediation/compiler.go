@@ -77,6 +77,11 @@ const MaxReportedErrors = 20
 // only need to know to give up on their own element.
 var errReported = errors.New("mediator errors reported")
 
+// Reported tells a factory compiling several branches (<then>/<else>,
+// switch cases) that err is already collected: it may compile its other
+// branches so their errors are reported too, and return err at the end.
+func Reported(err error) bool { return errors.Is(err, errReported) }
+
 // CollectErrors makes List keep going after a mediator fails to compile,
 // so one deploy reports every bad mediator and expression of a file instead
 // of the first only (an operator fixing a file sees all of it at once).

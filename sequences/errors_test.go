@@ -92,3 +92,26 @@ func TestCompileErrorsCapped(t *testing.T) {
 		t.Errorf("first = %q", lines[0])
 	}
 }
+
+// TestCompileReportsEveryBranch: errors in <then> and <else>, and in
+// several switch cases and the default, are all reported.
+func TestCompileReportsEveryBranch(t *testing.T) {
+	const f = "testdata/errors/branches.xml"
+	got := compileFile(t, f).Error()
+	want := []string{
+		f + ":4: <property>: expression=\"count(\"",
+		f + ":7: <propery>: unknown mediator <propery>; did you mean <property>?",
+		f + ":12: <property>: expression=\"//[\"",
+		f + ":15: <property>: expression=\"json-eval(\"",
+		f + ":18: <heder>: unknown mediator <heder>; did you mean <header>?",
+	}
+	lines := strings.Split(got, "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(want), got)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %d = %q, want prefix %q", i+1, lines[i], w)
+		}
+	}
+}
