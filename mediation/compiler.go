@@ -1,7 +1,9 @@
 package mediation
 
 import (
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -59,6 +61,93 @@ type Compiler struct {
 	Resources []string
 
 	resolving []string // resource keys being compiled, outermost first (cycle guard)
+
+	// collect and errs: see CollectErrors.
+	collect bool
+	errs    []*CompileError
+}
+
+// MaxReportedErrors caps how many errors of one file CompileErrors.Error
+// lists; the rest are counted ("and N more"), so a file broken everywhere
+// does not flood the log or the admin status.
+const MaxReportedErrors = 20
+
+// errReported is what List returns, in collecting mode, when a child failed:
+// the failure is already in Compiler.errs, and the factories up the chain
+// only need to know to give up on their own element.
+var errReported = errors.New("mediator errors reported")
+
+// Reported tells a factory compiling several branches (<then>/<else>,
+// switch cases) that err is already collected: it may compile its other
+// branches so their errors are reported too, and return err at the end.
+func Reported(err error) bool { return errors.Is(err, errReported) }
+
+// CollectErrors makes List keep going after a mediator fails to compile,
+// so one deploy reports every bad mediator and expression of a file instead
+// of the first only (an operator fixing a file sees all of it at once).
+// Errs then returns what was collected. Inside a resource (InResource)
+// List still stops at the first error: InResource reports it as one error
+// of the referencing element.
+func (c *Compiler) CollectErrors() { c.collect = true }
+
+// Errs folds err, as returned by the compile of a file in collecting mode,
+// into one error: nil when there is none, the *CompileError itself when
+// there is one, else CompileErrors in document (line) order.
+func (c *Compiler) Errs(err error) error {
+	if err != nil && !errors.Is(err, errReported) {
+		c.addErr(err, nil)
+	}
+	switch len(c.errs) {
+	case 0:
+		return nil
+	case 1:
+		return c.errs[0]
+	}
+	out := append(CompileErrors(nil), c.errs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
+// addErr adds err to the collected errors, giving a plain factory error
+// the position of el.
+func (c *Compiler) addErr(err error, el *etree.Element) {
+	var ce *CompileError
+	if !errors.As(err, &ce) {
+		ce = &CompileError{File: c.File, Line: c.Line(el), Msg: err.Error(), Err: err}
+		if el != nil {
+			ce.Element = el.Tag
+		}
+	}
+	c.errs = append(c.errs, ce)
+}
+
+// CompileErrors is every error of one file, in document order. Error lists
+// them one a line, at most MaxReportedErrors; errors.As finds the first
+// *CompileError, so callers that want one position still get one.
+type CompileErrors []*CompileError
+
+func (es CompileErrors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i == MaxReportedErrors {
+			fmt.Fprintf(&b, "\nand %d more", len(es)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is and errors.As see each error.
+func (es CompileErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 // Line returns the source line of el, or 0 when unknown.
@@ -100,6 +189,11 @@ func (c *Compiler) Mediator(el *etree.Element) (Mediator, error) {
 	}
 	f, ok := Lookup(el.Tag)
 	if !ok {
+		// A near name is a typo (<propery>); a far one is most likely a
+		// Synapse mediator seqgate does not implement (<iterate>).
+		if s := suggestMediator(el.Tag); s != "" {
+			return nil, c.Errorf(el, "unknown mediator <%s>; did you mean <%s>?", el.Tag, s)
+		}
 		return nil, c.Errorf(el, "unsupported mediator")
 	}
 	return f(el, c)
@@ -111,16 +205,27 @@ func (c *Compiler) Mediator(el *etree.Element) (Mediator, error) {
 func (c *Compiler) List(el *etree.Element, skip ...string) (List, error) {
 	var out List
 	var lines []Source
+	failed := false
 	for _, ch := range el.ChildElements() {
 		if ch.Tag == "description" && IsSynapse(ch) || contains(skip, ch.Tag) {
 			continue
 		}
 		m, err := c.Mediator(ch)
 		if err != nil {
-			return nil, err
+			if !c.collect || len(c.resolving) > 0 {
+				return nil, err
+			}
+			if !errors.Is(err, errReported) {
+				c.addErr(err, ch)
+			}
+			failed = true
+			continue
 		}
 		out = append(out, m)
 		lines = append(lines, Source{Tag: ch.Tag, Line: c.Line(ch)})
+	}
+	if failed {
+		return nil, errReported
 	}
 	c.record(out, lines)
 	return out, nil

@@ -1,7 +1,6 @@
 package sequences
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/beevik/etree"
@@ -25,7 +24,8 @@ var knownAttrs = map[string]bool{
 
 // Compile turns one sequence file into a compiled Sequence. file names the
 // source in errors ("file:line: <element>: msg"); every error returned is a
-// *mediation.CompileError. DTD entities are never expanded: Go's XML decoder
+// *mediation.CompileError, or mediation.CompileErrors (one per bad mediator,
+// in document order) when the body has several. DTD entities are never expanded: Go's XML decoder
 // refuses undeclared entities, so billion-laughs and XXE fail closed.
 func Compile(file string, data []byte) (*Sequence, error) {
 	return CompileWith(file, data, nil)
@@ -40,6 +40,7 @@ func CompileWith(file string, data []byte, res mediation.Resolver) (*Sequence, e
 		return nil, err
 	}
 	c := &mediation.Compiler{File: file, Lines: lines, Resolver: res}
+	c.CollectErrors() // every bad mediator of the file, not the first only
 	root, err := singleRoot(doc, c)
 	if err != nil {
 		return nil, err
@@ -72,8 +73,8 @@ func compileRoot(root *etree.Element, c *mediation.Compiler) (*Sequence, error) 
 		}
 	}
 	body, err := c.List(root)
-	if err != nil {
-		return nil, asCompileError(c, root, err)
+	if err = c.Errs(err); err != nil {
+		return nil, err
 	}
 	s.body, s.Refs, s.NeedsBody, s.sources, s.Resources = body, c.Refs, c.NeedsBody, c.Sources, c.Resources
 	return s, nil
@@ -89,14 +90,4 @@ func singleRoot(doc *etree.Document, c *mediation.Compiler) (*etree.Element, err
 		return nil, c.Errorf(roots[1], "a sequence file holds one root element; found a second one")
 	}
 	return roots[0], nil
-}
-
-// asCompileError keeps factory errors that already carry a position and
-// wraps the others, so callers can rely on one error type.
-func asCompileError(c *mediation.Compiler, el *etree.Element, err error) error {
-	var ce *mediation.CompileError
-	if errors.As(err, &ce) {
-		return err
-	}
-	return &mediation.CompileError{File: c.File, Line: c.Line(el), Element: el.Tag, Msg: err.Error(), Err: err}
 }

@@ -65,30 +65,11 @@ func nearest(n string, expected map[string]bool) string {
 	}
 	sort.Strings(keys) // ties resolve the same way every time
 	for _, e := range keys {
-		if d := editDistance(strings.ToLower(n), strings.ToLower(e)); d < bestD {
+		if d := mediation.Levenshtein(strings.ToLower(n), strings.ToLower(e)); d < bestD {
 			best, bestD = e, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // MisnamedExtension checks a name shaped like an extension sequence's

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/seqgate/seqgate/mediation"
 )
 
 // yaml.v3 names an unknown key by its Go type ("field contxt not found in
@@ -182,32 +184,12 @@ func collectKeys(t reflect.Type, keys *[]string) {
 func closest(key string, known []string) string {
 	best, bestD := "", 3
 	for _, k := range known {
-		d := levenshtein(strings.ToLower(key), k)
+		d := mediation.Levenshtein(strings.ToLower(key), k)
 		if d < bestD && d*2 < len(k) {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // syntaxLine is the line a YAML syntax error really is on. For "did not

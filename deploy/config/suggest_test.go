@@ -26,17 +26,6 @@ func TestUnknownKeySuggestion(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"contxt", "context", 1}, {"", "abc", 3}, {"listn", "listen", 1}, {"abc", "abc", 0}, {"kitten", "sitting", 3}} {
-		if got := levenshtein(c.a, c.b); got != c.d {
-			t.Errorf("levenshtein(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}
-
 // TestSyntaxLine: yaml.v3 reports an indentation error at the start of
 // the enclosing block; syntaxLine finds the mis-indented line.
 func TestSyntaxLine(t *testing.T) {

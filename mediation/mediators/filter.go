@@ -72,13 +72,20 @@ func newFilter(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, er
 			return nil, c.Errorf(ch, "mediators next to <then> never run; move them into <then> or <else>")
 		}
 	}
-	if f.then, err = compileBranch(then, c); err != nil {
+	// An error already collected in <then> still lets <else> compile, so
+	// both branches' errors are reported (mediation.Reported).
+	f.then, err = compileBranch(then, c)
+	if err != nil && !mediation.Reported(err) {
 		return nil, err
 	}
+	thenErr := err
 	if els := synapseChild(el, "else"); els != nil {
 		if f.els, err = compileBranch(els, c); err != nil {
 			return nil, err
 		}
+	}
+	if thenErr != nil {
+		return nil, thenErr
 	}
 	return f, nil
 }

@@ -52,6 +52,8 @@ func newSwitch(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, er
 		return nil, err
 	}
 	s := &switchMediator{source: src}
+	var reported error // a case's errors already collected: compile the other cases too
+	seenDefault := false
 	for _, ch := range el.ChildElements() {
 		if !mediation.IsSynapse(ch) {
 			return nil, c.Errorf(ch, "unexpected element in <switch>")
@@ -59,21 +61,31 @@ func newSwitch(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, er
 		switch ch.Tag {
 		case "case":
 			sc, err := compileCase(ch, c)
+			if mediation.Reported(err) {
+				reported = err
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
 			s.cases = append(s.cases, sc)
 		case "default":
-			if s.dflt != nil {
+			if s.dflt != nil || seenDefault {
 				continue // Synapse uses the first <default> only
 			}
-			if s.dflt, err = compileBranch(ch, c); err != nil {
+			seenDefault = true
+			if s.dflt, err = compileBranch(ch, c); mediation.Reported(err) {
+				reported = err
+			} else if err != nil {
 				return nil, err
 			}
 		case "description":
 		default:
 			return nil, c.Errorf(ch, "unexpected element in <switch>; want <case> or <default>")
 		}
+	}
+	if reported != nil {
+		return nil, reported
 	}
 	return s, nil
 }

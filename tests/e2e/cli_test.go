@@ -45,6 +45,19 @@ func TestValidate(t *testing.T) {
 	good := seq("WSO2AM--Ext--In", setHeader("X-A", "1"))
 	bad := seq("WSO2AM--Ext--Out", setHeader("X-A", "1"), "<foo/>") // <foo/> on line 4
 	broken := seq("Broken", "<log level=\"custom\">")               // never closed
+	// Four bad mediators, one nested: every one is reported with its line,
+	// not only the first (issue 16, silent traps).
+	manyBad := `<sequence xmlns="http://ws.apache.org/ns/synapse" name="WSO2AM--Ext--In">
+  <property name="a" expression="count("/>
+  <filter source="get-property('a')" regex="1">
+    <then>
+      <property name="b" expression="//["/>
+    </then>
+  </filter>
+  <propery name="c" value="1"/>
+  <property name="d" expression="json-eval("/>
+</sequence>
+`
 	cases := []struct {
 		name       string
 		files      map[string]string
@@ -62,6 +75,13 @@ func TestValidate(t *testing.T) {
 			[]string{`broken\.xml:\d+: `}, `1 files?, 0 valid, 1 refused`, ""},
 		{"single file", map[string]string{"good.xml": good, "bad.xml": bad}, "good.xml", 0,
 			nil, `1 files?, 1 valid, 0 refused`, "bad.xml"},
+		{"every error of a file", map[string]string{"many.xml": manyBad}, "many.xml", 1,
+			[]string{
+				`many\.xml:2: <property>: expression="count\(": `,
+				`many\.xml:5: <property>: expression="//\[": `,
+				`many\.xml:8: <propery>: unknown mediator <propery>; did you mean <property>\?$`,
+				`many\.xml:9: <property>: expression="json-eval\(": `,
+			}, `1 files?, 0 valid, 1 refused`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -262,3 +262,38 @@ func TestAdminNameIsTheContract(t *testing.T) {
 	}
 	g.alive()
 }
+
+// TestAdminListsEveryError: a file with several bad mediators is refused
+// with every one of them, each with its line, in the admin PUT's 422 and
+// in the refused file's status, not only the first.
+func TestAdminListsEveryError(t *testing.T) {
+	bad := func(name string) string {
+		return `<sequence xmlns="http://ws.apache.org/ns/synapse" name="` + name + `">
+  <property name="a" expression="count("/>
+  <propery name="b" value="1"/>
+  <property name="c" expression="json-eval("/>
+</sequence>`
+	}
+	g := startSpec(t, spec{seqs: map[string]string{"broken.xml": bad("broken")}})
+	want := []string{
+		`.xml:2: <property>: expression=\"count(\"`,
+		`.xml:3: <propery>: unknown mediator <propery>; did you mean <property>?`,
+		`.xml:4: <property>: expression=\"json-eval(\"`,
+	}
+	st, body := adminCall(t, g, "PUT", "/admin/tenants/carbon.super/sequences/bar", "", bad("bar"), "Content-Type", "application/xml")
+	if st != 422 {
+		t.Errorf("PUT: %d %s, want 422", st, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("PUT 422 body lacks %s:\n%s", w, body)
+		}
+	}
+	_, status := adminCall(t, g, "GET", "/admin/tenants/carbon.super/sequences", "", "")
+	for _, w := range want {
+		if !strings.Contains(status, "broken"+w) {
+			t.Errorf("status of broken.xml lacks %s:\n%s", w, status)
+		}
+	}
+	g.alive()
+}
