@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -269,7 +268,7 @@ func (vm *jsVM) setPayloadXML(v goja.Value) {
 	if len(s) > jsBodyLimit(mc) {
 		vm.throw("setPayloadXML", fmt.Errorf("payload of %d bytes is over the body limit (%d)", len(s), jsBodyLimit(mc)))
 	}
-	if err := wellFormed(s); err != nil {
+	if err := checkXML(s); err != nil {
 		vm.throw("setPayloadXML", err)
 	}
 	mc.SetBody([]byte(s))
@@ -278,38 +277,6 @@ func (vm *jsVM) setPayloadXML(v goja.Value) {
 	default:
 		mc.SetContentType("application/xml")
 	}
-}
-
-// wellFormed checks s is one well-formed XML element.
-func wellFormed(s string) error {
-	d := xml.NewDecoder(strings.NewReader(s))
-	roots, depth := 0, 0
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("not well-formed XML: %v", err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				roots++
-			}
-			depth++
-		case xml.EndElement:
-			depth--
-		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
-				return errors.New("not well-formed XML: text outside the root element")
-			}
-		}
-	}
-	if roots != 1 {
-		return fmt.Errorf("not well-formed XML: want one root element, got %d", roots)
-	}
-	return nil
 }
 
 // logObject is getServiceLog(): info/debug/warn/error/trace/fatal write
