@@ -12,6 +12,26 @@ import (
 // head, writes what answer writes and closes (with an RST when rst).
 func rawBackend(t *testing.T, answer string, rst bool) string {
 	t.Helper()
+	return serveConns(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil || line == "\r\n" {
+				break
+			}
+		}
+		_, _ = c.Write([]byte(answer))
+		if rst {
+			_ = c.(*net.TCPConn).SetLinger(0)
+		}
+		c.Close()
+	})
+}
+
+// serveConns is a raw TCP backend on 127.0.0.1 that hands each connection
+// to serve on its own goroutine, until the test ends; it returns its URL.
+func serveConns(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -23,20 +43,7 @@ func rawBackend(t *testing.T, answer string, rst bool) string {
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) {
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				_, _ = c.Write([]byte(answer))
-				if rst {
-					_ = c.(*net.TCPConn).SetLinger(0)
-				}
-				c.Close()
-			}(c)
+			go serve(c)
 		}
 	}()
 	return "http://" + l.Addr().String()

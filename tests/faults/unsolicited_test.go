@@ -14,44 +14,30 @@ import (
 // response nobody asked for.
 func unsolicitedBackend(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
+	return serveConns(t, func(c net.Conn) {
+		defer c.Close()
+		br := bufio.NewReader(c)
 		for {
-			c, err := l.Accept()
+			reqLine, err := br.ReadString('\n')
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					reqLine, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					for {
-						line, err := br.ReadString('\n')
-						if err != nil {
-							return
-						}
-						if line == "\r\n" {
-							break
-						}
-					}
-					f := strings.Fields(reqLine)
-					body := "real " + f[1]
-					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-					time.Sleep(20 * time.Millisecond) // the gateway has read its answer and pooled the connection
-					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\nINJECTED")
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
 				}
-			}(c)
+				if line == "\r\n" {
+					break
+				}
+			}
+			f := strings.Fields(reqLine)
+			body := "real " + f[1]
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+			time.Sleep(20 * time.Millisecond) // the gateway has read its answer and pooled the connection
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\nINJECTED")
 		}
-	}()
-	return "http://" + l.Addr().String()
+	})
 }
 
 // TestUnsolicitedBackendBytes: bytes a backend writes on an idle keep-alive
