@@ -51,7 +51,7 @@ func startAuthWorld(t *testing.T, s authSpec) *authWorld {
 	for i, a := range s.apis {
 		raw[i] = r.Replace(a)
 	}
-	w.g = startSpec(t, spec{sections: sec + r.Replace(s.sections), rawAPIs: raw})
+	w.g = startSpec(t, spec{extra: apisThen(raw, sec+r.Replace(s.sections))})
 	return w
 }
 

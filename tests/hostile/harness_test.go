@@ -84,9 +84,7 @@ type spec struct {
 	// extra is appended to the config: more apis list items (with auth)
 	// first, then top-level sections such as security; it gets the
 	// backend's URL.
-	extra    func(backendURL string) string
-	sections string   // top-level YAML put before apis:
-	rawAPIs  []string // more apis entries, each one YAML flow mapping
+	extra func(backendURL string) string
 }
 
 // backendRequest is what the standard backend received last: a test
@@ -144,13 +142,10 @@ func startSpec(t *testing.T, s spec) *gateway {
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
-		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\n%s\napis:\n", traffic, admin, s.listenExtra, limits, s.sections)
+		cfg := fmt.Sprintf("listen: {http: %q, admin: %q%s}\nrepository: .\nlifecycle: {drain_delay: 0s}\n%s\ntenants: [{id: 1, domain: acme.com}]\napis:\n", traffic, admin, s.listenExtra, limits)
 		for _, a := range apis {
 			cfg += fmt.Sprintf("  - {provider: admin, name: %s, version: v1, context: %s, tenant: carbon.super, auth: %s, backend: [%q]}\n",
 				a.name, a.ctx, "none", a.backend)
-		}
-		for _, a := range s.rawAPIs {
-			cfg += "  - " + a + "\n"
 		}
 		cfg += fmt.Sprintf("  - {provider: admin, name: Secret, version: v1, context: /secret, tenant: acme.com, auth: none, backend: [%q]}\n", be.URL+"/secret")
 		if s.extra != nil {
@@ -247,3 +242,15 @@ func writeFile(t *testing.T, path, content string) {
 type syncBuffer = testbin.SyncBuffer
 
 func tail(s string, n int) string { return testbin.Tail(s, n) }
+
+// apisThen is a spec.extra: more apis entries (YAML flow mappings), then
+// top-level sections (applications, security, tiers...).
+func apisThen(apis []string, sections string) func(string) string {
+	return func(string) string {
+		var b strings.Builder
+		for _, a := range apis {
+			b.WriteString("  - " + a + "\n")
+		}
+		return b.String() + sections + "\n"
+	}
+}

@@ -79,14 +79,11 @@ func TestPathBypassOfProtectedResource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := startSpec(t, spec{
-		sections: fmt.Sprintf("applications: [{name: App, keys: [key-1]}]\nsecurity: {basic: {users: [{name: reader, password_hash: %q, scopes: [read]}, {name: boss, password_hash: %q, scopes: [admin]}]}}",
-			hash, hash),
-		rawAPIs: []string{
-			fmt.Sprintf(`{provider: admin, name: Split, version: 1.0.0, context: /split, auth: none, backend: [%q], resources: [{uri_template: "/admin/*", auth: apikey}, {uri_template: "/*"}]}`, be.url),
-			fmt.Sprintf(`{provider: admin, name: Scoped, version: 1.0.0, context: /scoped, auth: basic, backend: [%q], resources: [{uri_template: "/admin/*", scopes: [admin]}, {uri_template: "/*"}]}`, be.url),
-		},
-	})
+	g := startSpec(t, spec{extra: apisThen([]string{
+		fmt.Sprintf(`{provider: admin, name: Split, version: 1.0.0, context: /split, auth: none, backend: [%q], resources: [{uri_template: "/admin/*", auth: apikey}, {uri_template: "/*"}]}`, be.url),
+		fmt.Sprintf(`{provider: admin, name: Scoped, version: 1.0.0, context: /scoped, auth: basic, backend: [%q], resources: [{uri_template: "/admin/*", scopes: [admin]}, {uri_template: "/*"}]}`, be.url),
+	}, fmt.Sprintf("applications: [{name: App, keys: [key-1]}]\nsecurity: {basic: {users: [{name: reader, password_hash: %q, scopes: [read]}, {name: boss, password_hash: %q, scopes: [admin]}]}}",
+		hash, hash))})
 	basic := func(user string) string {
 		return "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(user+":pw"))
 	}
