@@ -57,7 +57,7 @@ func Import(inputs []string, opt Options) (*Result, error) {
 		opt.TenantID = 1
 	}
 	im := &importer{opt: opt, res: &Result{}, tiers: map[string]bool{}, tenantIDs: map[string]int{}, issuers: map[string]bool{}}
-	im.res.Config.Repository = "repository"
+	im.res.Config.Repository = "." // the output folder is a WSO2 home: ./repository/deployment/...
 	if opt.Tenant != "" {
 		im.tenant(opt.Tenant)
 	}

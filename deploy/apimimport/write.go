@@ -14,9 +14,10 @@ import (
 // ConfigFile is the name of the config an import writes in its output folder.
 const ConfigFile = "seqgate.yaml"
 
-// Write puts the result in dir: seqgate.yaml and the repository it names
-// (repository/deployment/server/synapse-configs/default/sequences and
-// repository/tenants/<id>/... for tenants) holding the sequences. An
+// Write puts the result in dir, laid out as a WSO2 home (the config's
+// repository is "."): seqgate.yaml, and the sequences in
+// repository/deployment/server/synapse-configs/default/sequences and
+// repository/tenants/<id>/... for tenants. An
 // existing seqgate.yaml is kept unless overwrite. It returns the files
 // written.
 func (r *Result) Write(dir string, overwrite bool, header string) ([]string, error) {
