@@ -1,0 +1,205 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TestImportProjectServes: `seqgate import` turns a real-layout API-M 4.x
+// project (deploy/apimimport/testdata/PizzaShackAPI-1.0.0) into a config
+// that `seqgate check` accepts and `seqgate run` serves: requests route to
+// the project's resources on the production backend, the resource the
+// project opened (x-auth-type None) needs no credential, the others refuse
+// a missing credential and a token without the resource's scope, and the
+// project's custom In and Out sequences run under their per-API names.
+func TestImportProjectServes(t *testing.T) {
+	be := newBackend(t)
+	idp := newTestIdP(t)
+
+	// The project, with its endpoints pointed at the recording backend.
+	src := filepath.Join("..", "..", "deploy", "apimimport", "testdata", "PizzaShackAPI-1.0.0")
+	proj := filepath.Join(t.TempDir(), "PizzaShackAPI-1.0.0")
+	copyTree(t, src, proj, strings.NewReplacer("https://localhost:9443", be.url()))
+
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runCLI(t, "import", "-o", out, proj)
+	if code != 0 {
+		t.Fatalf("import: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"admin--PizzaShackAPI:v1.0.0 at /pizzashack/1.0.0, 4 resources, auth oauth2,apikey", "sequences In, Out",
+		"sequence admin--PizzaShackAPI:v1.0.0--In from"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("import stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "api.yaml:71: sandbox endpoints not mapped") {
+		t.Errorf("import stderr lacks the sandbox note with file:line:\n%s", stderr)
+	}
+	cfg := filepath.Join(out, "seqgate.yaml")
+	t.Setenv("SEQGATE_APIM_ISSUER", idp.issuer)
+	t.Setenv("SEQGATE_APIM_JWKS", idp.srv.URL)
+	if code, so, se := runCLI(t, "check", "-config", cfg); code != 0 || !strings.Contains(so, "2 files, 2 valid") {
+		t.Fatalf("check: exit %d\n%s\n%s", code, so, se)
+	}
+
+	// Listeners and an application with a key: what an import cannot know
+	// (and no drain delay, so the harness's stop is quick).
+	base, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gateway{t: t, backend: be, client: newClient()}
+	started := false
+	for attempt := 0; attempt < 3 && !started; attempt++ {
+		traffic, admin := freePort(t), freePort(t)
+		writeFile(t, cfg, string(base)+"listen: {http: \""+traffic+"\", admin: \""+admin+"\"}\n"+
+			"applications: [{name: Shop, keys: [shop-key-1]}]\nlifecycle: {drain_delay: 0s}\n")
+		started = g.launch(cfg, traffic, admin)
+	}
+	if !started {
+		t.Fatal("seqgate did not start")
+	}
+
+	menu := g.doReq("GET", "/pizzashack/1.0.0/menu", nil, "")
+	if menu.Status != http.StatusOK {
+		t.Fatalf("GET menu (auth None): %d %s", menu.Status, menu.Body)
+	}
+	got := be.mustGet(t, menu.ID)
+	if !strings.HasSuffix(got.Path, "/am/sample/pizzashack/v1/api/menu") {
+		t.Errorf("backend path %q", got.Path)
+	}
+	if got.Header.Get("X-Pizza-In") != "baked" || got.Header.Get("X-Pizza-Api") != "admin--PizzaShackAPI:v1.0.0" {
+		t.Errorf("the imported In sequence did not run: backend headers %v", got.Header)
+	}
+	if menu.Header.Get("X-Pizza-Out") != "served" {
+		t.Errorf("the imported Out sequence did not run: response headers %v", menu.Header)
+	}
+
+	scoped := idp.token(t, "order_pizza")
+	unscoped := idp.token(t, "")
+	cases := []struct {
+		name, method, path string
+		hdr                map[string]string
+		status             int
+		code               string // the gateway's error code, when refused
+	}{
+		{"no credential", "GET", "/pizzashack/1.0.0/order/42", nil, 401, "900902"},
+		{"api key", "GET", "/pizzashack/1.0.0/order/42", withKey("shop-key-1"), 200, ""},
+		{"wrong api key", "GET", "/pizzashack/1.0.0/order/42", withKey("nope"), 401, "900901"},
+		{"token, unscoped resource", "GET", "/pizzashack/1.0.0/order/42", bearer(unscoped), 200, ""},
+		{"token without the scope", "POST", "/pizzashack/1.0.0/order", bearer(unscoped), 403, "900910"},
+		{"token with the scope", "POST", "/pizzashack/1.0.0/order", bearer(scoped), 200, ""},
+		{"token without the scope, merged resource", "DELETE", "/pizzashack/1.0.0/order/42", bearer(unscoped), 403, "900910"},
+		{"token with the scope, merged resource", "DELETE", "/pizzashack/1.0.0/order/42", bearer(scoped), 200, ""},
+		{"no such resource", "GET", "/pizzashack/1.0.0/drinks", withKey("shop-key-1"), 404, ""},
+		{"method the project does not list", "PATCH", "/pizzashack/1.0.0/order/42", withKey("shop-key-1"), 405, ""},
+	}
+	for _, c := range cases {
+		n := be.hits()
+		r := g.doReq(c.method, c.path, c.hdr, "")
+		if r.Status != c.status {
+			t.Errorf("%s: %s %s: %d %s, want %d", c.name, c.method, c.path, r.Status, r.Body, c.status)
+			continue
+		}
+		if c.status != 200 {
+			if be.hits() != n {
+				t.Errorf("%s: refused, yet the backend was called", c.name)
+			}
+			if c.code != "" && !strings.Contains(string(r.Body), c.code) {
+				t.Errorf("%s: body %s, want code %s", c.name, r.Body, c.code)
+			}
+			continue
+		}
+		rec := be.mustGet(t, r.ID)
+		if rec.Method != c.method || !strings.HasSuffix(rec.Path, strings.TrimPrefix(c.path, "/pizzashack/1.0.0")) {
+			t.Errorf("%s: backend got %s %s", c.name, rec.Method, rec.Path)
+		}
+		if rec.Header.Get("X-Pizza-In") != "baked" {
+			t.Errorf("%s: In sequence did not run", c.name)
+		}
+	}
+}
+
+func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+
+// copyTree copies a folder, passing each file through r.
+func copyTree(t *testing.T, from, to string, r *strings.Replacer) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, []byte(r.Replace(string(b))), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testIdP is a key manager standing in for API-M's: an RSA key, its JWKS
+// on 127.0.0.1, and tokens signed with it.
+type testIdP struct {
+	key    *rsa.PrivateKey
+	srv    *httptest.Server
+	issuer string
+}
+
+func newTestIdP(t *testing.T) *testIdP {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp := &testIdP{key: k, issuer: "https://km.test/oauth2/token"}
+	b64 := base64.RawURLEncoding.EncodeToString
+	jwks, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "kid": "km", "use": "sig", "alg": "RS256",
+		"n": b64(k.N.Bytes()), "e": b64(big.NewInt(int64(k.E)).Bytes()),
+	}}})
+	idp.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(jwks)
+	}))
+	t.Cleanup(idp.srv.Close)
+	return idp
+}
+
+// token signs an access token carrying scope (space separated; "" none).
+func (p *testIdP) token(t *testing.T, scope string) string {
+	t.Helper()
+	c := jwt.MapClaims{"iss": p.issuer, "sub": "ann", "azp": "shop-client", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
+	if scope != "" {
+		c["scope"] = scope
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
+	tok.Header["kid"] = "km"
+	s, err := tok.SignedString(p.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
