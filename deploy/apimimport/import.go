@@ -161,7 +161,8 @@ type spec struct {
 	root              string
 	implementationInl *yaml.Node
 	used              []string // sequence files deployed
-	ctxHasVersion     bool     // 3.x context without contextTemplate: /pizzashack/1.0.0
+	apiPolicies       [3][]policyRef
+	ctxHasVersion     bool // 3.x context without contextTemplate: /pizzashack/1.0.0
 }
 
 type seqRef struct {
@@ -176,6 +177,7 @@ type op struct {
 	scopes       []string
 	node         *yaml.Node // for the line
 	file         string
+	policies     [3][]policyRef // request, response, fault (API-M 4.1+)
 }
 
 var flows = [3]string{"In", "Out", "Fault"}
@@ -264,17 +266,13 @@ func (im *importer) readV4(s *spec, d *yaml.Node) {
 		p := op{verb: strings.ToUpper(str(get(o, "verb"))), target: str(get(o, "target")), node: o, file: s.file,
 			tier: str(get(o, "throttlingPolicy")), scopes: strs(get(o, "scopes"))}
 		p.authNone = isNoneAuth(str(get(o, "authType")))
-		for _, fl := range []string{"request", "response", "fault"} {
-			if len(items(get(o, "operationPolicies", fl))) > 0 {
-				im.note(s.file, line(get(o, "operationPolicies", fl)), "operation policies (%s %s %s) not mapped: write them as a sequence", p.verb, p.target, fl)
-			}
+		for i, fl := range []string{"request", "response", "fault"} {
+			p.policies[i] = readPolicyRefs(get(o, "operationPolicies", fl))
 		}
 		s.ops = append(s.ops, p)
 	}
-	for _, fl := range []string{"request", "response", "fault"} {
-		if n := get(d, "apiPolicies", fl); len(items(n)) > 0 {
-			im.note(s.file, line(n), "API policies (%s) not mapped: write them as a sequence", fl)
-		}
+	for i, fl := range []string{"request", "response", "fault"} {
+		s.apiPolicies[i] = readPolicyRefs(get(d, "apiPolicies", fl))
 	}
 	// 4.0 lists its custom sequences as mediationPolicies.
 	for _, m := range items(get(d, "mediationPolicies")) {
@@ -728,15 +726,22 @@ func (im *importer) emit(s *spec) {
 
 	// Sequences.
 	var seqDone []string
+	var have [3]bool
 	for i, ref := range s.seqs {
 		if ref.name == "" {
 			continue
 		}
 		if im.sequence(s, i, ref, name, tenant) {
 			seqDone = append(seqDone, flows[i])
+			have[i] = true
 		}
 	}
 	if s.src != nil {
+		built := im.policySequences(s, name, tenant, have)
+		for i := range built {
+			built[i] += " (policies)"
+		}
+		seqDone = append(seqDone, built...)
 		im.unusedSequences(s)
 	}
 

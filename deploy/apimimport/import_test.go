@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	_ "github.com/seqgate/seqgate/mediation/mediators" // the mediators sequences compile with
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // importOK imports inputs and checks that the written config loads with
@@ -322,6 +324,78 @@ func TestRenameSequence(t *testing.T) {
 		}
 		if err != nil || string(got) != tc.want {
 			t.Errorf("%q:\n got %q (%v)\nwant %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// TestImportPolicies: API-M 4.1+ operation policies become the API's
+// In/Out sequences the way API-M's gateway builds them (API-level first,
+// then a switch on METHOD_resource), attribute values escaped; policies
+// that cannot be rendered are named with their line.
+func TestImportPolicies(t *testing.T) {
+	r, c := importOK(t, Options{}, "testdata/OrdersAPI-2.0.0")
+	a := findAPI(t, c, "OrdersAPI")
+	if a.Auth != "apikey" || a.Tier != "Bronze" || len(a.Resources) != 3 {
+		t.Errorf("api %+v", a)
+	}
+	seqs := map[string]string{}
+	for _, s := range r.Sequences {
+		seqs[s.Name] = string(s.Data)
+	}
+	in := seqs["admin--OrdersAPI:v2.0.0--In"]
+	for _, want := range []string{
+		`<header name="X-Orders-Api" scope="transport" value="v2 &amp; &#34;co&#34;"/>`,
+		`<switch source="fn:concat($ctx:REST_METHOD,'_',$ctx:API_ELECTED_RESOURCE)">`,
+		`<case regex="GET_/orders/\{orderId\}">`,
+		`<header name="X-Orders-Op" scope="transport" value="get-order"/>`,
+		`<case regex="POST_/orders">`,
+		`<property name="order" value="created"/>`,
+	} {
+		if !strings.Contains(in, want) {
+			t.Errorf("In sequence lacks %s:\n%s", want, in)
+		}
+	}
+	if strings.Contains(in, "X-Rate-Hint") || strings.Contains(in, "maskCard") {
+		t.Errorf("an unrenderable policy got in:\n%s", in)
+	}
+	if out := seqs["admin--OrdersAPI:v2.0.0--Out"]; !strings.Contains(out, `name="X-Orders-Out"`) {
+		t.Errorf("Out sequence:\n%s", out)
+	}
+	if _, ok := seqs["admin--OrdersAPI:v2.0.0--Fault"]; ok {
+		t.Error("a Fault sequence without fault policies")
+	}
+	all := notesText(r)
+	for _, want := range []string{
+		"api.yaml:73: policy maskCard v1: no template",
+		"rateHint_v1.j2:1: Jinja logic ({%) is not rendered",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no note %q in:\n%s", want, all)
+		}
+	}
+}
+
+// TestImportedSequencesCompile: every sequence an import writes compiles
+// with the gateway's compiler, under the per-API name the router looks up.
+func TestImportedSequencesCompile(t *testing.T) {
+	r, c := importOK(t, Options{}, "testdata/PizzaShackAPI-1.0.0", "testdata/PhoneVerification-1.0.0", "testdata/OrdersAPI-2.0.0")
+	if len(r.Sequences) != 5 {
+		t.Errorf("%d sequences, want 5", len(r.Sequences))
+	}
+	for _, s := range r.Sequences {
+		seq, err := sequences.Compile(s.Name+".xml", s.Data)
+		if err != nil {
+			t.Errorf("%s (from %s): %v\n%s", s.Name, s.From, err, s.Data)
+			continue
+		}
+		if seq.Name != s.Name {
+			t.Errorf("compiled name %q, want %q", seq.Name, s.Name)
+		}
+	}
+	for i := range c.APIs {
+		a := &c.APIs[i]
+		if got, want := synapseName(a.Provider, a.Name, a.Version), sequences.APIName(a.Provider, a.Name, a.Version); got != want {
+			t.Errorf("synapseName %q, sequences.APIName %q", got, want)
 		}
 	}
 }

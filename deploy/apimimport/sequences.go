@@ -66,9 +66,6 @@ func (im *importer) unusedSequences(s *spec) {
 			}
 		}
 	}
-	if pol := s.src.under(path.Join(s.root, "Policies")); len(pol) > 0 {
-		im.note(s.src.display(path.Join(s.root, "Policies")), 0, "%d operation policy files not mapped (API-M 4.1+ policies: write them as sequences)", len(pol))
-	}
 }
 
 // sequenceName is the name attribute of a document's root element (and

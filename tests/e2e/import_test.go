@@ -17,24 +17,28 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// TestImportProjectServes: `seqgate import` turns a real-layout API-M 4.x
-// project (deploy/apimimport/testdata/PizzaShackAPI-1.0.0) into a config
-// that `seqgate check` accepts and `seqgate run` serves: requests route to
-// the project's resources on the production backend, the resource the
-// project opened (x-auth-type None) needs no credential, the others refuse
-// a missing credential and a token without the resource's scope, and the
-// project's custom In and Out sequences run under their per-API names.
+// TestImportProjectServes: `seqgate import` turns real-layout API-M 4.x
+// projects (deploy/apimimport/testdata: PizzaShackAPI-1.0.0 with 4.0
+// custom sequences, OrdersAPI-2.0.0 with 4.2 operation policies) into a
+// config that `seqgate check` accepts and `seqgate run` serves: requests
+// route to the projects' resources on the production backend, the
+// resource the project opened (authType None) needs no credential, the
+// others refuse a missing credential and a token without the resource's
+// scope, the custom In and Out sequences run under their per-API names,
+// and each operation policy runs on its own operation only.
 func TestImportProjectServes(t *testing.T) {
 	be := newBackend(t)
 	idp := newTestIdP(t)
 
-	// The project, with its endpoints pointed at the recording backend.
-	src := filepath.Join("..", "..", "deploy", "apimimport", "testdata", "PizzaShackAPI-1.0.0")
+	// The projects, with their endpoints pointed at the recording backend.
+	testdata := filepath.Join("..", "..", "deploy", "apimimport", "testdata")
 	proj := filepath.Join(t.TempDir(), "PizzaShackAPI-1.0.0")
-	copyTree(t, src, proj, strings.NewReplacer("https://localhost:9443", be.url()))
+	copyTree(t, filepath.Join(testdata, "PizzaShackAPI-1.0.0"), proj, strings.NewReplacer("https://localhost:9443", be.url()))
+	orders := filepath.Join(t.TempDir(), "OrdersAPI-2.0.0")
+	copyTree(t, filepath.Join(testdata, "OrdersAPI-2.0.0"), orders, strings.NewReplacer("http://orders.internal:8080", be.url()))
 
 	out := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := runCLI(t, "import", "-o", out, proj)
+	code, stdout, stderr := runCLI(t, "import", "-o", out, proj, orders)
 	if code != 0 {
 		t.Fatalf("import: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -50,7 +54,7 @@ func TestImportProjectServes(t *testing.T) {
 	cfg := filepath.Join(out, "seqgate.yaml")
 	t.Setenv("SEQGATE_APIM_ISSUER", idp.issuer)
 	t.Setenv("SEQGATE_APIM_JWKS", idp.srv.URL)
-	if code, so, se := runCLI(t, "check", "-config", cfg); code != 0 || !strings.Contains(so, "2 files, 2 valid") {
+	if code, so, se := runCLI(t, "check", "-config", cfg); code != 0 || !strings.Contains(so, "4 files, 4 valid") {
 		t.Fatalf("check: exit %d\n%s\n%s", code, so, se)
 	}
 
@@ -85,6 +89,28 @@ func TestImportProjectServes(t *testing.T) {
 	}
 	if menu.Header.Get("X-Pizza-Out") != "served" {
 		t.Errorf("the imported Out sequence did not run: response headers %v", menu.Header)
+	}
+
+	// API-M 4.1+ operation policies: the API-level one on every request,
+	// each operation's own only on it (the switch on API_ELECTED_RESOURCE).
+	for _, c := range []struct{ method, path, op string }{
+		{"GET", "/orders/2.0.0/orders/7", "get-order"},
+		{"POST", "/orders/2.0.0/orders", "create-order"},
+		{"GET", "/orders/2.0.0/orders", ""},
+	} {
+		r := g.doReq(c.method, c.path, withKey("shop-key-1"), "")
+		if r.Status != http.StatusOK {
+			t.Errorf("%s %s: %d %s", c.method, c.path, r.Status, r.Body)
+			continue
+		}
+		rec := be.mustGet(t, r.ID)
+		if rec.Header.Get("X-Orders-Api") != `v2 & "co"` || rec.Header.Get("X-Orders-Op") != c.op {
+			t.Errorf("%s %s: backend got X-Orders-Api %q X-Orders-Op %q, want op %q", c.method, c.path,
+				rec.Header.Get("X-Orders-Api"), rec.Header.Get("X-Orders-Op"), c.op)
+		}
+		if r.Header.Get("X-Orders-Out") != "done" {
+			t.Errorf("%s %s: the response policy did not run: %v", c.method, c.path, r.Header)
+		}
 	}
 
 	scoped := idp.token(t, "order_pizza")
