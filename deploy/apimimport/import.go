@@ -214,6 +214,13 @@ func (im *importer) project(src *source, root string) {
 		}
 		im.readV4(s, get(top, "data"))
 	}
+	// apictl applies these per environment when it imports; seqgate has
+	// one environment, the config, so they are named, not guessed at.
+	for _, c := range []string{"api_params.yaml", "params.yaml"} {
+		if src.has(j(c)) {
+			im.note(src.display(j(c)), 0, "environment parameters are not applied: put the environment's endpoints and settings in the config")
+		}
+	}
 	// The definition: where api.yaml lists no operations (a dev-first
 	// project), its paths are the resources.
 	for _, c := range []string{"Definitions/swagger.yaml", "Definitions/swagger.json", "Meta-information/swagger.yaml", "Meta-information/swagger.json"} {

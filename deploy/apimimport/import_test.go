@@ -399,3 +399,23 @@ func TestImportedSequencesCompile(t *testing.T) {
 		}
 	}
 }
+
+// TestImportParamsNoted: apictl's per-environment params file is named,
+// not silently ignored, and the API still imports from api.yaml.
+func TestImportParamsNoted(t *testing.T) {
+	dir := t.TempDir()
+	api := "type: api\ndata:\n  name: P\n  version: v1\n  provider: admin\n  context: /p\n  securityScheme: [api_key]\n" +
+		"  endpointConfig: {endpoint_type: http, production_endpoints: {url: 'http://127.0.0.1:9/p'}}\n"
+	for name, body := range map[string]string{"api.yaml": api, "api_params.yaml": "environments:\n  - name: prod\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, c := importOK(t, Options{}, dir)
+	if a := findAPI(t, c, "P"); a.Auth != "apikey" || len(a.Resources) != 1 || a.Resources[0].URITemplate != "/*" {
+		t.Errorf("api %+v", a)
+	}
+	if all := notesText(r); !strings.Contains(all, "api_params.yaml: environment parameters are not applied") {
+		t.Errorf("notes:\n%s", all)
+	}
+}

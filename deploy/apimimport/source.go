@@ -100,11 +100,8 @@ func openZip(p string, size int64) (*source, error) {
 		if bad := unsafeName(name); bad != "" {
 			return nil, fmt.Errorf("%s: entry %q %s: refused (zip slip)", p, name, bad)
 		}
-		if strings.HasSuffix(name, "/") || f.Mode()&fs.ModeSymlink != 0 || !f.Mode().IsRegular() && !f.Mode().IsDir() {
-			continue
-		}
-		if f.Mode().IsDir() {
-			continue
+		if strings.HasSuffix(name, "/") || !f.Mode().IsRegular() {
+			continue // folders, links and devices: only plain files are read
 		}
 		rc, err := f.Open()
 		if err != nil {

@@ -37,8 +37,12 @@ func TestImportProjectServes(t *testing.T) {
 	orders := filepath.Join(t.TempDir(), "OrdersAPI-2.0.0")
 	copyTree(t, filepath.Join(testdata, "OrdersAPI-2.0.0"), orders, strings.NewReplacer("http://orders.internal:8080", be.url()))
 
+	phone := filepath.Join(t.TempDir(), "PhoneVerification-1.0.0") // 3.x, tenant acme.com
+	copyTree(t, filepath.Join(testdata, "PhoneVerification-1.0.0"), phone,
+		strings.NewReplacer("http://ws.cdyne.com", be.url(), "http://ws2.cdyne.com", be.url()))
+
 	out := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := runCLI(t, "import", "-o", out, proj, orders)
+	code, stdout, stderr := runCLI(t, "import", "-o", out, proj, orders, phone)
 	if code != 0 {
 		t.Fatalf("import: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -54,7 +58,7 @@ func TestImportProjectServes(t *testing.T) {
 	cfg := filepath.Join(out, "seqgate.yaml")
 	t.Setenv("SEQGATE_APIM_ISSUER", idp.issuer)
 	t.Setenv("SEQGATE_APIM_JWKS", idp.srv.URL)
-	if code, so, se := runCLI(t, "check", "-config", cfg); code != 0 || !strings.Contains(so, "4 files, 4 valid") {
+	if code, so, se := runCLI(t, "check", "-config", cfg); code != 0 || !strings.Contains(so, "5 files, 5 valid") {
 		t.Fatalf("check: exit %d\n%s\n%s", code, so, se)
 	}
 
@@ -111,6 +115,17 @@ func TestImportProjectServes(t *testing.T) {
 		if r.Header.Get("X-Orders-Out") != "done" {
 			t.Errorf("%s %s: the response policy did not run: %v", c.method, c.path, r.Header)
 		}
+	}
+
+	// The 3.x project: a tenant API, its In sequence from
+	// Sequences/in-sequence/Custom, its open resource and a keyed one
+	// (the Shop application is the super tenant's: refused there).
+	health := g.doReq("GET", "/t/acme.com/phoneverify/1.0.0/health", nil, "")
+	if health.Status != http.StatusOK || be.mustGet(t, health.ID).Header.Get("X-Phone-In") != "checked" {
+		t.Errorf("tenant API health: %d %s, or its In sequence did not run", health.Status, health.Body)
+	}
+	if r := g.doReq("GET", "/t/acme.com/phoneverify/1.0.0/CheckPhoneNumber", withKey("shop-key-1"), ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("another tenant's key on the tenant API: %d %s, want 401", r.Status, r.Body)
 	}
 
 	scoped := idp.token(t, "order_pizza")
