@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"archive/zip"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -243,4 +244,78 @@ func (p *testIdP) token(t *testing.T, scope string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestImportCLI: OpenAPI 3 and Swagger 2 files import into a config that
+// `seqgate check` accepts; unusable input is a clear error with its exit
+// code, and nothing is written for it.
+func TestImportCLI(t *testing.T) {
+	testdata := filepath.Join("..", "..", "deploy", "apimimport", "testdata")
+	out := filepath.Join(t.TempDir(), "oas")
+	code, stdout, stderr := runCLI(t, "import", "-o", out, "-tenant", "shop.example", "-tenant-id", "3",
+		filepath.Join(testdata, "petstore-oas3.yaml"), filepath.Join(testdata, "petstore-swagger2.json"))
+	if code != 0 || !strings.Contains(stdout, "admin--SwaggerPetstore:v1.0.5 at /v3/1.0.5 (tenant shop.example), 4 resources, auth oauth2") ||
+		!strings.Contains(stdout, "admin--PetstoreLegacy:vv2 at /legacy-pets/v2 (tenant shop.example), 3 resources, auth apikey") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, so, se := runCLI(t, "check", "-config", filepath.Join(out, "seqgate.yaml")); code != 0 || !strings.Contains(so, "config ok, 2 APIs, 2 tenants") {
+		t.Errorf("check: exit %d\n%s\n%s", code, so, se)
+	}
+	if code, _, se := runCLI(t, "import", "-o", out, filepath.Join(testdata, "petstore-oas3.yaml")); code != 2 || !strings.Contains(se, "seqgate.yaml exists") {
+		t.Errorf("second import into the same folder: exit %d, stderr %s", code, se)
+	}
+
+	dir := t.TempDir()
+	slip := filepath.Join(dir, "slip.zip")
+	writeZipFile(t, slip, map[string]string{"../../evil/api.yaml": "type: api\n"})
+	graphql := filepath.Join(dir, "g")
+	if err := os.MkdirAll(graphql, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(graphql, "api.yaml"), "type: api\ndata:\n  name: G\n  version: v1\n  provider: admin\n  context: /g\n  type: GRAPHQL\n")
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"import"}, 2, "want at least one project folder"},
+		{[]string{"import", "-o", filepath.Join(dir, "o1"), slip}, 2, "zip slip"},
+		{[]string{"import", "-o", filepath.Join(dir, "o2"), graphql}, 1, `api.yaml:7: not imported: API type "GRAPHQL"`},
+		{[]string{"import", "-o", filepath.Join(dir, "o3"), filepath.Join(dir, "nope.yaml")}, 2, "no such file"},
+	} {
+		code, _, se := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(se, c.stderr) {
+			t.Errorf("seqgate %v: exit %d, stderr:\n%s\nwant %d and %q", c.args, code, se, c.code, c.stderr)
+		}
+	}
+	for _, o := range []string{"o1", "o2", "o3"} {
+		if _, err := os.Stat(filepath.Join(dir, o)); err == nil {
+			t.Errorf("%s written for a refused input", o)
+		}
+	}
+}
+
+// writeZipFile writes a zip holding files (name -> content).
+func writeZipFile(t *testing.T, path string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
