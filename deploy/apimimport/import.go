@@ -56,7 +56,7 @@ func Import(inputs []string, opt Options) (*Result, error) {
 	if opt.TenantID == 0 {
 		opt.TenantID = 1
 	}
-	im := &importer{opt: opt, res: &Result{}, tiers: map[string]bool{}, tenantIDs: map[string]int{}, issuers: map[string]bool{}}
+	im := &importer{opt: opt, res: &Result{}, tiers: map[string]bool{}, tenantIDs: map[string]int{}, issuers: map[string]bool{}, seen: map[string]string{}}
 	im.res.Config.Repository = "." // the output folder is a WSO2 home: ./repository/deployment/...
 	if opt.Tenant != "" {
 		im.tenant(opt.Tenant)
@@ -80,6 +80,7 @@ type importer struct {
 	tierOrder []string
 	tenantIDs map[string]int
 	issuers   map[string]bool
+	seen      map[string]string // "tenant synapse-name" and "tenant context/version" -> the file imported from
 }
 
 func (im *importer) note(file string, ln int, format string, a ...any) {
@@ -618,12 +619,14 @@ func (im *importer) emit(s *spec) {
 	if im.opt.Tenant != "" {
 		tenant = im.opt.Tenant
 	}
+	tenant = strings.ToLower(tenant) // domains are lower case in the config, as in URLs
 	if tenant == "carbon.super" {
 		tenant = ""
 	}
-	if tenant != "" {
-		im.tenant(tenant)
-		a.Tenant = tenant
+	byName := tenant + " " + name
+	if prev, dup := im.seen[byName]; dup {
+		im.note(s.file, where(s.ctxNode), "not imported: %s is already imported from %s", name, prev)
+		return
 	}
 
 	// Context: seqgate serves <context>/<version>, so the version comes off.
@@ -643,6 +646,11 @@ func (im *importer) emit(s *spec) {
 		return
 	}
 	a.Context = ctx
+	byURL := tenant + " " + ctx + "/" + s.version
+	if prev, dup := im.seen[byURL]; dup {
+		im.note(s.file, where(s.ctxNode), "not imported: %s/%s is already served by the API from %s", ctx, s.version, prev)
+		return
+	}
 	if boolean(s.isDefault) {
 		im.note(s.file, where(s.isDefault), "isDefaultVersion: the version-less URL %s is not served, only %s/%s", ctx, ctx, s.version)
 	}
@@ -677,15 +685,6 @@ func (im *importer) emit(s *spec) {
 		return
 	}
 	a.Auth = auth
-	if strings.Contains(auth, "oauth2") {
-		if !im.issuers[tenant] {
-			im.issuers[tenant] = true
-			if im.res.Config.Security == nil {
-				im.res.Config.Security = &Security{}
-			}
-			im.res.Config.Security.JWT.Issuers = append(im.res.Config.Security.JWT.Issuers, Issuer{Issuer: issuerValue, JWKSURL: jwksValue, Tenant: tenant})
-		}
-	}
 
 	// Tiers.
 	if len(s.policies) > 0 {
@@ -752,6 +751,18 @@ func (im *importer) emit(s *spec) {
 		im.unusedSequences(s)
 	}
 
+	if tenant != "" {
+		im.tenant(tenant)
+		a.Tenant = tenant
+	}
+	if strings.Contains(auth, "oauth2") && !im.issuers[tenant] {
+		im.issuers[tenant] = true
+		if im.res.Config.Security == nil {
+			im.res.Config.Security = &Security{}
+		}
+		im.res.Config.Security.JWT.Issuers = append(im.res.Config.Security.JWT.Issuers, Issuer{Issuer: issuerValue, JWKSURL: jwksValue, Tenant: tenant})
+	}
+	im.seen[byName], im.seen[byURL] = s.file, s.file
 	im.res.Config.APIs = append(im.res.Config.APIs, a)
 	line := fmt.Sprintf("%s: %s at %s/%s", s.file, name, a.Context, a.Version)
 	if a.Tenant != "" {

@@ -419,3 +419,32 @@ func TestImportParamsNoted(t *testing.T) {
 		t.Errorf("notes:\n%s", all)
 	}
 }
+
+// TestImportDuplicates: the same API twice, or two APIs on one URL, keep
+// the first and name it; the config still loads.
+func TestImportDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	api := "type: api\ndata:\n  name: Other\n  version: 1.0.0\n  provider: admin\n  context: /pizzashack\n  securityScheme: [api_key]\n" +
+		"  endpointConfig: {endpoint_type: http, production_endpoints: {url: 'http://127.0.0.1:9/p'}}\n"
+	if err := os.WriteFile(filepath.Join(other, "api.yaml"), []byte(api), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, c := importOK(t, Options{}, "testdata/PizzaShackAPI-1.0.0", "testdata/PizzaShackAPI-1.0.0", other)
+	if len(c.APIs) != 1 {
+		t.Errorf("%d APIs", len(c.APIs))
+	}
+	all := notesText(r)
+	for _, want := range []string{"not imported: admin--PizzaShackAPI:v1.0.0 is already imported from testdata/PizzaShackAPI-1.0.0/api.yaml",
+		"other/api.yaml:6: not imported: /pizzashack/1.0.0 is already served by the API from testdata/PizzaShackAPI-1.0.0/api.yaml"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no note %q in:\n%s", want, all)
+		}
+	}
+	if len(r.Sequences) != 2 {
+		t.Errorf("%d sequences, want the first import's 2", len(r.Sequences))
+	}
+}
