@@ -270,6 +270,7 @@ func (im *importer) readV4(s *spec, d *yaml.Node) {
 	if t := get(d, "endpointImplementationType"); strings.EqualFold(str(t), "INLINE") || strings.EqualFold(str(t), "MOCKED_OAS") {
 		s.implementationInl = t
 	}
+	im.unmapped(s, d, "enableSchemaValidation", "responseCachingEnabled")
 	for _, o := range items(get(d, "operations")) {
 		p := op{verb: strings.ToUpper(str(get(o, "verb"))), target: str(get(o, "target")), node: o, file: s.file,
 			tier: str(get(o, "throttlingPolicy")), scopes: strs(get(o, "scopes"))}
@@ -315,6 +316,7 @@ func (im *importer) readV3(s *spec, d *yaml.Node) {
 	if t := get(d, "implementation"); strings.EqualFold(str(t), "INLINE") {
 		s.implementationInl = t
 	}
+	im.unmapped(s, d, "enableSchemaValidation", "responseCache")
 	for _, u := range items(get(d, "uriTemplates")) {
 		verb := str(get(u, "HTTPVerb"))
 		if verb == "" {
@@ -337,6 +339,23 @@ func (im *importer) readV3(s *spec, d *yaml.Node) {
 		if n := get(d, k); str(n) != "" {
 			s.seqs[i] = seqRef{str(n), n}
 		}
+	}
+}
+
+// unmapped reports API settings seqgate has no per-API equivalent for,
+// when the project turns them on, and a credential header other than the
+// one seqgate reads.
+func (im *importer) unmapped(s *spec, d *yaml.Node, flags ...string) {
+	for _, k := range flags {
+		if n := get(d, k); boolean(n) || strings.EqualFold(str(n), "Enabled") {
+			im.note(s.file, line(n), "%s is on: not mapped (no per-API equivalent; a sequence can do it)", k)
+		}
+	}
+	if n := get(d, "authorizationHeader"); str(n) != "" && !strings.EqualFold(str(n), "Authorization") {
+		im.note(s.file, line(n), "authorizationHeader %q not mapped: tokens are read from Authorization", str(n))
+	}
+	if n := get(d, "apiKeyHeader"); str(n) != "" && !strings.EqualFold(str(n), "apikey") {
+		im.note(s.file, line(n), "apiKeyHeader %q not mapped: keys are read from apikey (or Authorization: Bearer)", str(n))
 	}
 }
 

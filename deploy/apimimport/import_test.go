@@ -448,3 +448,27 @@ func TestImportDuplicates(t *testing.T) {
 		t.Errorf("%d sequences, want the first import's 2", len(r.Sequences))
 	}
 }
+
+// TestImportUnmappedSettings: settings seqgate has no per-API equivalent
+// for are named with their line when a project turns them on.
+func TestImportUnmappedSettings(t *testing.T) {
+	dir := t.TempDir()
+	api := "type: api\ndata:\n  name: P\n  version: v1\n  provider: admin\n  context: /p\n  securityScheme: [oauth2]\n" +
+		"  enableSchemaValidation: true\n  responseCachingEnabled: false\n  authorizationHeader: X-Token\n  apiKeyHeader: apikey\n" +
+		"  endpointConfig: {endpoint_type: http, production_endpoints: {url: 'http://127.0.0.1:9/p'}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(api), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := importOK(t, Options{}, dir)
+	all := notesText(r)
+	for _, want := range []string{"api.yaml:8: enableSchemaValidation is on: not mapped", `api.yaml:10: authorizationHeader "X-Token" not mapped`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no note %q in:\n%s", want, all)
+		}
+	}
+	for _, not := range []string{"responseCachingEnabled", "apiKeyHeader"} {
+		if strings.Contains(all, not) {
+			t.Errorf("a note about %s, which is off or the default:\n%s", not, all)
+		}
+	}
+}
