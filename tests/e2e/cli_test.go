@@ -167,7 +167,7 @@ func TestBadConfig(t *testing.T) {
 // exit 0; a bad flag is exit 2 with the usage on stderr.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	cmds := []string{"run", "check", "validate", "fmt", "lint", "explain", "test", "version", "help"}
+	cmds := []string{"run", "check", "validate", "fmt", "lint", "explain", "test", "import", "version", "help"}
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
 		code, stdout, stderr := runCLI(t, args...)
 		if code != 0 {
@@ -187,6 +187,7 @@ func TestHelp(t *testing.T) {
 		"lint":     {"<file-or-folder>..."},
 		"explain":  {"<tenant> <METHOD> <path>", "-json", "carbon.super"},
 		"test":     {"[path...]", "-junit"},
+		"import":   {"<project dir | project.zip | openapi.yaml", "-o", "-tenant", "--In/Out/Fault"},
 	}
 	for cmd, subs := range want {
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "--help"}, {"help", cmd}} {
