@@ -18,9 +18,16 @@ import (
 // exit code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIIn(t, "", args...)
+}
+
+// runCLIIn is runCLI in the working folder dir ("" : the test's).
+func runCLIIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -409,4 +416,25 @@ func TestNearMissSequenceName(t *testing.T) {
 		_, _, body := get(g.client, g.admin+"/admin/config")
 		return containsAll(string(body), wantMiss, "near miss of WSO2AM--Ext--In")
 	})
+}
+
+// TestTestSkipsTestdata: `seqgate test` with no argument walks the current
+// folder as go test does, skipping testdata folders (a checkout's root held
+// handlers/seqtest/testdata's intentionally failing files, and the command
+// failed on them); naming such a folder still runs it.
+func TestTestSkipsTestdata(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pkg", "testdata"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "pkg", "testdata", "fail.test.yaml"), "cases:\n  - name: x\n    expect: {stauts: 1}\n")
+	code, stdout, stderr := runCLIIn(t, dir, "test")
+	if code != 2 || !strings.Contains(stderr, "no *.test.yaml files under [.]") {
+		t.Errorf("seqgate test in a tree whose only test file is under testdata: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 2, no test files", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLIIn(t, dir, "test", filepath.Join("pkg", "testdata"))
+	if code != 1 || !strings.Contains(stdout, "fail.test.yaml") {
+		t.Errorf("seqgate test pkg/testdata: exit %d, stdout:\n%s\nwant exit 1 and the file run", code, stdout)
+	}
 }
