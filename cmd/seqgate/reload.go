@@ -116,6 +116,7 @@ func (s *server) warnFixed(old, cur *config.Config) {
 		{"repository", old.Repository, cur.Repository},
 		{"limits and timeouts of the listeners", gateway.ServerOptionsFrom(old), gateway.ServerOptionsFrom(cur)},
 		{"log", old.Log, cur.Log},
+		{"access_log", old.AccessLog, cur.AccessLog},
 		{"redis", old.Redis, cur.Redis},
 		{"tracing", old.Tracing, cur.Tracing},
 		{"cluster", old.Cluster, cur.Cluster},

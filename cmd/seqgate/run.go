@@ -23,6 +23,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/accesslog"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/authn"
 	"github.com/seqgate/seqgate/handlers/dryrun"
@@ -101,6 +102,7 @@ type server struct {
 	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
 	debug      *dryrun.Hook          // admin dry-run and X-Seqgate-Trace; kept across reloads
 	bundles    bundleState           // extension bundles (wire_bundles.go)
+	access     *accesslog.Log        // fixed at start; nil when access_log is off
 	admin      *http.Server
 
 	cfg      atomic.Pointer[config.Config]
@@ -143,6 +145,9 @@ func (s *server) close() {
 		s.stopWatching()
 		s.stopBundles()
 		s.closeAnalytics() // before redis: the stream sink flushes on it
+		if err := s.access.Close(); err != nil {
+			s.log.Warn("access log close", zap.Error(err))
+		}
 		s.closeTracing()
 		_ = s.repo.Close()
 		if s.redis != nil {
@@ -176,6 +181,13 @@ func assemble(cfg *config.Config, log *zap.Logger) (*server, error) {
 	}
 	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
 	s.debug = dryrun.NewHook(cfg.Listen.AdminToken, log)
+	if a := cfg.AccessLog; a.Enabled {
+		if s.access, err = accesslog.New(accesslog.Options{Output: a.Path(cfg.Dir), Format: a.Format,
+			Buffer: a.Buffer, Registry: reg}); err != nil {
+			_ = repo.Close()
+			return nil, &configError{"access_log.output", strings.TrimPrefix(err.Error(), "access_log.output: ")}
+		}
+	}
 	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {
