@@ -70,7 +70,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	throttle, err := handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: d.Throttle, Health: d.ThrottleHealth})
+	throttle, err := handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: d.Throttle, Health: d.ThrottleHealth, Registry: d.Registry})
 	if err != nil {
 		return nil, err
 	}
