@@ -49,6 +49,10 @@ func TestAdminJSONAnswers(t *testing.T) {
 		t.Errorf("405 without its Allow header: %v", h)
 	}
 
+	if st, _, body := g.adminDo("GET", "/admin/config", ""); st != http.StatusOK || strings.Contains(body, `"last_error"`) {
+		t.Errorf("/admin/config with no refused reload: %d %s; want no last_error field", st, body)
+	}
+
 	const name = "admin--Orders:v1.0.0--In"
 	url := "/admin/tenants/carbon.super/sequences/" + name
 	xml := seq(name, setHeader("X-A", "1"))
