@@ -438,3 +438,28 @@ func TestTestSkipsTestdata(t *testing.T) {
 		t.Errorf("seqgate test pkg/testdata: exit %d, stdout:\n%s\nwant exit 1 and the file run", code, stdout)
 	}
 }
+
+// TestNearMissHotDeployLogged: a misnamed sequence dropped in while the
+// gateway runs is reported in the deploy log when it deploys (not only by
+// check, lint, the start log and /admin/config), once: a later deploy of
+// another file does not repeat it.
+func TestNearMissHotDeployLogged(t *testing.T) {
+	t.Parallel()
+	ok := seq("admin--Orders:v1.0.0--Out", setHeader("X-A", "1"))
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "ok.xml", ok})
+	const want = "near miss of admin--Orders:v1.0.0--In"
+	if n := len(g.stderr.lines(`"sequence never runs"`)); n != 0 {
+		t.Fatalf("%d warnings at start, want none:\n%s", n, g.stderr.String())
+	}
+	writeSeq(t, g.superDir, "miss.xml", seq("admin--Orders:1.0.0--In", setHeader("X-A", "1")))
+	waitFor(t, "the near-miss warning of the hot deploy in the log", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence never runs"`, want, `"tenant":"carbon.super"`)) > 0
+	})
+	writeSeq(t, g.superDir, "other.xml", seq("shared_helper", setHeader("X-B", "1")))
+	waitFor(t, "the next deploy", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence deployed"`, "shared_helper")) > 0
+	})
+	if n := len(g.stderr.lines(`"sequence never runs"`, want)); n != 1 {
+		t.Errorf("the near miss was logged %d times, want once:\n%s", n, strings.Join(g.stderr.lines(`"sequence never runs"`), "\n"))
+	}
+}
