@@ -137,3 +137,27 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestAccessLogCorrelatesErrors: a 5xx answer tells the client a
+// correlation id instead of the detail; the access log line of that
+// request carries the same id, so the operator finds it.
+func TestAccessLogCorrelatesErrors(t *testing.T) {
+	t.Parallel()
+	logPath := filepath.Join(t.TempDir(), "access.log")
+	g := startGateway(t, gwConfig{Extra: map[string]any{"access_log": map[string]any{"enabled": true, "output": logPath}}},
+		seqFile{0, "dead.xml", seq("admin--Orders:v1.0.0--In",
+			`<send><endpoint><address uri="http://`+closedPort(t)+`/"/></endpoint></send>`)})
+	r := g.doReq("GET", "/orders/1.0.0/1", withKey(keyApp1), "")
+	m := regexp.MustCompile(`correlation id (\S+?)"`).FindSubmatch(r.Body)
+	if r.Status < 500 || m == nil {
+		t.Fatalf("dead endpoint: %d %s; want a 5xx naming a correlation id", r.Status, r.Body)
+	}
+	lines := readAccess(t, logPath, 1)
+	var a accessLine
+	if err := json.Unmarshal([]byte(lines[0]), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != r.Status || a.CorrelationID != string(m[1]) {
+		t.Errorf("access line %s\nwant status %d and correlation_id %s", lines[0], r.Status, m[1])
+	}
+}
