@@ -136,7 +136,15 @@ var (
 
 // versionString is "seqgate <version> (commit <rev>[ dirty], built <time>, <go>)".
 func versionString() string {
-	rev, at, dirty := commit, buildTime, ""
+	rev, at, dirty := buildStamp()
+	return fmt.Sprintf("seqgate %s (commit %s%s, built %s, %s %s/%s)", version, rev, dirty, at, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// buildStamp is the commit, build time and " dirty" (or "") of this
+// binary: the -ldflags values, else what the toolchain stamped, else
+// "unknown" (versionString, seqgate_build_info).
+func buildStamp() (rev, at, dirty string) {
+	rev, at = commit, buildTime
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch s.Key {
@@ -161,7 +169,7 @@ func versionString() string {
 	if at == "" {
 		at = "unknown"
 	}
-	return fmt.Sprintf("seqgate %s (commit %s%s, built %s, %s %s/%s)", version, rev, dirty, at, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return rev, at, dirty
 }
 
 // helpCmd is `seqgate help [command]`.
