@@ -110,7 +110,12 @@ function route() {
   }
   if (page !== "live") stopLive();
   setStatus("");
-  Promise.resolve(pages[page](params)).catch((e) => {
+  delete document.body.dataset.rendered;
+  Promise.resolve(pages[page](params)).then(() => {
+    // when the page's data is drawn, in ms since the document started
+    // loading: the browser tests wait for it and report it.
+    document.body.dataset.rendered = page + " " + performance.now().toFixed(0);
+  }).catch((e) => {
     if (e instanceof AuthError) clearData();
     setStatus(e.message);
   });
@@ -172,12 +177,24 @@ function samplePath(t) {
 }
 
 // ---- sequences ----
-let tenantsLoaded = false;
+// The tenant field suggests at most 20 domains matching what is typed:
+// a datalist of every tenant would put 1,000 nodes in the page.
+let tenantsLoaded = false, tenantDomains = [];
 async function loadTenantList() {
   if (tenantsLoaded) return;
   const ts = await getJSON("/admin/tenants");
-  $("tenant-list").replaceChildren(...ts.tenants.map((t) => h("option", { value: t.domain })));
+  tenantDomains = ts.tenants.map((t) => t.domain);
   tenantsLoaded = true;
+  suggestTenants();
+}
+function suggestTenants() {
+  const q = $("seq-tenant").value.trim().toLowerCase();
+  const hits = [];
+  for (const d of tenantDomains) {
+    if (d.toLowerCase().includes(q) && d !== $("seq-tenant").value) hits.push(d);
+    if (hits.length === 20) break;
+  }
+  $("tenant-list").replaceChildren(...hits.map((d) => h("option", { value: d })));
 }
 
 // apiOf is the API a per-API sequence belongs to (provider--name:vX--In),
@@ -608,6 +625,7 @@ function wire() {
     Promise.resolve(f()).catch((err) => { if (err instanceof AuthError) clearData(); setStatus(err.message); });
   };
   $("seq-form").addEventListener("submit", guard(() => { location.hash = "#sequences?tenant=" + encodeURIComponent($("seq-tenant").value.trim()); }));
+  $("seq-tenant").addEventListener("input", suggestTenants);
   $("ed-form").addEventListener("submit", guard(edOpen));
   $("ed-text").addEventListener("input", () => { renderEditor(); });
   $("ed-text").addEventListener("scroll", syncScroll);
