@@ -21,6 +21,8 @@ type Usage struct {
 	requestEvents bool
 	byAPI         map[*config.API]*apiMetrics
 	unmatched     *apiMetrics
+	// Faults, when set, keeps the last failed requests (faultlog.go).
+	Faults *FaultLog
 }
 
 // unmatchedAPI labels requests that reached the chain without an API.
@@ -116,6 +118,7 @@ func (u *Usage) Complete(ex *Exchange) {
 	m.total.Observe(total.Seconds())
 	m.backend.Observe(ex.Timing.Backend.Seconds())
 	m.mediation.Observe(ex.Timing.Mediation.Seconds())
+	u.recordFault(ex, status, m)
 	if u.pub != nil {
 		var ev analytics.Event
 		u.fill(&ev, ex, m)

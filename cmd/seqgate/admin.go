@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/dryrun"
 	"github.com/seqgate/seqgate/handlers/explain"
@@ -36,6 +37,13 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 	mux.HandleFunc("GET /admin/apis", s.apis)
 	mux.HandleFunc("GET /admin/explain", s.explain)
 	mux.HandleFunc("GET /admin/listeners", s.listeners)
+	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
+		faults := []handlers.FaultRecord{}
+		if s.faults != nil {
+			faults = append(faults, s.faults.Recent()...)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"faults": faults})
+	})
 	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.configStatus())
 	})

@@ -23,6 +23,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/authn"
 	"github.com/seqgate/seqgate/handlers/dryrun"
@@ -100,6 +101,7 @@ type server struct {
 	tracing    tracerState           // fixed at start
 	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
 	debug      *dryrun.Hook          // admin dry-run and X-Seqgate-Trace; kept across reloads
+	faults     *handlers.FaultLog    // the last failed requests (GET /admin/faults); kept across reloads
 	bundles    bundleState           // extension bundles (wire_bundles.go)
 	admin      *http.Server
 
@@ -176,6 +178,7 @@ func assemble(cfg *config.Config, log *zap.Logger) (*server, error) {
 	}
 	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
 	s.debug = dryrun.NewHook(cfg.Listen.AdminToken, log)
+	s.faults = handlers.NewFaultLog(handlers.DefaultFaultLog)
 	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {

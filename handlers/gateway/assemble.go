@@ -42,6 +42,8 @@ type Deps struct {
 	// clients the new one carries over when their settings are unchanged;
 	// nil: fresh clients. Retire it once the new gateway serves.
 	Clients *endpoint.Pool
+	// Faults keeps the last failed requests across reloads; nil: none kept.
+	Faults *handlers.FaultLog
 }
 
 // Assemble builds everything a config decides per request: router,
@@ -74,6 +76,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	usage.Faults = d.Faults
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // files is the super tenant's repository of the page tests: the Orders
@@ -19,10 +20,11 @@ import (
 // extension-like name no API runs).
 func files() map[string]string {
 	return map[string]string{
-		"orders-in.xml": seqXML(ordersIn, header("X-Version", "1"), `  <property name="api_secret" value="hunter2"/>`),
-		"common.xml":    seqXML("common", `  <log level="custom"/>`),
-		"broken.xml":    seqXML("broken", `  <log level="custom"/>`, `  <nosuchmediator/>`),
-		"near.xml":      seqXML("admin--Orderz:v1.0.0--In", `  <log level="custom"/>`),
+		"orders-in.xml":  seqXML(ordersIn, header("X-Version", "1"), `  <property name="api_secret" value="hunter2"/>`),
+		"common.xml":     seqXML("common", `  <log level="custom"/>`),
+		"broken.xml":     seqXML("broken", `  <log level="custom"/>`, `  <nosuchmediator/>`),
+		"near.xml":       seqXML("admin--Orderz:v1.0.0--In", `  <log level="custom"/>`),
+		"down-fault.xml": seqXML("admin--Down:v1.0.0--Fault", header("X-Fault", "handled")),
 	}
 }
 
@@ -62,6 +64,19 @@ func TestConsolePages(t *testing.T) {
 		t.Errorf("tenants table: %q", ts)
 	}
 	screenshot(t, ctx, "overview")
+
+	// Keyboard: Tab reaches the skip link, then the page links in order;
+	// Enter on one opens its page.
+	run(t, ctx, "tab", chromedp.KeyEvent(kb.Tab))
+	if f := eval[string](t, ctx, `document.activeElement.textContent`); f != "Skip to content" {
+		t.Errorf("first Tab focuses %q, want the skip link", f)
+	}
+	run(t, ctx, "tab tab", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+	if f := eval[string](t, ctx, `document.activeElement.textContent`); f != "Sequences" {
+		t.Errorf("third Tab focuses %q, want the Sequences link", f)
+	}
+	run(t, ctx, "enter", chromedp.KeyEvent(kb.Enter))
+	waitJS(t, ctx, "sequences page by keyboard", `location.hash === "#sequences" && !document.getElementById("page-sequences").hidden`, wait)
 
 	run(t, ctx, "sequences page", chromedp.Navigate(g.admin+"/#sequences?tenant=carbon.super"))
 	waitJS(t, ctx, "sequence table", `document.querySelector("#seq-table table")`, wait)
@@ -199,7 +214,9 @@ func TestConsoleExplainDryRun(t *testing.T) {
 }
 
 // TestConsoleLive sends bounded traffic (at most 600 requests, 20 s) and
-// waits for the live page's table and charts to move.
+// waits for the live page's table and charts to move; requests to an API
+// whose backend refuses connections show in the last faults with their
+// ERROR_CODE and the API's fault sequence that handled them.
 func TestConsoleLive(t *testing.T) {
 	g := start(t, setup{files: files()})
 	ctx := browser(t)
@@ -219,6 +236,9 @@ func TestConsoleLive(t *testing.T) {
 			default:
 			}
 			get(t, g.traffic+"/orders/1.0.0/"+strconv.Itoa(i))
+			if i%50 == 0 {
+				get(t, g.traffic+"/down/1.0.0/"+strconv.Itoa(i)+"?apikey=secret")
+			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}()
@@ -231,6 +251,16 @@ func TestConsoleLive(t *testing.T) {
 	waitJS(t, ctx, "three samples drawn", `Number(document.getElementById("live-lat").dataset.samples) >= 3`, 30*time.Second)
 	if bar := eval[int](t, ctx, `document.querySelectorAll("#live-table .c2xx").length`); bar == 0 {
 		t.Error("no 2xx status class bar")
+	}
+	waitJS(t, ctx, "a fault listed", `document.getElementById("live-faults").textContent.includes("admin--Down:v1.0.0--Fault")`, 30*time.Second)
+	faults := text(t, ctx, "#live-faults")
+	for _, want := range []string{"GET /down/1.0.0/", "admin--Down:v1.0.0", "50"} {
+		if !strings.Contains(faults, want) {
+			t.Errorf("last faults lack %q:\n%s", want, faults)
+		}
+	}
+	if strings.Contains(faults, "apikey") {
+		t.Errorf("last faults show the query:\n%s", faults)
 	}
 	screenshot(t, ctx, "live")
 }

@@ -118,7 +118,8 @@ func start(t *testing.T, s setup) *gateway {
 	}
 	be := g.backend.srv.URL
 	apis := []map[string]any{api("admin", "Orders", "/orders", "carbon.super", be+"/orders"),
-		api("admin@acme.com", "Shop", "/shop", "acme.com", be+"/shop")}
+		api("admin@acme.com", "Shop", "/shop", "acme.com", be+"/shop"),
+		api("admin", "Down", "/down", "carbon.super", "http://"+testbin.ClosedPort(t))} // every call fails
 	for i := 0; i < s.apis; i++ {
 		apis = append(apis, api("admin", fmt.Sprintf("Api%d", i), fmt.Sprintf("/api%d", i), "carbon.super", be))
 	}

@@ -125,7 +125,7 @@ function route() {
 // nothing it read with an earlier token.
 function clearData() {
   for (const id of ["ov-config", "ov-listeners", "ov-chain", "ov-certs", "ov-tenants", "ov-apis", "seq-table", "seq-warnings",
-    "ex-out", "ex-dryout", "live-table", "bu-table", "lib-table", "tenant-list", "ed-msg", "ed-file"]) $(id).replaceChildren();
+    "ex-out", "ex-dryout", "live-table", "live-faults", "bu-table", "lib-table", "tenant-list", "ed-msg", "ed-file"]) $(id).replaceChildren();
   $("ov-chain-for").textContent = ""; $("ov-chain-pos").textContent = "";
   $("ed-text").value = ""; tenantsLoaded = false; renderEditor();
 }
@@ -506,6 +506,10 @@ function delta(now, prev) {
 }
 
 async function liveTick() {
+  const f = await getJSON("/admin/faults");
+  table($("live-faults"), "Last failed requests, newest first", f.faults || [], [["time", (x) => fmtTime(x.time)], ["tenant", (x) => x.tenant],
+    ["API", (x) => h("code", {}, x.api || "—")], ["request", (x) => h("code", {}, x.method + " " + x.path)], ["status", (x) => badge(x.status >= 500 ? "bad" : "warn", x.status)],
+    ["ERROR_CODE", (x) => x.error_code || "—"], ["message", (x) => x.error_message || ""], ["handled by", (x) => x.sequence ? h("code", {}, x.sequence) : "gateway JSON error"]]);
   const r = await api("GET", "/metrics");
   if (!r.ok) throw new Error("/metrics: " + r.status);
   const now = parseMetrics(r.data), t = Date.now();
