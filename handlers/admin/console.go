@@ -30,7 +30,7 @@ func Console(mux *Mux) {
 	if err != nil {
 		panic("admin: console files: " + err.Error()) // embedded at build time
 	}
-	serve := func(w http.ResponseWriter, r *http.Request, name string) {
+	serve := func(w http.ResponseWriter, name string) {
 		data, err := fs.ReadFile(sub, name)
 		if err != nil || name == "" || strings.Contains(name, "/") {
 			writeError(w, http.StatusNotFound, "no such console file")
@@ -54,13 +54,13 @@ func Console(mux *Mux) {
 		h.Set("Cache-Control", "no-cache")
 		_, _ = w.Write(data)
 	}
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { serve(w, r, "index.html") })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) { serve(w, "index.html") })
 	mux.HandleFunc("GET /console/{file}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("file")
 		if name == "index.html" {
 			name = ""
 		}
-		serve(w, r, name)
+		serve(w, name)
 	})
 }
 

@@ -371,7 +371,10 @@ async function edDiff() {
   box.hidden = false;
   if (!d) { box.textContent = "Too large to diff in the browser."; return; }
   const changed = d.filter((l) => l[0] !== " ").length;
-  box.replaceChildren(h("div", { class: "muted" }, changed ? changed + " changed line(s) against " + (r.ok ? r.data.file : "nothing (new sequence)") : "No change against the running version."),
+  // The file on disk is what runs unless it was refused: then an older
+  // version serves, which the gateway keeps compiled, not as text.
+  const stale = r.ok && r.data.state === "refused" ? " (the file on disk is refused" + (r.data.serving_last_good ? "; an older version serves, not shown here)" : ")") : "";
+  box.replaceChildren(h("div", { class: "muted" }, (changed ? changed + " changed line(s) against " + (r.ok ? r.data.file : "nothing (new sequence)") : "No change against the running version.") + stale),
     ...d.map(([k, l]) => h("span", { class: k === "+" ? "add" : k === "-" ? "del" : "" }, k + " " + l + (k === " " ? "\n" : ""))));
 }
 
