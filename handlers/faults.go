@@ -250,6 +250,7 @@ func runErrorSequence(ex *Exchange, seq *sequences.Sequence, status int) (cont, 
 		mc.SetProperty(mediation.ScopeAxis2, "HTTP_SC", strconv.Itoa(status))
 	}
 	mc.Outcome = mediation.Continue
+	ex.FaultSequence = seq.Name
 	cont, err := seq.Mediate(mc)
 	if err != nil {
 		if mc.Logger != nil {

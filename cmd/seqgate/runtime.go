@@ -40,6 +40,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 		Repo: s.repo, Router: router, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
 		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
 		Debug: s.debugHook(), BackendTLS: s.backendTLS, Clients: s.runningClients(), AccessLog: s.access,
+		Faults: s.faults,
 	})
 	s.retainAuthn(cfg)
 	return gw, err

@@ -46,6 +46,8 @@ type Deps struct {
 	// AccessLog is the access log, kept across reloads (access_log is
 	// fixed at start); nil: off.
 	AccessLog *accesslog.Log
+	// Faults keeps the last failed requests across reloads; nil: none kept.
+	Faults *handlers.FaultLog
 }
 
 // Assemble builds everything a config decides per request: router,
@@ -78,6 +80,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	usage.Faults = d.Faults
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
