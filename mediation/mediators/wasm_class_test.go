@@ -1,0 +1,223 @@
+package mediators
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/tests/testbin"
+)
+
+// wasmResolver holds the sample modules under gov:/mediators/<name>.wasm.
+func wasmResolver(t testing.TB, names ...string) mapResolver {
+	t.Helper()
+	r := mapResolver{}
+	for _, n := range names {
+		r["gov:/mediators/"+n+".wasm"] = string(testbin.WasmSampleBytes(t, n))
+	}
+	return r
+}
+
+const wasmRewrite = `<class name="wasm:gov:/mediators/rewrite.wasm"><property name="tag" expression="$trp:X-Tag"/></class>` +
+	`<property name="after" expression="get-property('wasm.size')"/>`
+
+// TestWasmClassRewrite runs the sample module: it reads and removes a
+// header, sets another, wraps the payload, reads a <class> property (an
+// expression, evaluated for this message) and sets a property a later
+// mediator reads.
+func TestWasmClassRewrite(t *testing.T) {
+	l, _, err := compileWith(wasmResolver(t, "rewrite"), wasmRewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "POST /x HTTP/1.1\nHost: h\nX-Name: ada\nX-Tag: t1\nContent-Type: application/json\n\n{\"a\": 1}\n", "")
+	cont, err := l.Mediate(e.mc)
+	if err != nil || !cont {
+		t.Fatalf("Mediate = %v, %v", cont, err)
+	}
+	mc := e.mc
+	if got := mc.Header("X-Greeting"); got != "hello ada" {
+		t.Errorf("X-Greeting = %q", got)
+	}
+	if got := mc.Header("X-Name"); got != "" {
+		t.Errorf("X-Name = %q, want removed", got)
+	}
+	if got, want := string(mc.Body()), `{"by":"t1","original":{"a": 1}}`; got != want {
+		t.Errorf("body = %s, want %s", got, want)
+	}
+	if got, _ := mc.Props.Get("after"); got != "8" {
+		t.Errorf("property after = %q, want 8 (set by the module as wasm.size)", got)
+	}
+	if n := e.logs.FilterMessage("rewrote 8 bytes for ada").Len(); n != 1 {
+		t.Errorf("module's log line seen %d times, want 1: %v", n, e.logs.All())
+	}
+}
+
+// TestWasmClassConcurrent: many requests at once through one module, each
+// with its own name, tag and payload; each must see only its own (an
+// instance is never shared by two calls, and keeps nothing between them).
+func TestWasmClassConcurrent(t *testing.T) {
+	l, _, err := compileWith(wasmResolver(t, "rewrite"), wasmRewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, per = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan string, workers*per)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range per {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				body := `{"id":"` + id + `","pad":"` + strings.Repeat("x", (w*per+i)%300) + `"}`
+				e := newEnv(t, "POST /x HTTP/1.1\nHost: h\nX-Name: "+id+"\nX-Tag: tag-"+id+"\nContent-Type: application/json\n\n"+body+"\n", "")
+				cont, err := l.Mediate(e.mc)
+				if err != nil || !cont {
+					errs <- fmt.Sprintf("%s: %v %v", id, cont, err)
+					continue
+				}
+				if got := e.mc.Header("X-Greeting"); got != "hello "+id {
+					errs <- fmt.Sprintf("%s: X-Greeting = %q", id, got)
+				}
+				if got, want := string(e.mc.Body()), `{"by":"tag-`+id+`","original":`+body+`}`; got != want {
+					errs <- fmt.Sprintf("%s: body = %s, want %s", id, got, want)
+				}
+				if got, _ := e.mc.Props.Get("after"); got != strconv.Itoa(len(body)) {
+					errs <- fmt.Sprintf("%s: wasm.size = %q, want %d", id, got, len(body))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestWasmClassTimeBudget: a module that never returns is interrupted at
+// its budget, the call is a mediation error, and the module keeps serving
+// (the next call gets a fresh instance).
+func TestWasmClassTimeBudget(t *testing.T) {
+	defer func(b time.Duration) { wasmTimeBudget = b }(wasmTimeBudget)
+	wasmTimeBudget = 200 * time.Millisecond
+	res := wasmResolver(t, "spin", "rewrite")
+	l, _, err := compileWith(res, `<class name="wasm:gov:/mediators/spin.wasm"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		e := newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "")
+		cont, err := l.Mediate(e.mc)
+		if cont || err == nil || !strings.Contains(err.Error(), "ran longer than its budget") {
+			t.Fatalf("Mediate = %v, %v; want the budget error", cont, err)
+		}
+	}
+	if got := len(wasmModuleOf(t, l).pool); got != 0 {
+		t.Errorf("%d interrupted instances went back to the pool", got)
+	}
+}
+
+// TestWasmClassMemoryBudget: a module that allocates without end cannot
+// grow its memory past the limit; the Go guest exits and the call is a
+// mediation error naming why.
+func TestWasmClassMemoryBudget(t *testing.T) {
+	defer func(b time.Duration) { wasmTimeBudget = b }(wasmTimeBudget)
+	wasmTimeBudget = time.Minute // the memory limit must stop it, not the clock (filling 32 MiB takes ~1 s here)
+	l, _, err := compileWith(wasmResolver(t, "hog"), `<class name="wasm:gov:/mediators/hog.wasm"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "")
+	cont, err := l.Mediate(e.mc)
+	if cont || err == nil || !strings.Contains(err.Error(), "out of memory") {
+		t.Fatalf("Mediate = %v, %v; want the module's out-of-memory exit", cont, err)
+	}
+	if got := len(wasmModuleOf(t, l).pool); got != 0 {
+		t.Errorf("%d failed instances went back to the pool", got)
+	}
+}
+
+func wasmModuleOf(t *testing.T, l mediation.List) *wasmModule {
+	t.Helper()
+	for _, m := range l {
+		if c, ok := m.(*classMediator); ok {
+			if w, ok := c.m.(*wasmClass); ok {
+				return w.mod
+			}
+		}
+		if w, ok := m.(*wasmClass); ok {
+			return w.mod
+		}
+	}
+	t.Fatalf("no wasm class in %T", l)
+	return nil
+}
+
+// TestWasmClassCompileErrors: what deploy refuses, with the reason.
+func TestWasmClassCompileErrors(t *testing.T) {
+	res := mapResolver{
+		"gov:/text.wasm":  "not a module",
+		"gov:/xml.wasm":   "<a/>",
+		"gov:/empty.wasm": "\x00asm\x01\x00\x00\x00", // a valid module exporting nothing
+		"gov:/trunc.wasm": "\x00asm\x01\x00\x00\x00\x01\x05",
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"no key", `<class name="wasm:"/>`, "wasm: needs the key of a module"},
+		{"unknown key", `<class name="wasm:gov:/none.wasm"/>`, `name="gov:/none.wasm": no registry resource`},
+		{"text", `<class name="wasm:gov:/text.wasm"/>`, "is not a WebAssembly module"},
+		{"xml", `<class name="wasm:gov:/xml.wasm"/>`, "is not a WebAssembly module"},
+		{"no mediate export", `<class name="wasm:gov:/empty.wasm"/>`, "exports no mediate function"},
+		{"truncated", `<class name="wasm:gov:/trunc.wasm"/>`, "wasm:"},
+		{"other child", `<class name="wasm:gov:/empty.wasm"><foo/></class>`, "only <property> children"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := compileWith(res, tc.src)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestWasmClassSharedCompile: two sequences naming the same bytes share one
+// compiled module (a redeploy that keeps the module does not recompile).
+func TestWasmClassSharedCompile(t *testing.T) {
+	res := wasmResolver(t, "rewrite")
+	l1, _, err := compileWith(res, wasmRewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, _, err := compileWith(res, wasmRewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wasmModuleOf(t, l1) != wasmModuleOf(t, l2) {
+		t.Error("the same module was compiled twice")
+	}
+}
+
+// BenchmarkWasmClass is the cost of one call of the sample module (read
+// and remove a header, set one, read and replace a small JSON payload, set
+// a property), with the message set up outside the timer.
+func BenchmarkWasmClass(b *testing.B) {
+	l, _, err := compileWith(wasmResolver(b, "rewrite"), `<class name="wasm:gov:/mediators/rewrite.wasm"><property name="tag" value="b"/></class>`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := newEnv(b, "POST /x HTTP/1.1\nHost: h\nX-Name: ada\nContent-Type: application/json\n\n{\"a\": 1}\n", "")
+	body := []byte(`{"a": 1}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.mc.SetHeader("X-Name", "ada")
+		e.mc.SetBody(body)
+		if cont, err := l.Mediate(e.mc); err != nil || !cont {
+			b.Fatal(cont, err)
+		}
+	}
+}
