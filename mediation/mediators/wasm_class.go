@@ -40,9 +40,11 @@ import (
 // with the module's imports limited to the seqgate host API (wasm_host.go,
 // documented in samples/wasm/README.md) and a WASI preview 1 with no files,
 // no environment and no arguments. A module is compiled once per content
-// (sha256) and shared by every <class> that names it; instances are pooled
-// per module and a request takes one for its call: no instance is ever
-// used by two requests at once.
+// (sha256) and the compiled code is shared by every <class> that names it
+// (it is immutable); instances are pooled per <class> element and a
+// request takes one for its call: no instance is ever used by two requests
+// at once, and none crosses from one element (or tenant) to another, so
+// what a guest leaves in its globals stays with the sequence that ran it.
 //
 // Budgets: every instance's linear memory is capped (wasmMemoryLimitPages;
 // a guest that grows past it fails, and a Go guest exits), and every call
@@ -53,6 +55,7 @@ import (
 type wasmClass struct {
 	key    string
 	mod    *wasmModule
+	pool   chan *wasmInst // idle instances of this element
 	props  []mediation.ClassProperty
 	budget time.Duration
 }
@@ -71,7 +74,7 @@ var wasmTimeBudget = time.Second
 // starts share the cores; it still stops a guest whose init never returns.
 var wasmStartBudget = 10 * time.Second
 
-// wasmPoolSize is how many idle instances a module keeps: more concurrent
+// wasmPoolSize is how many idle instances an element keeps: more concurrent
 // calls than this start extra instances, closed again when they come back
 // to a full pool.
 var wasmPoolSize = max(8, 2*runtime.GOMAXPROCS(0))
@@ -113,13 +116,11 @@ var wasmRT = sync.OnceValues(func() (wazero.Runtime, error) {
 	return r, nil
 })
 
-// wasmModule is one compiled module and its pool of idle instances. It is
-// shared by every <class> naming the same bytes (wasmModules); when the
-// last sequence using it is gone, a cleanup closes the instances and the
-// compiled code (wazero keeps both until closed).
+// wasmModule is one compiled module, shared by every <class> naming the
+// same bytes (wasmModules); when the last sequence using it is gone, a
+// cleanup closes the compiled code (wazero keeps it until closed).
 type wasmModule struct {
 	compiled wazero.CompiledModule
-	pool     chan *wasmInst
 }
 
 // wasmModules maps a module's sha256 to its compiled form, weakly: a
@@ -140,9 +141,11 @@ type wasmInst struct {
 }
 
 // newWasmClass compiles <class name="wasm:KEY">: the key must resolve to a
-// WebAssembly module, which is compiled (or found compiled), instantiated
-// once to prove its imports are the host API's and that it exports
-// mediate, and that instance seeds the pool.
+// WebAssembly module, which is compiled (or found compiled) and
+// instantiated once to prove its imports are the host API's; that instance
+// seeds the element's pool. When the compiled sequence is dropped (a
+// redeploy), a cleanup closes the pooled instances (wazero keeps every
+// instance until it is closed).
 func newWasmClass(el *etree.Element, c *mediation.Compiler, name string, props []mediation.ClassProperty) (mediation.Mediator, error) {
 	key := strings.TrimSpace(strings.TrimPrefix(name, wasmClassPrefix))
 	if key == "" {
@@ -160,8 +163,15 @@ func newWasmClass(el *etree.Element, c *mediation.Compiler, name string, props [
 	if err != nil {
 		return nil, c.Errorf(el, "name=%q: %v", name, err)
 	}
+	inst, err := m.instantiate()
+	if err != nil {
+		return nil, c.Errorf(el, "name=%q: %v", name, err)
+	}
+	w := &wasmClass{key: key, mod: m, pool: make(chan *wasmInst, wasmPoolSize), props: props, budget: wasmTimeBudget}
+	w.pool <- inst
+	runtime.AddCleanup(w, closePool, w.pool)
 	c.NeedsBody = true // a module may read or replace the payload
-	return &wasmClass{key: key, mod: m, props: props, budget: wasmTimeBudget}, nil
+	return w, nil
 }
 
 // loadWasmModule returns the compiled module for bin, compiling it only if
@@ -190,16 +200,10 @@ func loadWasmModule(bin []byte) (*wasmModule, error) {
 		cm.Close(context.Background())
 		return nil, fmt.Errorf("wasm: %s must take no parameters and return one i32", wasmExport)
 	}
-	m := &wasmModule{compiled: cm, pool: make(chan *wasmInst, wasmPoolSize)}
-	inst, err := m.instantiate()
-	if err != nil {
-		cm.Close(context.Background())
-		return nil, err
-	}
-	m.pool <- inst
+	m := &wasmModule{compiled: cm}
 	wp := weak.Make(m)
 	wasmModules.m[sum] = wp
-	runtime.AddCleanup(m, func(s wasmCleanup) { s.run() }, wasmCleanup{sum: sum, wp: wp, compiled: cm, pool: m.pool})
+	runtime.AddCleanup(m, func(s wasmCleanup) { s.run() }, wasmCleanup{sum: sum, wp: wp, compiled: cm})
 	return m, nil
 }
 
@@ -208,21 +212,27 @@ type wasmCleanup struct {
 	sum      [sha256.Size]byte
 	wp       weak.Pointer[wasmModule]
 	compiled wazero.CompiledModule
-	pool     chan *wasmInst
 }
 
+// run forgets and closes the compiled code (wazero allows that while
+// instances of it are still open).
 func (s wasmCleanup) run() {
 	wasmModules.Lock()
 	if wasmModules.m[s.sum] == s.wp {
 		delete(wasmModules.m, s.sum)
 	}
 	wasmModules.Unlock()
+	s.compiled.Close(context.Background())
+}
+
+// closePool closes the idle instances of an element no sequence uses any
+// more.
+func closePool(pool chan *wasmInst) {
 	for {
 		select {
-		case inst := <-s.pool:
+		case inst := <-pool:
 			inst.close()
 		default:
-			s.compiled.Close(context.Background())
 			return
 		}
 	}
@@ -259,20 +269,20 @@ func (m *wasmModule) instantiate() (*wasmInst, error) {
 func (inst *wasmInst) close() { _ = inst.mod.Close(context.Background()) }
 
 // get takes an idle instance or starts one.
-func (m *wasmModule) get() (*wasmInst, error) {
+func (w *wasmClass) get() (*wasmInst, error) {
 	select {
-	case inst := <-m.pool:
+	case inst := <-w.pool:
 		return inst, nil
 	default:
-		return m.instantiate()
+		return w.mod.instantiate()
 	}
 }
 
 // put returns a healthy instance to the pool, or closes it when the pool is
 // full (wazero keeps every instance until it is closed).
-func (m *wasmModule) put(inst *wasmInst) {
+func (w *wasmClass) put(inst *wasmInst) {
 	select {
-	case m.pool <- inst:
+	case w.pool <- inst:
 	default:
 		inst.close()
 	}
@@ -280,7 +290,7 @@ func (m *wasmModule) put(inst *wasmInst) {
 
 // Mediate implements mediation.Mediator.
 func (w *wasmClass) Mediate(mc *mediation.MessageContext) (bool, error) {
-	inst, err := w.mod.get()
+	inst, err := w.get()
 	if err != nil {
 		return false, fmt.Errorf("class wasm:%s: %w", w.key, err)
 	}
@@ -291,11 +301,17 @@ func (w *wasmClass) Mediate(mc *mediation.MessageContext) (bool, error) {
 	err = inst.fn.CallWithStack(call, inst.stack[:])
 	cancel()
 	if err != nil {
-		inst.close() // its state is unknown (and a timed-out one is closed already)
+		// Its state is unknown (and a timed-out one is closed already).
+		inst.close()
+		// The message's own error (a payload over the limits) keeps its
+		// type, so the client gets 400, not 500.
+		if call.err != nil {
+			return false, fmt.Errorf("class wasm:%s: %w", w.key, call.err)
+		}
 		return false, fmt.Errorf("class wasm:%s: %w", w.key, wasmError(err, w.budget, &inst.stderr))
 	}
 	res := int32(uint32(inst.stack[0]))
-	w.mod.put(inst) // from here on another request may be using inst
+	w.put(inst) // from here on another request may be using inst
 	if call.failed != "" {
 		return false, fmt.Errorf("class wasm:%s: %s", w.key, call.failed)
 	}
@@ -339,6 +355,7 @@ type wasmCall struct {
 	mc     *mediation.MessageContext
 	class  *wasmClass
 	failed string // set by fail()
+	err    error  // a message error a host call ended the call with (payload_get)
 }
 
 type wasmCallKey struct{}

@@ -1,7 +1,10 @@
 package mediators
 
 import (
+	"crypto/sha256"
+	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,6 +57,21 @@ func TestWasmClassRewrite(t *testing.T) {
 	}
 	if n := e.logs.FilterMessage("rewrote 8 bytes for ada").Len(); n != 1 {
 		t.Errorf("module's log line seen %d times, want 1: %v", n, e.logs.All())
+	}
+}
+
+// TestWasmClassBadPayload: a payload over the limits, read by a module, is
+// the payload's error (the client gets 400), not the module's.
+func TestWasmClassBadPayload(t *testing.T) {
+	l, _, err := compileWith(wasmResolver(t, "rewrite"), wasmRewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "POST /x HTTP/1.1\nHost: h\nContent-Type: application/json\n\n[[[[[[1]]]]]]\n", "")
+	e.mc.Limits.MaxJSONDepth = 3
+	cont, err := l.Mediate(e.mc)
+	if cont || !errors.Is(err, mediation.ErrBadPayload) {
+		t.Fatalf("Mediate = %v, %v; want an ErrBadPayload error", cont, err)
 	}
 }
 
@@ -118,7 +136,7 @@ func TestWasmClassTimeBudget(t *testing.T) {
 			t.Fatalf("Mediate = %v, %v; want the budget error", cont, err)
 		}
 	}
-	if got := len(wasmModuleOf(t, l).pool); got != 0 {
+	if got := len(wasmClassOf(t, l).pool); got != 0 {
 		t.Errorf("%d interrupted instances went back to the pool", got)
 	}
 }
@@ -138,21 +156,16 @@ func TestWasmClassMemoryBudget(t *testing.T) {
 	if cont || err == nil || !strings.Contains(err.Error(), "out of memory") {
 		t.Fatalf("Mediate = %v, %v; want the module's out-of-memory exit", cont, err)
 	}
-	if got := len(wasmModuleOf(t, l).pool); got != 0 {
+	if got := len(wasmClassOf(t, l).pool); got != 0 {
 		t.Errorf("%d failed instances went back to the pool", got)
 	}
 }
 
-func wasmModuleOf(t *testing.T, l mediation.List) *wasmModule {
+func wasmClassOf(t *testing.T, l mediation.List) *wasmClass {
 	t.Helper()
 	for _, m := range l {
-		if c, ok := m.(*classMediator); ok {
-			if w, ok := c.m.(*wasmClass); ok {
-				return w.mod
-			}
-		}
 		if w, ok := m.(*wasmClass); ok {
-			return w.mod
+			return w
 		}
 	}
 	t.Fatalf("no wasm class in %T", l)
@@ -185,8 +198,61 @@ func TestWasmClassCompileErrors(t *testing.T) {
 	}
 }
 
+// TestWasmClassRespond: mediate's result 2 answers the client with what
+// the module set (the status from the axis2 property HTTP_SC).
+func TestWasmClassRespond(t *testing.T) {
+	l, _, err := compileWith(wasmResolver(t, "stamp"), `<class name="wasm:gov:/mediators/stamp.wasm">`+
+		`<property name="stamp" value="s"/><property name="answer" value='{"done":true}'/></class>`+
+		`<property name="not-reached" value="1"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "")
+	cont, err := l.Mediate(e.mc)
+	if err != nil || cont || e.mc.Outcome != mediation.Respond {
+		t.Fatalf("Mediate = %v, %v, outcome %v; want stop with Respond", cont, err, e.mc.Outcome)
+	}
+	if got := string(e.mc.Body()); got != `{"done":true}` {
+		t.Errorf("body = %s", got)
+	}
+	if got, _ := e.mc.Property(mediation.ScopeAxis2, "HTTP_SC"); got != "201" {
+		t.Errorf("HTTP_SC = %q, want 201", got)
+	}
+	if _, ok := e.mc.Props.Get("not-reached"); ok {
+		t.Error("the mediator after a responding module ran")
+	}
+}
+
+// TestWasmClassReleased: a module no deployed sequence uses any more is
+// collected, its instances and compiled code closed (a redeploy of a
+// changed module must not keep the old one forever).
+func TestWasmClassReleased(t *testing.T) {
+	bin := testbin.WasmSampleBytes(t, "stamp")
+	sum := sha256.Sum256(bin)
+	l, _, err := compileWith(mapResolver{"gov:/s.wasm": string(bin)}, `<class name="wasm:gov:/s.wasm"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cont, err := l.Mediate(newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "").mc); !cont || err != nil {
+		t.Fatal(cont, err)
+	}
+	l = nil
+	for i := 0; i < 50; i++ { // cleanups run after a GC, on their own goroutine
+		runtime.GC()
+		wasmModules.Lock()
+		_, held := wasmModules.m[sum]
+		wasmModules.Unlock()
+		if !held {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Error("the unused module is still held after 50 collections")
+}
+
 // TestWasmClassSharedCompile: two sequences naming the same bytes share one
-// compiled module (a redeploy that keeps the module does not recompile).
+// compiled module (a redeploy that keeps the module does not recompile),
+// but not instances: each element has its own pool.
 func TestWasmClassSharedCompile(t *testing.T) {
 	res := wasmResolver(t, "rewrite")
 	l1, _, err := compileWith(res, wasmRewrite)
@@ -197,8 +263,12 @@ func TestWasmClassSharedCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wasmModuleOf(t, l1) != wasmModuleOf(t, l2) {
+	w1, w2 := wasmClassOf(t, l1), wasmClassOf(t, l2)
+	if w1.mod != w2.mod {
 		t.Error("the same module was compiled twice")
+	}
+	if w1.pool == w2.pool {
+		t.Error("two elements share a pool of instances")
 	}
 }
 

@@ -184,7 +184,8 @@ func hostHeaderRemove(c *wasmCall, mod api.Module, s []uint64) {
 func hostPayloadGet(c *wasmCall, mod api.Module, s []uint64) {
 	b, err := c.mc.CheckedBody()
 	if err != nil {
-		panic(fmt.Errorf("payload_get: %w", err))
+		c.err = fmt.Errorf("payload_get: %w", err)
+		panic(c.err)
 	}
 	s[0] = wasmOut(mod, b, s[0], s[1])
 }
