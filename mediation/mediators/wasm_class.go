@@ -191,6 +191,10 @@ func loadWasmModule(bin []byte) (*wasmModule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wasm: %w", err)
 	}
+	if err := checkWasmImports(cm); err != nil {
+		cm.Close(context.Background())
+		return nil, err
+	}
 	fn, ok := cm.ExportedFunctions()[wasmExport]
 	if !ok {
 		cm.Close(context.Background())
@@ -205,6 +209,27 @@ func loadWasmModule(bin []byte) (*wasmModule, error) {
 	wasmModules.m[sum] = wp
 	runtime.AddCleanup(m, func(s wasmCleanup) { s.run() }, wasmCleanup{sum: sum, wp: wp, compiled: cm})
 	return m, nil
+}
+
+// checkWasmImports refuses a module importing anything but the seqgate
+// host functions and WASI functions, naming the import (wazero would say
+// only "module[env] not instantiated" when it starts).
+func checkWasmImports(cm wazero.CompiledModule) error {
+	for _, f := range cm.ImportedFunctions() {
+		mod, name, _ := f.Import()
+		switch {
+		case mod == wasi_snapshot_preview1.ModuleName:
+		case mod == wasmHostModule && wasmHostFunc(name):
+		default:
+			return fmt.Errorf("wasm: the module imports %s.%s; a mediator may import only the %s host API (samples/wasm/README.md) and %s",
+				mod, name, wasmHostModule, wasi_snapshot_preview1.ModuleName)
+		}
+	}
+	if ms := cm.ImportedMemories(); len(ms) > 0 {
+		mod, name, _ := ms[0].Import()
+		return fmt.Errorf("wasm: the module imports memory %s.%s; it must define its own", mod, name)
+	}
+	return nil
 }
 
 // wasmCleanup is what is released when a module is no longer used.

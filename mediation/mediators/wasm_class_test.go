@@ -16,14 +16,25 @@ import (
 )
 
 // wasmResolver holds the sample modules under gov:/mediators/<name>.wasm.
+// It keeps each compiled module alive for the whole test binary: the
+// cache is weak, and compiling a 2 MB module again in every test costs
+// tens of seconds under -race.
 func wasmResolver(t testing.TB, names ...string) mapResolver {
 	t.Helper()
 	r := mapResolver{}
 	for _, n := range names {
-		r["gov:/mediators/"+n+".wasm"] = string(testbin.WasmSampleBytes(t, n))
+		bin := testbin.WasmSampleBytes(t, n)
+		m, err := loadWasmModule(bin)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		wasmKeep.Store(n, m)
+		r["gov:/mediators/"+n+".wasm"] = string(bin)
 	}
 	return r
 }
+
+var wasmKeep sync.Map // sample name -> *wasmModule
 
 const wasmRewrite = `<class name="wasm:gov:/mediators/rewrite.wasm"><property name="tag" expression="$trp:X-Tag"/></class>` +
 	`<property name="after" expression="get-property('wasm.size')"/>`
@@ -179,6 +190,7 @@ func TestWasmClassCompileErrors(t *testing.T) {
 		"gov:/xml.wasm":   "<a/>",
 		"gov:/empty.wasm": "\x00asm\x01\x00\x00\x00", // a valid module exporting nothing
 		"gov:/trunc.wasm": "\x00asm\x01\x00\x00\x00\x01\x05",
+		"gov:/env.wasm":   wasmImportsEnv,
 	}
 	for _, tc := range []struct{ name, src, want string }{
 		{"no key", `<class name="wasm:"/>`, "wasm: needs the key of a module"},
@@ -188,6 +200,7 @@ func TestWasmClassCompileErrors(t *testing.T) {
 		{"no mediate export", `<class name="wasm:gov:/empty.wasm"/>`, "exports no mediate function"},
 		{"truncated", `<class name="wasm:gov:/trunc.wasm"/>`, "wasm:"},
 		{"other child", `<class name="wasm:gov:/empty.wasm"><foo/></class>`, "only <property> children"},
+		{"imports beyond the host API", `<class name="wasm:gov:/env.wasm"/>`, "the module imports env.x; a mediator may import only the seqgate host API"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := compileWith(res, tc.src)
@@ -227,9 +240,8 @@ func TestWasmClassRespond(t *testing.T) {
 // collected, its instances and compiled code closed (a redeploy of a
 // changed module must not keep the old one forever).
 func TestWasmClassReleased(t *testing.T) {
-	bin := testbin.WasmSampleBytes(t, "stamp")
-	sum := sha256.Sum256(bin)
-	l, _, err := compileWith(mapResolver{"gov:/s.wasm": string(bin)}, `<class name="wasm:gov:/s.wasm"/>`)
+	sum := sha256.Sum256([]byte(wasmTiny))
+	l, _, err := compileWith(mapResolver{"gov:/s.wasm": wasmTiny}, `<class name="wasm:gov:/s.wasm"/>`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,6 +261,23 @@ func TestWasmClassReleased(t *testing.T) {
 	}
 	t.Error("the unused module is still held after 50 collections")
 }
+
+// wasmTiny is a hand-assembled module of 41 bytes: mediate() returns 1.
+// No memory, no imports, no _initialize: not every guest is a Go program.
+const wasmTiny = "\x00asm\x01\x00\x00\x00" +
+	"\x01\x05\x01\x60\x00\x01\x7f" + // type 0: () -> i32
+	"\x03\x02\x01\x00" + // function 0 has type 0
+	"\x07\x0b\x01\x07mediate\x00\x00" + // export "mediate" = function 0
+	"\x0a\x06\x01\x04\x00\x41\x01\x0b" // body: i32.const 1; end
+
+// wasmImportsEnv is wasmTiny importing env.x: a module asking for more
+// than the host API.
+const wasmImportsEnv = "\x00asm\x01\x00\x00\x00" +
+	"\x01\x05\x01\x60\x00\x01\x7f" +
+	"\x02\x09\x01\x03env\x01x\x00\x00" + // import env.x: type 0
+	"\x03\x02\x01\x00" +
+	"\x07\x0b\x01\x07mediate\x00\x01" + // mediate is function 1 (after the import)
+	"\x0a\x06\x01\x04\x00\x41\x01\x0b"
 
 // TestWasmClassSharedCompile: two sequences naming the same bytes share one
 // compiled module (a redeploy that keeps the module does not recompile),

@@ -52,6 +52,16 @@ var wasmHostFuncs = []struct {
 	{"fail", 2, false, hostFail},
 }
 
+// wasmHostFunc reports whether the host module exports name.
+func wasmHostFunc(name string) bool {
+	for _, h := range wasmHostFuncs {
+		if h.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func instantiateWasmHost(ctx context.Context, r wazero.Runtime) error {
 	b := r.NewHostModuleBuilder(wasmHostModule)
 	for _, h := range wasmHostFuncs {
