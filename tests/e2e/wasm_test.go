@@ -48,8 +48,9 @@ func TestWasmMediator(t *testing.T) {
 		return r, got, ok
 	}
 	var got recReq
-	// Generous: the first deploy compiles two ~2 MB modules on a shared CPU.
-	waitFor(t, "the wasm mediator is served", 90*time.Second, func() bool {
+	// Generous: the first deploy compiles two ~2 MB modules on a shared CPU
+	// (much slower in a race-built gateway).
+	waitFor(t, "the wasm mediator is served", 3*time.Minute, func() bool {
 		var ok bool
 		_, got, ok = post("X-Name", "ada")
 		return ok && got.Header.Get("X-Greeting") != ""
@@ -73,7 +74,7 @@ func TestWasmMediator(t *testing.T) {
 
 	// A changed module is redeployed with the sequence that uses it.
 	writeResource(t, filepath.Join(gov, "mediators", "m.wasm"), stamp)
-	waitFor(t, "the changed .wasm is served", 90*time.Second, func() bool {
+	waitFor(t, "the changed .wasm is served", 3*time.Minute, func() bool {
 		_, got, ok := post("X-Want-Stamp", "v2")
 		return ok && got.Header.Get("X-Stamp") == "v2" && got.Header.Get("X-Greeting") == ""
 	})
