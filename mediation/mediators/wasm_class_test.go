@@ -279,6 +279,37 @@ const wasmImportsEnv = "\x00asm\x01\x00\x00\x00" +
 	"\x07\x0b\x01\x07mediate\x00\x01" + // mediate is function 1 (after the import)
 	"\x0a\x06\x01\x04\x00\x41\x01\x0b"
 
+// wasmBadPointer calls header_get with a name 100 bytes long starting 6
+// bytes before the end of its one page of memory.
+const wasmBadPointer = "\x00asm\x01\x00\x00\x00" +
+	"\x01\x0d\x02\x60\x04\x7f\x7f\x7f\x7f\x01\x7f\x60\x00\x01\x7f" + // (i32 x4) -> i32; () -> i32
+	"\x02\x16\x01\x07seqgate\x0aheader_get\x00\x00" + // import seqgate.header_get
+	"\x03\x02\x01\x01" + // function 1 has type 1
+	"\x05\x03\x01\x00\x01" + // one memory of 1 page
+	"\x07\x0b\x01\x07mediate\x00\x01" +
+	"\x0a\x14\x01\x12\x00" + // one body of 18 bytes, no locals:
+	"\x41\xfa\xff\x03\x41\xe4\x00\x41\x00\x41\x00" + // 65530, 100, 0, 0
+	"\x10\x00\x1a\x41\x01\x0b" // call header_get; drop; i32.const 1; end
+
+// TestWasmClassBadPointer: a module handing the host a pointer outside its
+// memory gets an error for that call (no panic in the gateway), and the
+// instance is thrown away.
+func TestWasmClassBadPointer(t *testing.T) {
+	l, _, err := compileWith(mapResolver{"gov:/bad.wasm": wasmBadPointer}, `<class name="wasm:gov:/bad.wasm"/>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		cont, err := l.Mediate(newEnv(t, "GET /x HTTP/1.1\nHost: h\n\n", "").mc)
+		if cont || err == nil || !strings.Contains(err.Error(), "100 bytes at 65530 are outside the module's memory") {
+			t.Fatalf("Mediate = %v, %v; want the bad pointer named", cont, err)
+		}
+	}
+	if got := len(wasmClassOf(t, l).pool); got != 0 {
+		t.Errorf("%d failed instances went back to the pool", got)
+	}
+}
+
 // TestWasmClassSharedCompile: two sequences naming the same bytes share one
 // compiled module (a redeploy that keeps the module does not recompile),
 // but not instances: each element has its own pool.
