@@ -20,6 +20,9 @@ type gwConfig struct {
 	MaxBody  int            // limits.max_body_bytes; 0 means 4096
 	APIs     []apiDef       // nil means just ordersAPI()
 	CORS     map[string]any // the global cors section; nil: none
+	// Setup, when set, writes more of the home before the binary starts
+	// (it gets the super tenant's sequences folder).
+	Setup func(superSeqDir string) `yaml:"-"`
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.

@@ -1,0 +1,245 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The API-M 2.x gateway of ../shared/conformance/apim-gateway (26 real
+// api files, see its SOURCES.md) served from a WSO2-shaped home: the files
+// are copied as they are, except that every endpoint URL with a host is
+// pointed at a recording backend on 127.0.0.1 (/be/<file name>/<path>).
+
+var apimSrcDir = filepath.Join("..", "..", "..", "shared", "conformance", "apim-gateway", "mxuwku", "repository",
+	"deployment", "server", "synapse-configs", "default", "api")
+
+// endpointURL is an endpoint URL with a host (no {uri.var.*} in it); the
+// junk test APIs' "http://" and "http/appserver/resource" stay as written.
+var endpointURL = regexp.MustCompile(`uri-template="https?://[^"/{]+(/[^"{]*)?"`)
+
+// apimRefused are the files refused on purpose, with the reason.
+var apimRefused = map[string]string{
+	"admin--Long-name-so-we-can-test-api-cards-long-names-is-bad-though_vv1.xml": "uri-template",
+	"admin--Test_new_vv1.xml": "uri-template", "admin--test11_vv1.xml": "uri-template", "admin--test_rish_vv1.xml": "uri-template",
+}
+
+// carteAPI is an api file of our own in API-M's shape: its extension
+// handler comes first in <handlers> (API-M's "top" position), CORS allows
+// one origin with credentials, the inSequence sends to a named endpoint of
+// the endpoints folder, the outSequence marks the answer.
+func carteAPI(mapping string) string {
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<api xmlns="http://ws.apache.org/ns/synapse" name="admin--Carte" context="/carte/1.0.0" version="1.0.0" version-type="context">
+   <resource methods="GET" url-mapping="` + mapping + `" faultSequence="fault">
+      <inSequence>
+         <filter source="$ctx:AM_KEY_TYPE" regex="PRODUCTION">
+            <then><send><endpoint key="admin--Carte_APIproductionEndpoint_0"/></send></then>
+            <else><sequence key="_sandbox_key_error_"/></else>
+         </filter>
+      </inSequence>
+      <outSequence>
+         <property name="X-Out" scope="transport" value="carte"/>
+         <send/>
+      </outSequence>
+   </resource>
+   <handlers>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.ext.APIManagerExtensionHandler"/>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.security.CORSRequestHandler">
+         <property name="allowedOrigins" value="https://app.example.com"/>
+         <property name="allowCredentials" value="true"/>
+      </handler>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.security.APIAuthenticationHandler"/>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.throttling.ThrottleHandler"/>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.analytics.APIMgtUsageHandler"/>
+   </handlers>
+</api>
+`
+}
+
+// apimHome writes the 26 files (and carteAPI, a file clashing with the
+// YAML Orders API, the Carte endpoint) into the super tenant's api folder.
+func apimHome(t *testing.T, superSeqDir, backendURL string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(apimSrcDir, "*.xml"))
+	if err != nil || len(files) != 26 {
+		t.Fatalf("want the 26 api files of %s, found %d (%v)", apimSrcDir, len(files), err)
+	}
+	apiDir := filepath.Join(superSeqDir, "..", "api")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stem := strings.TrimSuffix(filepath.Base(f), ".xml")
+		out := endpointURL.ReplaceAllStringFunc(string(data), func(m string) string {
+			sub := endpointURL.FindStringSubmatch(m)
+			return `uri-template="` + backendURL + "/be/" + stem + sub[1] + `"`
+		})
+		writeFile(t, filepath.Join(apiDir, filepath.Base(f)), out)
+	}
+	writeFile(t, filepath.Join(apiDir, "admin--Carte_v1.0.0.xml"), carteAPI("/menu"))
+	writeFile(t, filepath.Join(apiDir, "clash.xml"), strings.Replace(carteAPI("/menu"), `context="/carte/1.0.0"`, `context="/orders/1.0.0"`, 1))
+	writeFile(t, filepath.Join(superSeqDir, "..", "endpoints", "carte.xml"),
+		`<endpoint xmlns="http://ws.apache.org/ns/synapse" name="admin--Carte_APIproductionEndpoint_0"><address uri="`+backendURL+`/be/carte"/></endpoint>`)
+}
+
+// apiFiles is the admin status of the super tenant's api files.
+func (g *gateway) apiFiles(t *testing.T) map[string]struct{ State, Error string } {
+	t.Helper()
+	st, _, body := get(g.client, g.admin+"/admin/sequences")
+	if st != http.StatusOK {
+		t.Fatalf("/admin/sequences: %d", st)
+	}
+	var s struct {
+		Tenants []struct {
+			Domain   string `json:"domain"`
+			APIFiles []struct {
+				File  string `json:"file"`
+				State string `json:"state"`
+				Error string `json:"error"`
+			} `json:"api_files"`
+		} `json:"tenants"`
+	}
+	if err := json.Unmarshal(body, &s); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]struct{ State, Error string }{}
+	for _, tn := range s.Tenants {
+		if tn.Domain == "carbon.super" {
+			for _, f := range tn.APIFiles {
+				out[f.File] = struct{ State, Error string }{f.State, f.Error}
+			}
+		}
+	}
+	return out
+}
+
+// TestAPIMGatewayHome serves a real API-M gateway's api folder: every file
+// deploys or is refused with its reason, requests route by context and
+// version, url-mapping and uri-template, and reach the backend the inline
+// inSequence sends to; a default-version context reaches its versioned API;
+// the handler list sets the extension handler's place; CORS preflights are
+// answered by the gateway; a hot edit of an api file takes effect and a
+// broken one keeps the last good version serving.
+func TestAPIMGatewayHome(t *testing.T) {
+	rec := newBackend(t) // the API-M files' backends
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir string) { apimHome(t, superSeqDir, rec.url()) }},
+		seqFile{File: "ext-in.xml", XML: seq("WSO2AM--Ext--In",
+			`<filter source="$trp:X-Stop" regex="yes"><then>`+respondWith(299, `{"stopped":"extension"}`)+`</then></filter>`)})
+
+	// every file deploys, or is refused on purpose with its reason
+	files := g.apiFiles(t)
+	if len(files) != 28 {
+		t.Fatalf("%d api files in the status, want 28: %v", len(files), files)
+	}
+	for name, f := range files {
+		want, refused := apimRefused[name]
+		switch {
+		case refused && (f.State != "refused" || !strings.Contains(f.Error, want) || !strings.Contains(f.Error, name+":")):
+			t.Errorf("%s: %s %q, want refused for %q with file:line", name, f.State, f.Error, want)
+		case !refused && f.State != "active":
+			t.Errorf("%s: %s %q, want active", name, f.State, f.Error)
+		}
+	}
+	// a file whose context a YAML API serves is refused, not shadowing it
+	if !containsAll(g.stderr.String(), `"api refused"`, "clash.xml:2: context /orders/1.0.0 is already served by apis[0] (Orders) of the config") {
+		t.Errorf("no refusal of clash.xml logged; stderr:\n%s", tail(g.stderr.String(), 3000))
+	}
+	if r := g.doReq("GET", "/orders/1.0.0/7", withKey(keyApp1), ""); r.Status != http.StatusOK {
+		t.Errorf("YAML Orders API next to the files: %d", r.Status)
+	}
+
+	// routing: context with version, url-mapping exact, uri-template, default version
+	route := []struct {
+		method, path string
+		status       int
+		backend      string // path prefix the recording backend saw; "" none
+	}{
+		{"GET", "/pizzashack/1.0.0/menu", 200, "/be/admin--PizzaShackAPI_v1.0.0/am/sample/pizzashack/v1/api"},
+		{"GET", "/pizzashack/2.0.0/menu", 404, ""},
+		{"GET", "/pizzashack/1.0.0/nope", 404, ""},
+		{"PUT", "/pizzashack/1.0.0/menu", 405, ""},
+		{"GET", "/pizzashack/1.0.0/order/42", 200, "/be/admin--PizzaShackAPI_v1.0.0"},
+		{"GET", "/pet/1.0.0/pet/42", 200, "/be/SCANIA_bjxt3u--SwaggerPetstore_v1.0.0"},
+		{"GET", "/pet/1.0.0/pet/findByStatus", 200, "/be/SCANIA_bjxt3u--SwaggerPetstore_v1.0.0"},
+		{"GET", "/SCIS721/productdev/variantfamilyservice/v1/families/3", 200, "/be/admin--SCIS721_SCPL0190_REST_VariantFamilyService_V1_vv1"},
+		{"GET", "/SCIS721/productdev/variantfamilyservice/families/3", 200, "/be/admin--SCIS721_SCPL0190_REST_VariantFamilyService_V1_vv1"},
+		{"GET", "/carte/1.0.0/menu", 200, "/be/carte/menu"},
+	}
+	for _, c := range route {
+		r := g.doReq(c.method, c.path, withKey(keyApp1), "")
+		if r.Status != c.status {
+			t.Errorf("%s %s: %d %s, want %d", c.method, c.path, r.Status, r.Body, c.status)
+			continue
+		}
+		got := g.lastPath(t, rec, r.ID)
+		if c.backend == "" && got != "" || !strings.HasPrefix(got, c.backend) {
+			t.Errorf("%s %s: backend saw %q, want %q", c.method, c.path, got, c.backend)
+		}
+	}
+	if r := g.doReq("GET", "/carte/1.0.0/menu", withKey(keyApp1), ""); r.Header.Get("X-Out") != "carte" {
+		t.Errorf("outSequence did not run: X-Out %q", r.Header.Get("X-Out"))
+	}
+	if r := g.doReq("GET", "/pizzashack/1.0.0/menu", nil, ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("no key: %d, want 401 (APIAuthenticationHandler)", r.Status)
+	}
+
+	// handler order: Carte lists the extension handler first, so the global
+	// In sequence answers before authentication; Pizzashack lists it last,
+	// after authentication, which refuses the keyless request first.
+	stop := map[string]string{"X-Stop": "yes"}
+	if r := g.doReq("GET", "/carte/1.0.0/menu", stop, ""); r.Status != 299 {
+		t.Errorf("extension first (Carte): %d %s, want 299 from WSO2AM--Ext--In before auth", r.Status, r.Body)
+	}
+	if r := g.doReq("GET", "/pizzashack/1.0.0/menu", stop, ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("extension last (Pizzashack): %d %s, want 401 from auth before the extension", r.Status, r.Body)
+	}
+
+	// CORS preflights are answered by the gateway, never forwarded
+	before := rec.hits()
+	r := g.doReq("OPTIONS", "/pizzashack/1.0.0/menu", corsPreflight("https://any.example.net", "GET"), "")
+	corsCheck(t, "pizzashack preflight", r.Header, map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET"})
+	if r.Status != http.StatusOK {
+		t.Errorf("pizzashack preflight: %d", r.Status)
+	}
+	r = g.doReq("OPTIONS", "/carte/1.0.0/menu", corsPreflight("https://app.example.com", "GET"), "")
+	corsCheck(t, "carte preflight", r.Header, map[string]string{"Access-Control-Allow-Origin": "https://app.example.com",
+		"Access-Control-Allow-Credentials": "true", "Vary": "Origin"})
+	r = g.doReq("OPTIONS", "/carte/1.0.0/menu", corsPreflight("https://evil.example.com", "GET"), "")
+	corsCheck(t, "carte preflight, other origin", r.Header, map[string]string{"Access-Control-Allow-Origin": ""})
+	if rec.hits() != before {
+		t.Errorf("the backend saw %d preflights", rec.hits()-before)
+	}
+
+	// hot deploy: an edit takes effect; a broken edit keeps the last good
+	apiDir := filepath.Join(g.superDir, "..", "api")
+	writeFile(t, filepath.Join(apiDir, "admin--Carte_v1.0.0.xml"), carteAPI("/carte"))
+	waitFor(t, "the edited Carte served", 10*time.Second, func() bool {
+		return g.doReq("GET", "/carte/1.0.0/carte", withKey(keyApp1), "").Status == http.StatusOK
+	})
+	if r := g.doReq("GET", "/carte/1.0.0/menu", withKey(keyApp1), ""); r.Status != http.StatusNotFound {
+		t.Errorf("old mapping after the edit: %d, want 404", r.Status)
+	}
+	writeFile(t, filepath.Join(apiDir, "admin--Carte_v1.0.0.xml"), strings.Replace(carteAPI("/x"), "security.APIAuthenticationHandler", "security.NoSuchHandler", 1))
+	waitFor(t, "the broken Carte refused", 10*time.Second, func() bool {
+		f := g.apiFiles(t)["admin--Carte_v1.0.0.xml"]
+		return f.State == "refused" && strings.Contains(f.Error, "admin--Carte_v1.0.0.xml:21:") && strings.Contains(f.Error, "NoSuchHandler")
+	})
+	if r := g.doReq("GET", "/carte/1.0.0/carte", withKey(keyApp1), ""); r.Status != http.StatusOK {
+		t.Errorf("last good Carte after a broken edit: %d, want 200", r.Status)
+	}
+}
+
+// lastPath is the path the recording backend saw for request id ("" none).
+func (g *gateway) lastPath(_ *testing.T, b *backend, id string) string {
+	if r, ok := b.byID(id); ok {
+		return r.Path
+	}
+	return ""
+}
