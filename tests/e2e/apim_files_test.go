@@ -243,3 +243,29 @@ func (g *gateway) lastPath(_ *testing.T, b *backend, id string) string {
 	}
 	return ""
 }
+
+// TestValidateAPIMHome: `seqgate validate <home>` checks the api folder as
+// the gateway deploys it: each refused api file with file:line and why, and
+// a second file serving a context already served in its tenant.
+func TestValidateAPIMHome(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	superDir, _ := makeRepo(t, dir)
+	apimHome(t, superDir, "http://127.0.0.1:1")
+	writeFile(t, filepath.Join(superDir, "..", "api", "carte-copy.xml"), carteAPI("/copy"))
+	code, stdout, stderr := runCLI(t, "validate", filepath.Join(dir, "home"))
+	if code != 1 {
+		t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "30 files, 26 valid, 4 refused") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	for name := range apimRefused {
+		if !regexp.MustCompile(`(?m)` + regexp.QuoteMeta(name) + `:\d+: <http>: uri-template`).MatchString(stderr) {
+			t.Errorf("stderr has no file:line refusal of %s:\n%s", name, stderr)
+		}
+	}
+	if !regexp.MustCompile(`carte-copy\.xml:2: context /carte/1\.0\.0 is already served by \S*admin--Carte_v1\.0\.0\.xml`).MatchString(stderr) {
+		t.Errorf("stderr has no clash of carte-copy.xml:\n%s", stderr)
+	}
+}
