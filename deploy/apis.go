@@ -34,6 +34,18 @@ func (r *Repository) APIs(domain string) []*sequences.API {
 	return nil
 }
 
+// AllAPIs returns every tenant's APIs from its api folder, by domain
+// (tenants without any left out), for config.WithFileAPIs.
+func (r *Repository) AllAPIs() map[string][]*sequences.API {
+	out := map[string][]*sequences.API{}
+	for _, t := range r.tenants() {
+		if apis := *t.apis.Load(); len(apis) > 0 {
+			out[t.domain] = apis
+		}
+	}
+	return out
+}
+
 // OnAPIsChanged registers fn, called after a reload changed the list of
 // APIs a tenant serves from its api folder (one added, updated or removed).
 // It runs on the reloading goroutine, after the tenant's lock is released,

@@ -9,7 +9,6 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/sequences"
 )
 
 // isHome reports whether dir is a WSO2 home (it holds the super tenant's
@@ -81,13 +80,7 @@ func repoProblems(repo *deploy.Repository) (files, refused int, errs []string) {
 // a context served twice in a tenant, a default-version API without its
 // versioned one.
 func apiClashes(repo *deploy.Repository, tenants []config.Tenant) []string {
-	files := map[string][]*sequences.API{}
-	for _, d := range append([]string{config.SuperTenantDomain}, tenantDomains(&config.Config{Tenants: tenants})...) {
-		if apis := repo.APIs(d); len(apis) > 0 {
-			files[d] = apis
-		}
-	}
-	_, refused := (&config.Config{Tenants: tenants}).WithFileAPIs(files)
+	_, refused := (&config.Config{Tenants: tenants}).WithFileAPIs(repo.AllAPIs())
 	out := make([]string, 0, len(refused))
 	for _, r := range refused {
 		out = append(out, r.Error())

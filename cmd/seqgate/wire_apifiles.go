@@ -5,7 +5,6 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/sequences"
 )
 
 // API Manager's api files (each tenant's synapse-configs/default/api,
@@ -19,25 +18,11 @@ func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) 
 	if repo == nil {
 		return cfg
 	}
-	files := map[string][]*sequences.API{}
-	for _, d := range append([]string{config.SuperTenantDomain}, tenantDomains(cfg)...) {
-		if apis := repo.APIs(d); len(apis) > 0 {
-			files[d] = apis
-		}
-	}
-	eff, refused := cfg.WithFileAPIs(files)
+	eff, refused := cfg.WithFileAPIs(repo.AllAPIs())
 	for _, r := range refused {
 		log.Error("api refused", zap.String("tenant", r.Tenant), zap.String("file", r.File), zap.Error(r))
 	}
 	return eff
-}
-
-func tenantDomains(cfg *config.Config) []string {
-	out := make([]string, 0, len(cfg.Tenants))
-	for _, t := range cfg.Tenants {
-		out = append(out, t.Domain)
-	}
-	return out
 }
 
 // watchAPIFiles rebuilds the gateway now (the repository has just loaded)

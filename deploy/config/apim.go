@@ -33,9 +33,6 @@ func FileAPI(domain string, a *sequences.API) API {
 	if c.Name == "" { // no provider: API-M's own _TokenAPI_ and the like
 		c.Provider, c.Name = "", a.Name
 	}
-	if domain == SuperTenantDomain {
-		c.Tenant = ""
-	}
 	for i := range a.Handlers {
 		h := &a.Handlers[i]
 		switch h.Role {

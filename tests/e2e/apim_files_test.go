@@ -269,3 +269,30 @@ func TestValidateAPIMHome(t *testing.T) {
 		t.Errorf("stderr has no clash of carte-copy.xml:\n%s", stderr)
 	}
 }
+
+// TestExplainAPIMFile: `seqgate explain` names, for a request to an api
+// file's API, the file and line of the API and resource and the <handlers>
+// list the chain came from, each class with what seqgate runs for it.
+func TestExplainAPIMFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	superDir, _ := makeRepo(t, dir)
+	apimHome(t, superDir, "http://127.0.0.1:1")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfgPath, gwConfig{}.yaml("127.0.0.1:1", "127.0.0.1:2", "http://127.0.0.1:1"))
+	code, stdout, stderr := runCLI(t, "explain", "-config", cfgPath, "carbon.super", "GET", "/carte/1.0.0/menu")
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, re := range []string{
+		`(?m)^api\s+admin--Carte:v1\.0\.0 \(.*admin--Carte_v1\.0\.0\.xml:2\)`,
+		`(?m)^resource\s+/menu \[GET\] \(.*admin--Carte_v1\.0\.0\.xml:3\)`,
+		`(?m)^chain\s+extension -> cors -> auth -> throttle -> usage -> resource \(from .*admin--Carte_v1\.0\.0\.xml <handlers>\)`,
+		`(?m)^\s+extension org\.wso2\.carbon\.apimgt\.gateway\.handlers\.ext\.APIManagerExtensionHandler \(.*:16\)`,
+		`(?m)admin--Carte:v1\.0\.0/resource\[0\]/inSequence <- .*admin--Carte_v1\.0\.0\.xml:4`,
+	} {
+		if !regexp.MustCompile(re).MatchString(stdout) {
+			t.Errorf("explain output has no line matching %q:\n%s", re, stdout)
+		}
+	}
+}
