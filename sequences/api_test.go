@@ -121,3 +121,18 @@ func TestCompileAPIMGatewayFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileAPITooLarge: an api file is bounded like a sequence file
+// (size and nesting), refused with the reason before it is parsed.
+func TestCompileAPITooLarge(t *testing.T) {
+	big := `<api name="a" context="/a"><resource url-mapping="/*"><inSequence>` +
+		strings.Repeat("<log/>", MaxFileSize/6+1) + `</inSequence></resource></api>`
+	if _, err := CompileAPI("big.xml", []byte(big), nil); err == nil || !strings.Contains(err.Error(), "larger than the") {
+		t.Errorf("oversized api file: %v", err)
+	}
+	deep := `<api name="a" context="/a"><resource url-mapping="/*"><inSequence>` +
+		strings.Repeat("<filter>", MaxDepth+1) + strings.Repeat("</filter>", MaxDepth+1) + `</inSequence></resource></api>`
+	if _, err := CompileAPI("deep.xml", []byte(deep), nil); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("too deep api file: %v", err)
+	}
+}
