@@ -46,6 +46,28 @@ func (r *Repository) AllAPIs() map[string][]*sequences.API {
 	return out
 }
 
+// SetAPIRefusals records the api files that deployed but that the gateway
+// does not serve (by path: why, e.g. a context a YAML API already serves);
+// Status shows them refused. The server sets the whole set after each
+// gateway build.
+func (r *Repository) SetAPIRefusals(byPath map[string]string) { r.apiRefusals.Store(&byPath) }
+
+// withAPIRefusals overlays the gateway's refusals on a tenant's status.
+func (r *Repository) withAPIRefusals(st TenantStatus) TenantStatus {
+	refs := r.apiRefusals.Load()
+	if refs == nil || len(*refs) == 0 {
+		return st
+	}
+	files := slices.Clone(st.APIFiles)
+	for i := range files {
+		if why, ok := (*refs)[files[i].Path]; ok && files[i].State == StateActive {
+			files[i].State, files[i].Error, files[i].ServingLastGood = StateRefused, why, false
+		}
+	}
+	st.APIFiles = files
+	return st
+}
+
 // OnAPIsChanged registers fn, called after a reload changed the list of
 // APIs a tenant serves from its api folder (one added, updated or removed).
 // It runs on the reloading goroutine, after the tenant's lock is released,

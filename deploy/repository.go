@@ -51,6 +51,7 @@ type Repository struct {
 	index       atomic.Pointer[tenantIndex]
 	libUse      atomic.Pointer[map[string][]LibraryUse] // by domain; written under setMu (library.go)
 	apisChanged atomic.Pointer[func()]                  // OnAPIsChanged (apis.go)
+	apiRefusals atomic.Pointer[map[string]string]       // SetAPIRefusals (apis.go)
 
 	setMu    sync.Mutex // serializes SetTenants
 	mu       sync.Mutex // guards the fields below and the tenants' timers

@@ -65,7 +65,7 @@ type FileStatus struct {
 func (r *Repository) Status() []TenantStatus {
 	out := make([]TenantStatus, 0, len(r.tenants()))
 	for _, t := range r.tenants() {
-		out = append(out, *t.status.Load())
+		out = append(out, r.withAPIRefusals(*t.status.Load()))
 	}
 	return out
 }
@@ -74,7 +74,7 @@ func (r *Repository) Status() []TenantStatus {
 // the repository's domain index (Status copies every tenant's).
 func (r *Repository) TenantStatus(domain string) (TenantStatus, bool) {
 	if t := r.index.Load().byDomain[domain]; t != nil {
-		return *t.status.Load(), true
+		return r.withAPIRefusals(*t.status.Load()), true
 	}
 	return TenantStatus{}, false
 }

@@ -19,9 +19,12 @@ func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) 
 		return cfg
 	}
 	eff, refused := cfg.WithFileAPIs(repo.AllAPIs())
+	byPath := make(map[string]string, len(refused))
 	for _, r := range refused {
 		log.Error("api refused", zap.String("tenant", r.Tenant), zap.String("file", r.File), zap.Error(r))
+		byPath[r.File] = r.Error()
 	}
+	repo.SetAPIRefusals(byPath) // shown in /admin/sequences as the file's state
 	return eff
 }
 

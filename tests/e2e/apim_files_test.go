@@ -27,6 +27,8 @@ var endpointURL = regexp.MustCompile(`uri-template="https?://[^"/{]+(/[^"{]*)?"`
 var apimRefused = map[string]string{
 	"admin--Long-name-so-we-can-test-api-cards-long-names-is-bad-though_vv1.xml": "uri-template",
 	"admin--Test_new_vv1.xml": "uri-template", "admin--test11_vv1.xml": "uri-template", "admin--test_rish_vv1.xml": "uri-template",
+	// ours: its context is the YAML Orders API's
+	"clash.xml": "context /orders/1.0.0 is already served by apis[0] (Orders) of the config",
 }
 
 // carteAPI is an api file of our own in API-M's shape: its extension
@@ -129,7 +131,20 @@ func (g *gateway) apiFiles(t *testing.T) map[string]struct{ State, Error string 
 // broken one keeps the last good version serving.
 func TestAPIMGatewayHome(t *testing.T) {
 	rec := newBackend(t) // the API-M files' backends
-	g := startGateway(t, gwConfig{Setup: func(superSeqDir string) { apimHome(t, superSeqDir, rec.url()) }},
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir, acmeSeqDir string) {
+		apimHome(t, superSeqDir, rec.url())
+		// acme.com's api file, as API-M writes a tenant's: /t/<domain> in the context
+		tenantAPI := strings.Replace(carteAPI("/menu"), `context="/carte/1.0.0"`, `context="/t/acme.com/carte/1.0.0"`, 1)
+		tenantAPI = strings.Replace(tenantAPI, "admin--Carte_APIproductionEndpoint_0", "admin-AT-acme.com--Carte_APIproductionEndpoint_0", 1)
+		for _, d := range []string{"api", "endpoints"} {
+			if err := os.MkdirAll(filepath.Join(acmeSeqDir, "..", d), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		writeFile(t, filepath.Join(acmeSeqDir, "..", "api", "admin-AT-acme.com--Carte_v1.0.0.xml"), tenantAPI)
+		writeFile(t, filepath.Join(acmeSeqDir, "..", "endpoints", "carte.xml"),
+			`<endpoint xmlns="http://ws.apache.org/ns/synapse" name="admin-AT-acme.com--Carte_APIproductionEndpoint_0"><address uri="`+rec.url()+`/be/acme-carte"/></endpoint>`)
+	}},
 		seqFile{File: "ext-in.xml", XML: seq("WSO2AM--Ext--In",
 			`<filter source="$trp:X-Stop" regex="yes"><then>`+respondWith(299, `{"stopped":"extension"}`)+`</then></filter>`)})
 
@@ -171,6 +186,7 @@ func TestAPIMGatewayHome(t *testing.T) {
 		{"GET", "/SCIS721/productdev/variantfamilyservice/v1/families/3", 200, "/be/admin--SCIS721_SCPL0190_REST_VariantFamilyService_V1_vv1"},
 		{"GET", "/SCIS721/productdev/variantfamilyservice/families/3", 200, "/be/admin--SCIS721_SCPL0190_REST_VariantFamilyService_V1_vv1"},
 		{"GET", "/carte/1.0.0/menu", 200, "/be/carte/menu"},
+		{"GET", "/t/acme.com/carte/1.0.0/menu", 401, ""}, // a super tenant key is not acme.com's
 	}
 	for _, c := range route {
 		r := g.doReq(c.method, c.path, withKey(keyApp1), "")
@@ -182,6 +198,10 @@ func TestAPIMGatewayHome(t *testing.T) {
 		if c.backend == "" && got != "" || !strings.HasPrefix(got, c.backend) {
 			t.Errorf("%s %s: backend saw %q, want %q", c.method, c.path, got, c.backend)
 		}
+	}
+	if r := g.doReq("GET", "/t/acme.com/carte/1.0.0/menu", withKey(keyAcme), ""); r.Status != http.StatusOK ||
+		g.lastPath(t, rec, r.ID) != "/be/acme-carte/menu" {
+		t.Errorf("acme.com's api file: %d %s, backend saw %q", r.Status, r.Body, g.lastPath(t, rec, r.ID))
 	}
 	if r := g.doReq("GET", "/carte/1.0.0/menu", withKey(keyApp1), ""); r.Header.Get("X-Out") != "carte" {
 		t.Errorf("outSequence did not run: X-Out %q", r.Header.Get("X-Out"))

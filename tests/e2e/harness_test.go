@@ -61,7 +61,7 @@ func startGateway(t *testing.T, cfg gwConfig, files ...seqFile) *gateway {
 		writeSeq(t, g.dirOf(f.Tenant), f.File, f.XML)
 	}
 	if cfg.Setup != nil {
-		cfg.Setup(g.superDir)
+		cfg.Setup(g.superDir, g.acmeDir)
 	}
 	g.client = newClient()
 	for attempt := 0; attempt < 3; attempt++ {
