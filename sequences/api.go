@@ -133,6 +133,11 @@ var HandlerClasses = []HandlerClass{
 	{apimPkg + "common.SynapsePropertiesHandler", RoleNoop, "no-op: sets Synapse server properties (ports, key manager address) seqgate does not have"},
 	{apimPkg + "ext.APIManagerCacheExtensionHandler", RoleNoop, "no-op: clears API-M's key cache on token revocation; seqgate keeps no such cache"},
 	{apimPkg + "common.APIStatusHandler", RoleNoop, "no-op: a deployed file is a published API (seqgate has no lifecycle state)"},
+	{apimPkg + "logging.APILogMessageHandler", RoleNoop, "no-op: API-M's sample message logger (debug log of each message); seqgate's usage event logs each request"},
+	// API-M 1.x/2.0 names of the same handlers
+	{apimPkg + "throttling.APIThrottleHandler", RoleThrottle, "the throttle handler (API-M 1.x; its policyKey tiers come from the config)"},
+	{"org.wso2.carbon.apimgt.usage.publisher.APIMgtUsageHandler", RoleUsage, "the usage handler (API-M 1.x)"},
+	{"org.wso2.carbon.apimgt.usage.publisher.APIMgtGoogleAnalyticsTrackingHandler", RoleNoop, "no-op: seqgate sends nothing to Google Analytics (API-M 1.x)"},
 }
 
 var handlerRoles = func() map[string]HandlerRole {

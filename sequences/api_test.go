@@ -136,3 +136,25 @@ func TestCompileAPITooLarge(t *testing.T) {
 		t.Errorf("too deep api file: %v", err)
 	}
 }
+
+// TestHandlerClassesTable: the table has each class once, with a role and
+// a reason, so the README's copy and the code cannot disagree silently.
+func TestHandlerClassesTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range HandlerClasses {
+		if seen[c.Class] || c.Role == "" || c.Why == "" {
+			t.Errorf("row %+v: duplicate or incomplete", c)
+		}
+		seen[c.Class] = true
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range HandlerClasses {
+		short := strings.TrimPrefix(c.Class, apimPkg)
+		if !strings.Contains(string(readme), "`"+short+"`") {
+			t.Errorf("README's handler table lacks %s", short)
+		}
+	}
+}
