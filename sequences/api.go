@@ -2,7 +2,6 @@ package sequences
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -24,10 +23,11 @@ type API struct {
 	Context     string // as written (/pizzashack/1.0.0, /t/wso2.com/pizzashack/1.0.0)
 	Version     string // "" for an unversioned (default-version or system) API
 	VersionType string // "context" (default) or "url"
-	Hostname    string
-	Port        int
-	Resources   []*APIResource
-	Handlers    []APIHandler
+	// Transports are the transports attribute's (http, https); empty:
+	// both. An https-only API is not served on the plain listener.
+	Transports []string
+	Resources  []*APIResource
+	Handlers   []APIHandler
 	// Keys are the local-entry and registry keys the inline sequences
 	// looked up at compile time: a change to one recompiles the file.
 	Keys     []string
@@ -42,6 +42,17 @@ func (a *API) SynapseName() string {
 		return a.Name
 	}
 	return a.Name + ":v" + a.Version
+}
+
+// HTTPSOnly reports whether the API is served on HTTPS only
+// (transports="https"), as Synapse selects it only for that transport.
+func (a *API) HTTPSOnly() bool {
+	for _, t := range a.Transports {
+		if t == "http" {
+			return false
+		}
+	}
+	return len(a.Transports) > 0
 }
 
 // FullContext is the path prefix the API serves, without a tenant's
@@ -225,7 +236,6 @@ func apiAttrs(a *API, root *etree.Element, c *mediation.Compiler) error {
 	a.Context, _ = mediation.Attr(root, "context")
 	a.Version, _ = mediation.Attr(root, "version")
 	a.VersionType, _ = mediation.Attr(root, "version-type")
-	a.Hostname, _ = mediation.Attr(root, "hostname")
 	switch {
 	case strings.TrimSpace(a.Name) == "":
 		return c.Errorf(root, "attribute name is required and must not be empty")
@@ -247,12 +257,22 @@ func apiAttrs(a *API, root *etree.Element, c *mediation.Compiler) error {
 	if a.Version != "" && strings.ContainsAny(a.Version, "/?#{} ") {
 		return c.Errorf(root, "version %q: must be one path segment", a.Version)
 	}
+	// Synapse selects an API with hostname= or port= only for requests to
+	// that host or port; seqgate's router does not, so such a file would
+	// answer on every host: refused rather than served differently.
+	if h, ok := mediation.Attr(root, "hostname"); ok && h != "" {
+		return c.Errorf(root, "hostname %q: APIs bound to a host are not supported (the api would answer on every host)", h)
+	}
 	if p, ok := mediation.Attr(root, "port"); ok && p != "" && p != "-1" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return c.Errorf(root, "port %q: must be a TCP port", p)
+		return c.Errorf(root, "port %q: APIs bound to a port are not supported (the api would answer on every listener)", p)
+	}
+	if tr, ok := mediation.Attr(root, "transports"); ok {
+		for _, t := range strings.FieldsFunc(strings.ToLower(tr), func(r rune) bool { return r == ',' || r == ' ' }) {
+			if t != "http" && t != "https" {
+				return c.Errorf(root, "transports %q: only http and https", tr)
+			}
+			a.Transports = append(a.Transports, t)
 		}
-		a.Port = n
 	}
 	for _, at := range root.Attr {
 		if at.Space == "" && at.Key != "xmlns" && !knownAPIAttrs[at.Key] {

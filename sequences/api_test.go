@@ -158,3 +158,22 @@ func TestHandlerClassesTable(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileAPIBinding: transports is read (https only is honoured by the
+// gateway); hostname= and port= are refused, since the router would answer
+// such an api on every host and listener.
+func TestCompileAPIBinding(t *testing.T) {
+	a, err := CompileAPI("t.xml", []byte(`<api name="a" context="/a" transports="https"><resource/></api>`), nil)
+	if err != nil || !a.HTTPSOnly() {
+		t.Fatalf("transports=https: %v, https only %v", err, a != nil && a.HTTPSOnly())
+	}
+	a, err = CompileAPI("t.xml", []byte(`<api name="a" context="/a" transports="http,https"><resource/></api>`), nil)
+	if err != nil || a.HTTPSOnly() {
+		t.Fatalf("transports=http,https: %v", err)
+	}
+	for _, attr := range []string{`hostname="api.example.com"`, `port="8280"`, `transports="jms"`} {
+		if _, err := CompileAPI("t.xml", []byte(`<api name="a" context="/a" `+attr+`><resource/></api>`), nil); err == nil || !strings.Contains(err.Error(), "t.xml:1:") {
+			t.Errorf("%s: %v, want refused with file:line", attr, err)
+		}
+	}
+}

@@ -101,6 +101,11 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 			st = g.opts.Router.Match(m, ctx.Request.URI().PathOriginal(), &ex.Match)
 		}
 	}
+	if a := ex.Match.API; st == 0 && a.Cfg.File != nil && a.Cfg.File.HTTPSOnly() && !ctx.IsTLS() {
+		// an API-M api file with transports="https": Synapse does not
+		// select it for a plain HTTP request, so no API matches
+		ex.Match.API, ex.Match.Resource, st = nil, nil, route.StatusNotFound
+	}
 	if g.opts.Tracer != nil {
 		ex.Span = tracing.StartRequest(g.opts.Tracer, &ctx.Request.Header, spanRequest(ctx, ex, st))
 	}
