@@ -244,9 +244,10 @@ func TestAPIMGatewayHome(t *testing.T) {
 	// hot deploy: an edit takes effect; a broken edit keeps the last good
 	apiDir := filepath.Join(g.superDir, "..", "api")
 	writeFile(t, filepath.Join(apiDir, "admin--Carte_v1.0.0.xml"), carteAPI("/carte"))
-	waitFor(t, "the edited Carte served", 10*time.Second, func() bool {
+	took := waitFor(t, "the edited Carte served", 10*time.Second, func() bool {
 		return g.doReq("GET", "/carte/1.0.0/carte", withKey(keyApp1), "").Status == http.StatusOK
 	})
+	t.Logf("an edited api file served after %v", took)
 	if r := g.doReq("GET", "/carte/1.0.0/menu", withKey(keyApp1), ""); r.Status != http.StatusNotFound {
 		t.Errorf("old mapping after the edit: %d, want 404", r.Status)
 	}
