@@ -34,7 +34,7 @@ func TestMatchFileAPIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	eff, refused := cfg.WithFileAPIs(map[string][]*sequences.API{
-		config.SuperTenantDomain: {loadAPIFile(t, "shop.xml"), loadAPIFile(t, "shop-default.xml")},
+		config.SuperTenantDomain: {loadAPIFile(t, "shop.xml"), loadAPIFile(t, "shop-default.xml"), loadAPIFile(t, "mixed.xml")},
 		"abc.com":                {loadAPIFile(t, "tenant.xml")},
 	})
 	if len(refused) != 0 {
@@ -62,6 +62,9 @@ func TestMatchFileAPIs(t *testing.T) {
 		{"GET", "/shop/menu", 0, "/menu", ""}, // default version: the versioned API's resources
 		{"GET", "/t/abc.com/stock/2/WSO2", 0, "/{sym}", "sym=WSO2"},
 		{"GET", "/stock/2/WSO2", 404, "", ""},
+		// Synapse tries url-mappings before uri-templates: /* takes GET /pet/7
+		{"GET", "/mixed/1/pet/7", 0, "/*", ""},
+		{"POST", "/mixed/1/pet/7", 0, "/pet/{id}", "id=7"},
 	}
 	var m Match
 	for _, c := range cases {

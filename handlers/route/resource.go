@@ -133,6 +133,9 @@ func newFileResource(api *config.API, c *config.Resource) (*Resource, error) {
 	return r, nil
 }
 
+// urlMapping reports whether the resource is an api file's url-mapping.
+func (r *Resource) urlMapping() bool { return r.Cfg.File != nil && r.Cfg.File.URLMapping }
+
 // Allows reports whether the resource accepts method.
 func (r *Resource) Allows(method []byte) bool {
 	return r.methods == 0 || r.methods&methodBit(string(method)) != 0

@@ -114,7 +114,14 @@ func (r *Router) add(c *config.API, tiers map[string]*config.Tier) error {
 		}
 		a.Resources = append(a.Resources, res)
 	}
-	sort.SliceStable(a.Resources, func(i, j int) bool { return a.Resources[i].moreSpecific(a.Resources[j]) })
+	sort.SliceStable(a.Resources, func(i, j int) bool {
+		// an api file: Synapse's dispatchers try every url-mapping resource
+		// before any uri-template one, then the most specific
+		if ui, uj := a.Resources[i].urlMapping(), a.Resources[j].urlMapping(); ui != uj {
+			return ui
+		}
+		return a.Resources[i].moreSpecific(a.Resources[j])
+	})
 	tr.apis[key] = a
 	for _, k := range c.Aliases { // default-version contexts route to the versioned API
 		tr.apis[k] = a
