@@ -11,6 +11,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // SuperTenantDomain and SuperTenantID name the super tenant, as in WSO2.
@@ -199,6 +201,11 @@ type API struct {
 	// CORS overrides the global cors section for this API (cors.go); nil
 	// follows it.
 	CORS *CORS `yaml:"cors"`
+	// File is the API-M api file this API comes from (apim.go); nil for
+	// the config's own APIs. Aliases are further contexts it serves (a
+	// default-version API's), without the version.
+	File    *sequences.API `yaml:"-"`
+	Aliases []string       `yaml:"-"`
 }
 
 // Resource is one resource of an API.
@@ -208,6 +215,8 @@ type Resource struct {
 	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated; "mtls" needs a client certificate
 	Scopes      []string `yaml:"scopes"`       // a token must carry one of them (else 403 900910)
 	Tier        string   `yaml:"tier"`         // resource level: one quota shared by every caller of the resource
+	// File is the <resource> of an api file (apim.go); nil in the config.
+	File *sequences.APIResource `yaml:"-"`
 }
 
 // Duration is a time.Duration written as "30s", "1m".

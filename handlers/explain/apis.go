@@ -30,6 +30,7 @@ type ResourceSummary struct {
 
 // APIs summarises every API of the config, in config order.
 func APIs(in Input) ([]APISummary, error) {
+	in.Config, _ = in.Config.WithFileAPIs(in.Repo.AllAPIs()) // and the API-M api files
 	router := in.Router
 	if router == nil {
 		var err error
@@ -42,7 +43,7 @@ func APIs(in Input) ([]APISummary, error) {
 	for _, a := range router.APIs() {
 		domain := a.Tenant.Domain
 		s := APISummary{APIInfo: *apiInfo(in.Config, a), Tier: a.Cfg.Tier, APITier: a.Cfg.APITier, Backend: backendURLs(a.Cfg.Backend),
-			Flows: flows(in.Repo.Set(domain), tenantStatus(in.Repo, domain), src, a)}
+			Flows: flows(in.Repo.Set(domain), tenantStatus(in.Repo, domain), src, a, nil)}
 		for i := range a.Cfg.Resources {
 			s.Resources = append(s.Resources, resource(in.Config, a.Cfg, &a.Cfg.Resources[i]))
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/mediation/endpoint"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Deps are the parts of a gateway that outlive one config: the server
@@ -84,6 +85,19 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
+	// an API-M api file's API runs its own <handlers> list, then its resource
+	byRole := map[sequences.HandlerRole]handlers.Handler{sequences.RoleAuth: auth, sequences.RoleThrottle: throttle,
+		sequences.RoleUsage: usage, sequences.RoleExtension: ext}
+	if cors != nil {
+		byRole[sequences.RoleCORS] = cors
+	}
+	resource := handlers.NewResource(ext)
+	apiChains := map[*route.API][]handlers.Handler{}
+	for _, a := range router.APIs() {
+		if a.Cfg.File != nil {
+			apiChains[a] = handlers.FileChain(a.Cfg.File, byRole, resource)
+		}
+	}
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{
 		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
@@ -93,7 +107,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		return nil, err
 	}
 	return New(Options{
-		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
+		Router: router, Repo: d.Repo, Chain: chain, APIChains: apiChains, Backends: backends, Logger: d.Logger,
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),

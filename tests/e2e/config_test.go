@@ -21,6 +21,9 @@ type gwConfig struct {
 	APIs     []apiDef       // nil means just ordersAPI()
 	CORS     map[string]any // the global cors section; nil: none
 	Extra    map[string]any // further top-level sections, as is
+	// Setup, when set, writes more of the home before the binary starts
+	// (it gets the super tenant's and acme.com's sequences folders).
+	Setup func(superSeqDir, acmeSeqDir string) `yaml:"-"`
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.
