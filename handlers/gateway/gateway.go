@@ -155,6 +155,16 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 		default:
 			return // a handler wrote the response (401, 429, fault...)
 		}
+	} else if mc.ParentStopped() {
+		// A clone or iterate without continueParent left results for an
+		// aggregate: the original message stops there as in Synapse, and
+		// the response path (where the aggregate is) runs without a
+		// backend call (mediation/mediators/scatter.go).
+		if !g.requestToWire(ex) {
+			return
+		}
+		requestToResponse(mc)
+		mc.Outcome = mediation.Loopback
 	}
 	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {
 		return
