@@ -20,6 +20,10 @@ type gwConfig struct {
 	MaxBody  int            // limits.max_body_bytes; 0 means 4096
 	APIs     []apiDef       // nil means just ordersAPI()
 	CORS     map[string]any // the global cors section; nil: none
+	// Limits and Timeouts are more keys of those sections (a limit here
+	// wins over MaxBody's max_body_bytes).
+	Limits   map[string]int
+	Timeouts map[string]string
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.
@@ -104,6 +108,12 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 	}
 	if c.CORS != nil {
 		doc["cors"] = c.CORS
+	}
+	for k, v := range c.Limits {
+		doc["limits"].(map[string]int)[k] = v
+	}
+	if c.Timeouts != nil {
+		doc["timeouts"] = c.Timeouts
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {

@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// quoteServer is a real backend on 127.0.0.1 answering
+// <quotes><quote>BODY</quote></quotes> (the request body echoed).
+func quoteServer(t *testing.T) string {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+		w.Header().Set("Content-Type", "application/xml")
+		_, _ = w.Write([]byte("<quotes><quote>" + string(b) + "</quote></quotes>"))
+	}))
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+// closingServer reads a request and closes the connection without an
+// answer: a backend that fails.
+func closingServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, _ = c.Read(buf)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { l.Close(); <-done })
+	return l.Addr().String()
+}
+
+// goroutines reads the gateway's goroutines from its pprof index: how
+// many there are outside the transports (fasthttp keeps idle server workers
+// for 10 s and a cleaner per backend host, net/http a goroutine per admin
+// connection: those come and go on their own), and the dump.
+func (g *gateway) goroutines(t *testing.T) (int, string) {
+	t.Helper()
+	st, _, body := get(g.client, g.admin+"/debug/pprof/goroutine?debug=1")
+	if st != http.StatusOK || !bytes.HasPrefix(body, []byte("goroutine profile: total ")) {
+		t.Fatalf("pprof goroutine: %d %.200s", st, body)
+	}
+	n := 0
+	for _, grp := range strings.Split(string(body), "\n\n")[1:] {
+		if strings.Contains(grp, "valyala/fasthttp") || strings.Contains(grp, "net/http") {
+			continue
+		}
+		var c int
+		if _, err := fmt.Sscanf(grp, "%d @", &c); err == nil {
+			n += c
+		}
+	}
+	return n, string(body)
+}
+
+// TestScatterGatherEndToEnd runs clone/iterate/aggregate through the real
+// binary against three real backends on 127.0.0.1: one answering, one
+// silent (slower than the aggregate's timeout), one closing the connection.
+// It checks the aggregated answer, that the slow branch is cut at the
+// aggregate's timeout (not the 60 s backend timeout), the branch cap, the
+// Synapse pattern with the aggregate on the response path (the API's own
+// backend is not called), and that no goroutine is left after the requests.
+func TestScatterGatherEndToEnd(t *testing.T) {
+	t.Parallel()
+	fast, slow, failing := quoteServer(t), "http://"+silentServer(t), "http://"+closingServer(t)
+	clone := seq("admin--Orders:v1.0.0--In",
+		`<clone id="sg">
+		   <target><endpoint><address uri="`+fast+`/a"/></endpoint></target>
+		   <target><sequence><call><endpoint><address uri="`+fast+`/b"/></endpoint></call></sequence></target>
+		   <target><endpoint><address uri="`+slow+`/slow"/></endpoint></target>
+		   <target><endpoint><address uri="`+failing+`/fail"/></endpoint></target>
+		 </clone>
+		 <aggregate id="sg"><completeCondition timeout="1"><messageCount min="-1" max="-1"/></completeCondition>
+		   <onComplete expression="//quote"><respond/></onComplete></aggregate>`)
+	iterIn := seq("admin--Items:v1.0.0--In",
+		`<iterate id="it" expression="//item"><target><sequence>
+		   <send><endpoint><address uri="`+fast+`/item"/></endpoint></send></sequence></target></iterate>`)
+	iterOut := seq("admin--Items:v1.0.0--Out",
+		`<aggregate id="it"><completeCondition><messageCount min="-1" max="-1"/></completeCondition>
+		   <onComplete expression="//quote"><send/></onComplete></aggregate>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI(), api("Items", "/items")},
+		Limits: map[string]int{"max_branches_per_request": 4}},
+		seqFile{0, "orders_in.xml", clone}, seqFile{0, "items_in.xml", iterIn}, seqFile{0, "items_out.xml", iterOut})
+	xml := map[string]string{"Content-Type": "application/xml"}
+
+	before, _ := g.goroutines(t)
+	start := time.Now()
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "text/plain"), "IBM")
+	took := time.Since(start)
+	if r.Status != http.StatusOK || string(r.Body) != "<quotes><quote>IBM</quote><quote>IBM</quote></quotes>" {
+		t.Fatalf("clone: %d %q, want 200 and the two answers aggregated", r.Status, r.Body)
+	}
+	if took > 30*time.Second { // the silent backend holds its call for timeouts.backend (60s)
+		t.Errorf("clone took %s: the slow branch was not cut at the aggregate's 1s timeout", took)
+	}
+	waitFor(t, "the slow and the failing branch logged as missing", 10*time.Second, func() bool {
+		return len(g.stderr.lines("a branch did not arrive", `"branch":3`, "timed out")) == 1 &&
+			len(g.stderr.lines("a branch did not arrive", `"branch":4`, "closed")) == 1
+	})
+
+	hdr := withKey(keyApp1)
+	for k, v := range xml {
+		hdr[k] = v
+	}
+	r = g.doReq("POST", "/items/1.0.0/x", hdr, "<items><item>a</item><item>b</item><item>c</item></items>")
+	want := "<quotes><quote><item>a</item></quote><quote><item>b</item></quote><quote><item>c</item></quote></quotes>"
+	if r.Status != http.StatusOK || string(r.Body) != want {
+		t.Fatalf("iterate, aggregate on the response path: %d %q, want 200 %q", r.Status, r.Body, want)
+	}
+	if n := g.backend.count.Load(); n != 0 {
+		t.Errorf("the API's own backend got %d requests: iterate without continueParent must stop the original message", n)
+	}
+
+	r = g.doReq("POST", "/items/1.0.0/x", hdr, "<items>"+strings.Repeat("<item>a</item>", 5)+"</items>")
+	if r.Status < 500 || g.backend.count.Load() != 0 {
+		t.Errorf("5 branches over limits.max_branches_per_request=4: %d %q, want a 5xx fault and no backend call", r.Status, r.Body)
+	}
+	waitFor(t, "the refusal naming the cap in the log", 10*time.Second, func() bool {
+		return strings.Contains(g.stderr.String(), "limits.max_branches_per_request (4)")
+	})
+
+	// Many concurrent scatters with distinct bodies: each gets its own.
+	errs := make(chan string, 20)
+	for i := 0; i < 20; i++ {
+		go func() {
+			body := "<items><item>" + strconv.Itoa(i) + "</item><item>x" + strconv.Itoa(i) + "</item></items>"
+			r := g.doReq("POST", "/items/1.0.0/x", hdr, body)
+			want := "<quotes><quote><item>" + strconv.Itoa(i) + "</item></quote><quote><item>x" + strconv.Itoa(i) + "</item></quote></quotes>"
+			if r.Status != http.StatusOK || string(r.Body) != want {
+				errs <- r.ID + ": " + string(r.Body)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for i := 0; i < 20; i++ {
+		if e := <-errs; e != "" {
+			t.Errorf("concurrent scatter got another request's answer or failed: %s", e)
+		}
+	}
+
+	// No goroutine outlives its request: once the answers are in, none
+	// runs mediation code, and the total is back near the count before:
+	// what may stay is the transport's (per backend host an idle-connection
+	// cleaner, the dialer's cache cleaner, a server worker per keep-alive
+	// connection, closed here).
+	var after int
+	var dump string
+	for i := 0; i < 100; i++ {
+		if after, dump = g.goroutines(t); !strings.Contains(dump, "seqgate/mediation") && after <= before {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("goroutines outside the transport: %d before the scatters, %d after:\n%s", before, after, dump)
+}
