@@ -145,6 +145,10 @@ type MessageContext struct {
 	pending  []*Scattered
 	branches *BranchCount
 	forked   bool
+	// branchOf is the id of the scatter this context is a branch of;
+	// arrived the aggregate that collected it (fork.go).
+	branchOf string
+	arrived  Mediator
 }
 
 // Limits bound payload parsing and nesting.

@@ -39,7 +39,7 @@ func (mc *MessageContext) Fork() (*MessageContext, error) {
 	f.Trace = nil // a trace records one flow; branches run beside it
 	f.reserved, f.answerShare, f.gateBuf = 0, 0, nil
 	f.pending = nil
-	f.forked = true
+	f.forked, f.branchOf, f.arrived = true, "", nil
 	f.InvalidatePayload()
 	return f, nil
 }
@@ -239,3 +239,33 @@ func (mc *MessageContext) TimeLeft(d time.Duration) (_ time.Duration, ok bool) {
 	}
 	return d, true
 }
+
+// Pending are the scatters whose results wait for an aggregate, oldest
+// first; an aggregate for a nested scatter looks into their branches.
+func (mc *MessageContext) Pending() []*Scattered { return mc.pending }
+
+// HasScatteredID reports whether results of a scatter with this id wait on
+// this context.
+func (mc *MessageContext) HasScatteredID(id string) bool {
+	for _, p := range mc.pending {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkBranch records that this fork is a branch of the scatter with id.
+func (mc *MessageContext) MarkBranch(id string) { mc.branchOf = id }
+
+// BranchOf is the id of the scatter this context is a branch of (ok is
+// false on a context that is not a branch).
+func (mc *MessageContext) BranchOf() (id string, ok bool) { return mc.branchOf, mc.forked }
+
+// Arrive records that an aggregate collected this branch's message: its
+// flow stops there, and the scatter (or the enclosing aggregate) completes
+// that aggregate once on the parent.
+func (mc *MessageContext) Arrive(aggregate Mediator) { mc.arrived = aggregate }
+
+// Arrived is the aggregate that collected this branch, nil when none.
+func (mc *MessageContext) Arrived() Mediator { return mc.arrived }

@@ -59,6 +59,16 @@ func init() { mediation.Register("aggregate", newAggregate) }
 func (m *aggregate) Mediate(mc *mediation.MessageContext) (bool, error) {
 	s := mc.TakeScattered(m.id)
 	if s == nil {
+		if id, ok := mc.BranchOf(); ok && id == m.id {
+			// A branch of this scatter reaches its aggregate: its message
+			// arrives, its flow stops; the aggregate completes once, on
+			// the parent (scatterCommon.finish, nested).
+			mc.Arrive(m)
+			return false, nil
+		}
+		if cont, ok, err := m.nested(mc); ok {
+			return cont, err
+		}
 		return false, fmt.Errorf("aggregate id=%q: no clone or iterate with this id ran before it in this request", m.id)
 	}
 	defer s.Release()
@@ -86,6 +96,48 @@ func (m *aggregate) Mediate(mc *mediation.MessageContext) (bool, error) {
 		return true, nil
 	}
 	return m.onDone.Mediate(mc)
+}
+
+// nested completes the aggregate for a scatter that ran inside the
+// branches of an earlier one (an iterate in an iterate's target, Synapse's
+// nested aggregates: <aggregate id="inner"> whose onComplete holds
+// <aggregate id="outer">): the aggregate runs on each outer branch,
+// collecting its inner results there, and the outer branches that then
+// arrive at the outer aggregate are completed by it, once, on mc. ok is
+// false when no branch of a pending scatter holds results with this id.
+func (m *aggregate) nested(mc *mediation.MessageContext) (cont, ok bool, err error) {
+	for _, p := range mc.Pending() {
+		found := false
+		for _, b := range p.Branches {
+			if b.Err == nil && b.MC.HasScatteredID(m.id) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		var outer mediation.Mediator
+		for i := range p.Branches {
+			b := &p.Branches[i]
+			if b.Err != nil {
+				continue
+			}
+			if _, err := m.Mediate(b.MC); err != nil {
+				b.Err = err
+				continue
+			}
+			if a := b.MC.Arrived(); a != nil && outer == nil {
+				outer = a
+			}
+		}
+		if outer == nil {
+			return true, true, nil // the groups completed; none went on to an outer aggregate
+		}
+		cont, err := outer.Mediate(mc)
+		return cont, true, err
+	}
+	return false, false, nil
 }
 
 // arrived are the branches that count, in split order.

@@ -29,8 +29,7 @@ func (m *clone) Mediate(mc *mediation.MessageContext) (bool, error) {
 	}
 	res := scatter(mc, m.id, parts, m.sequential, scatterTimeout(mc, m.link),
 		func(i int, b *mediation.MessageContext) error { return m.targets[i].run(b) })
-	m.finish(mc, res, n)
-	return true, nil
+	return m.finish(mc, res, n)
 }
 
 func newClone(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, error) {

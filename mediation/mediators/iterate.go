@@ -54,8 +54,7 @@ func (m *iterate) Mediate(mc *mediation.MessageContext) (bool, error) {
 		n = len(sel)
 	}
 	if n == 0 {
-		m.finish(mc, &mediation.Scattered{ID: m.id}, 0)
-		return true, nil
+		return m.finish(mc, &mediation.Scattered{ID: m.id}, 0)
 	}
 	parts, err := forkN(mc, n)
 	if err != nil {
@@ -74,8 +73,7 @@ func (m *iterate) Mediate(mc *mediation.MessageContext) (bool, error) {
 			}
 			return m.target.run(b)
 		})
-	m.finish(mc, res, n)
-	return true, nil
+	return m.finish(mc, res, n)
 }
 
 // elements are the element nodes the expression selects in mc's payload.

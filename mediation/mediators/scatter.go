@@ -153,6 +153,7 @@ func scatter(mc *mediation.MessageContext, id string, parts []*mediation.Message
 	one := func(i int) {
 		b := parts[i]
 		b.Deadline = deadline
+		b.MarkBranch(id)
 		err := runBranch(i, b, run)
 		if err == nil && time.Now().After(deadline) {
 			err = fmt.Errorf("branch %d finished after the aggregate's timeout (%s)", i+1, timeout)
@@ -248,8 +249,18 @@ func compileScatterCommon(el *etree.Element, c *mediation.Compiler) (scatterComm
 // run), and when the request flow ends with results no aggregate took,
 // the API's backend is not called (the response path's aggregate collects
 // them).
-func (s *scatterCommon) finish(mc *mediation.MessageContext, res *mediation.Scattered, n int) {
+//
+// When the branches' own flows reached an aggregate with the scatter's id
+// (it sits in the target sequence, or after the scatter in a sequence the
+// branches run), that aggregate completes here, once, on mc.
+func (s *scatterCommon) finish(mc *mediation.MessageContext, res *mediation.Scattered, n int) (bool, error) {
 	mc.DoneBranches(n)
 	res.StopsParent = !s.continueParent
 	mc.AddScattered(res)
+	for _, b := range res.Branches {
+		if b.Err == nil && b.MC.Arrived() != nil {
+			return b.MC.Arrived().Mediate(mc)
+		}
+	}
+	return true, nil
 }
