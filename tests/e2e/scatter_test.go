@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -184,4 +185,67 @@ func TestScatterGatherEndToEnd(t *testing.T) {
 		}
 	}
 	t.Errorf("goroutines outside the transports: %d before the scatters, %d after:\n%s", before, after, strings.Join(left, "\n\n"))
+}
+
+// stockQuoteServer stands in for Synapse's SimpleStockQuoteService on
+// 127.0.0.1: a getQuote for a symbol is answered with a SOAP 1.1
+// getQuoteResponse naming it.
+func stockQuoteServer(t *testing.T) string {
+	t.Helper()
+	sym := regexp.MustCompile(`<(?:\w+:)?symbol>([^<]*)<`)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+		m := sym.FindSubmatch(b)
+		if m == nil {
+			http.Error(w, "no symbol", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+		fmt.Fprintf(w, `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>`+
+			`<ns:getQuoteResponse xmlns:ns="http://services.samples"><ns:return><ns:symbol>%s</ns:symbol></ns:return></ns:getQuoteResponse>`+
+			`</soapenv:Body></soapenv:Envelope>`, m[1])
+	}))
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+// TestScatterGatherCorpus runs the corpus' nested split unchanged but for
+// its backend address (localhost:9000 → a stock quote stand-in on
+// 127.0.0.1): IterateMediatorSequence on the request path (an iterate by
+// getQuote, in each branch an iterate by request, each part sent), and
+// aggregateMessages on the response path (aggregate iterate2 per getQuote,
+// its onComplete aggregating iterate1, then <send/>). The client gets one
+// envelope with a getQuoteResponse per symbol; the API's own backend is
+// never called.
+func TestScatterGatherCorpus(t *testing.T) {
+	t.Parallel()
+	quotes := stockQuoteServer(t)
+	local := func(name string) string {
+		return strings.ReplaceAll(corpusSeq(t, name), "http://localhost:9000", quotes)
+	}
+	g := startGateway(t, gwConfig{APIs: []apiDef{api("Quotes", "/quotes")}},
+		seqFile{0, "mi-test__IterateMediatorSequence.xml", local("mi-test__IterateMediatorSequence.xml")},
+		seqFile{0, "mi-test__aggregateMessages.xml", local("mi-test__aggregateMessages.xml")},
+		seqFile{0, "quotes_in.xml", seq("admin--Quotes:v1.0.0--In", `<sequence key="IterateMediatorSequence"/>`)},
+		seqFile{0, "quotes_out.xml", seq("admin--Quotes:v1.0.0--Out", `<sequence key="aggregateMessages"/>`)})
+	req := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
+		`<m0:getQuotes xmlns:m0="http://services.samples">` +
+		`<m0:getQuote><m0:request><m0:symbol>IBM</m0:symbol></m0:request><m0:request><m0:symbol>WSO2</m0:symbol></m0:request></m0:getQuote>` +
+		`<m0:getQuote><m0:request><m0:symbol>MSFT</m0:symbol></m0:request></m0:getQuote>` +
+		`</m0:getQuotes></soapenv:Body></soapenv:Envelope>`
+	r := g.doReq("POST", "/quotes/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml", "SOAPAction", "urn:getQuote"), req)
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d, body %s", r.Status, r.Body)
+	}
+	got := regexp.MustCompile(`<ns:symbol>(\w+)</ns:symbol>`).FindAllStringSubmatch(string(r.Body), -1)
+	var syms []string
+	for _, m := range got {
+		syms = append(syms, m[1])
+	}
+	if strings.Join(syms, ",") != "IBM,WSO2,MSFT" || strings.Count(string(r.Body), "<soapenv:Envelope") != 1 {
+		t.Errorf("want one envelope with the three quotes in split order, got %s", r.Body)
+	}
+	if n := g.backend.count.Load(); n != 0 {
+		t.Errorf("the API's own backend got %d requests; the iterates stop the original message", n)
+	}
 }
