@@ -269,3 +269,27 @@ func (mc *MessageContext) Arrive(aggregate Mediator) { mc.arrived = aggregate }
 
 // Arrived is the aggregate that collected this branch, nil when none.
 func (mc *MessageContext) Arrived() Mediator { return mc.arrived }
+
+// FirstArrival is the message of the branch that ended first without error
+// among the results of a clone or iterate without continueParent that no
+// aggregate has taken yet (nil when there is none). Synapse sends each
+// branch's answer on to the client, and the first to get there wins: the
+// gateway answers with it when the response path aggregates nothing.
+func (mc *MessageContext) FirstArrival() *MessageContext {
+	var first *Branch
+	for _, p := range mc.pending {
+		if !p.StopsParent {
+			continue
+		}
+		for i := range p.Branches {
+			b := &p.Branches[i]
+			if b.Err == nil && b.MC != nil && (first == nil || b.After < first.After) {
+				first = b
+			}
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return first.MC
+}

@@ -159,11 +159,13 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 		// A clone or iterate without continueParent left results for an
 		// aggregate: the original message stops there as in Synapse, and
 		// the response path (where the aggregate is) runs without a
-		// backend call (mediation/mediators/scatter.go).
+		// backend call, on the first branch's answer
+		// (mediation/mediators/scatter.go).
 		if !g.requestToWire(ex) {
 			return
 		}
 		requestToResponse(mc)
+		branchToResponse(mc, mc.FirstArrival())
 		mc.Outcome = mediation.Loopback
 	}
 	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -190,10 +191,12 @@ func TestScatterGatherEndToEnd(t *testing.T) {
 // stockQuoteServer stands in for Synapse's SimpleStockQuoteService on
 // 127.0.0.1: a getQuote for a symbol is answered with a SOAP 1.1
 // getQuoteResponse naming it.
-func stockQuoteServer(t *testing.T) string {
+func stockQuoteServer(t *testing.T) (string, *atomic.Int64) {
 	t.Helper()
 	sym := regexp.MustCompile(`<(?:\w+:)?symbol>([^<]*)<`)
+	var calls atomic.Int64
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 		m := sym.FindSubmatch(b)
 		if m == nil {
@@ -206,7 +209,7 @@ func stockQuoteServer(t *testing.T) string {
 			`</soapenv:Body></soapenv:Envelope>`, m[1])
 	}))
 	t.Cleanup(s.Close)
-	return s.URL
+	return s.URL, &calls
 }
 
 // TestScatterGatherCorpus runs the corpus' nested split unchanged but for
@@ -219,7 +222,7 @@ func stockQuoteServer(t *testing.T) string {
 // never called.
 func TestScatterGatherCorpus(t *testing.T) {
 	t.Parallel()
-	quotes := stockQuoteServer(t)
+	quotes, _ := stockQuoteServer(t)
 	local := func(name string) string {
 		return strings.ReplaceAll(corpusSeq(t, name), "http://localhost:9000", quotes)
 	}
@@ -248,4 +251,34 @@ func TestScatterGatherCorpus(t *testing.T) {
 	if n := g.backend.count.Load(); n != 0 {
 		t.Errorf("the API's own backend got %d requests; the iterates stop the original message", n)
 	}
+}
+
+// TestScatterCloneCorpus runs the corpus' cloningMessages5 (a sequential
+// clone of the request to four targets, each logging and sending it on,
+// no aggregate) as an API's In sequence, its address pointed at the stock
+// quote stand-in: the service gets the four copies, the API's own backend
+// none, and the client the first answer, as the first of Synapse's four
+// responses to reach it would be.
+func TestScatterCloneCorpus(t *testing.T) {
+	t.Parallel()
+	quotes, calls := stockQuoteServer(t)
+	g := startGateway(t, gwConfig{APIs: []apiDef{api("Quotes", "/quotes")}},
+		seqFile{0, "mi-test__cloningMessages5.xml", strings.ReplaceAll(corpusSeq(t, "mi-test__cloningMessages5.xml"), "http://localhost:9000", quotes)},
+		seqFile{0, "quotes_in.xml", seq("admin--Quotes:v1.0.0--In", `<sequence key="cloningMessages5"/>`)})
+	req := `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
+		`<m0:getQuote xmlns:m0="http://services.samples"><m0:request><m0:symbol>IBM</m0:symbol></m0:request></m0:getQuote>` +
+		`</soapenv:Body></soapenv:Envelope>`
+	r := g.doReq("POST", "/quotes/1.0.0/q", withKey(keyApp1, "Content-Type", "text/xml", "SOAPAction", "urn:getQuote"), req)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "<ns:getQuoteResponse") || !strings.Contains(string(r.Body), "IBM") {
+		t.Fatalf("want 200 and the service's getQuoteResponse, got %d %s", r.Status, r.Body)
+	}
+	if n := calls.Load(); n != 4 {
+		t.Errorf("the service got %d copies, want 4", n)
+	}
+	if n := g.backend.count.Load(); n != 0 {
+		t.Errorf("the API's own backend got %d requests; the clone stops the original message", n)
+	}
+	waitFor(t, "the four targets' full logs", 10*time.Second, func() bool {
+		return len(g.stderr.lines("clone3_target")) == 4
+	})
 }
