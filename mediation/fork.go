@@ -293,3 +293,8 @@ func (mc *MessageContext) FirstArrival() *MessageContext {
 	}
 	return first.MC
 }
+
+// ReleaseScatter gives back every branch context still waiting for an
+// aggregate; the gateway calls it when the request ends (Reset would, but
+// only when the pooled context is reused).
+func (mc *MessageContext) ReleaseScatter() { mc.releasePending() }
