@@ -256,6 +256,7 @@ func (m *aggregate) mergeXML(mc *mediation.MessageContext, arrived []*mediation.
 			continue
 		}
 		for _, n := range nodes {
+			keepNamespaces(n) // n is the branch's, done with: it may change
 			rest = append(rest, copyNode(n))
 		}
 	}

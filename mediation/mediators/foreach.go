@@ -90,6 +90,7 @@ func (m *foreach) eachXML(mc *mediation.MessageContext) error {
 		return err
 	}
 	for _, el := range els {
+		keepNamespaces(el)
 		out, err := m.runOn(mc, []byte(el.OutputXML(true)), "application/xml")
 		if err != nil {
 			return err

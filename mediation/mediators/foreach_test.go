@@ -38,3 +38,18 @@ func TestForeach(t *testing.T) {
 		})
 	}
 }
+
+// TestScatterNamespaces: a part whose prefix is declared on an ancestor
+// keeps its declaration when it is split out (iterate) or sequenced alone
+// (foreach).
+func TestScatterNamespaces(t *testing.T) {
+	be := startScatterBackend(t)
+	const req = "POST /api/1.0.0/q HTTP/1.1\nHost: gw\nContent-Type: application/xml\n\n" +
+		`<m:orders xmlns:m="urn:m"><m:order><m:id>1</m:id></m:order><m:order><m:id>2</m:id></m:order></m:orders>` + "\n"
+	got := run(t, `<foreach xmlns:m="urn:m" expression="//m:order"><sequence>
+		  <property name="x" expression="//m:id"/></sequence></foreach>`, req, "", nil)
+	wantAll(t, got, "result: true", `<m:order xmlns:m="urn:m"><m:id>1</m:id></m:order>`)
+	got = run(t, `<iterate id="n" xmlns:m="urn:m" expression="//m:order"><target><endpoint><address uri="`+be+`/quote"/></endpoint></target></iterate>
+		<aggregate id="n"><onComplete expression="//quote"/></aggregate>`, req, "", nil)
+	wantAll(t, got, "result: true", `<quote><m:order xmlns:m="urn:m"><m:id>1</m:id></m:order></quote><quote><m:order xmlns:m="urn:m"><m:id>2</m:id></m:order></quote>`)
+}

@@ -121,6 +121,7 @@ func (m *iterate) split(b *mediation.MessageContext, i int) error {
 		if body == nil {
 			return fmt.Errorf("the payload has no body to put the part in")
 		}
+		keepNamespaces(part)
 		xmlquery.RemoveFromTree(part)
 		for _, k := range elementChildren(body) {
 			xmlquery.RemoveFromTree(k)

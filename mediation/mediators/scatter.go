@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/antchfx/xmlquery"
 	"github.com/beevik/etree"
 	"github.com/seqgate/seqgate/mediation"
 )
@@ -263,4 +264,56 @@ func (s *scatterCommon) finish(mc *mediation.MessageContext, res *mediation.Scat
 		}
 	}
 	return true, nil
+}
+
+// keepNamespaces copies onto n the namespace declarations in scope from
+// its ancestors for the prefixes n and its descendants use and n does not
+// declare itself, so n serialized alone or moved out of its document (an
+// iterate part, a foreach element, an aggregated element) still declares
+// them; the envelope's own declarations do not come along.
+func keepNamespaces(n *xmlquery.Node) {
+	used := map[string]bool{}
+	var walk func(e *xmlquery.Node)
+	walk = func(e *xmlquery.Node) {
+		if e.Type != xmlquery.ElementNode {
+			return
+		}
+		if e.Prefix != "" || e.NamespaceURI != "" {
+			used[e.Prefix] = true
+		}
+		for _, a := range e.Attr {
+			if _, decl := nsDecl(a); !decl && a.Name.Space != "" {
+				used[a.Name.Space] = true
+			}
+		}
+		for c := e.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	for _, a := range n.Attr {
+		if p, ok := nsDecl(a); ok {
+			delete(used, p)
+		}
+	}
+	for p := n.Parent; p != nil && len(used) > 0; p = p.Parent {
+		for _, a := range p.Attr {
+			if pre, ok := nsDecl(a); ok && used[pre] {
+				delete(used, pre)
+				n.Attr = append(n.Attr, a)
+			}
+		}
+	}
+}
+
+// nsDecl reports whether a is a namespace declaration, and its prefix
+// ("" for the default namespace).
+func nsDecl(a xmlquery.Attr) (string, bool) {
+	switch {
+	case a.Name.Space == "xmlns":
+		return a.Name.Local, true
+	case a.Name.Space == "" && a.Name.Local == "xmlns":
+		return "", true
+	}
+	return "", false
 }
