@@ -84,7 +84,7 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	mc.Budget = g.opts.Budget
-	defer mc.ReleaseBody() // the request's share of the buffer budget
+	defer mc.ReleaseBody()    // the request's share of the buffer budget
 	defer mc.ReleaseScatter() // branch contexts no aggregate took
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
