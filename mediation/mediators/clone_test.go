@@ -38,9 +38,21 @@ func TestClone(t *testing.T) {
 			`<clone continueParent="true"><target><sequence><property name="x" value="branch"/></sequence></target></clone>`,
 			[]string{"result: true"}, []string{`ctx:x`}},
 	}
+	target, _, err := compileSnippet(`<property name="seen" value="yes"/><call><endpoint><address uri="` + be + `/quote"/></endpoint></call>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, struct {
+		name, src string
+		want, not []string
+	}{"a target by sequence key, continueParent keeps the original going",
+		`<clone id="k" continueParent="true"><target sequence="quoteSeq"/></clone>
+		 <property name="parent" value="went on"/>
+		 <aggregate id="k"><onComplete expression="//quote"/></aggregate>`,
+		[]string{"result: true", `ctx:parent = "went on"`, `ctx:seen = "yes"`, "<quotes><quote>same</quote></quotes>"}, nil})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := run(t, tc.src, req, "", nil)
+			got := run(t, tc.src, req, "", seqMap{"quoteSeq": target})
 			wantAll(t, got, tc.want...)
 			wantNone(t, got, tc.not...)
 		})
