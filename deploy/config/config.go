@@ -97,6 +97,15 @@ type Limits struct {
 	// or To address whose host comes from the request would otherwise add
 	// one per distinct host, forever. Default 1024.
 	MaxBackendHosts int `yaml:"max_backend_hosts"`
+	// MaxBranchesPerRequest bounds the clone/iterate branches (and
+	// foreach elements) of one request, nested ones included; past it the
+	// mediator fails (the fault sequence runs). Default 64.
+	MaxBranchesPerRequest int `yaml:"max_branches_per_request"`
+	// MaxInflightBranches bounds the clone/iterate branches running at
+	// once across all requests, so a burst of fan-out requests cannot
+	// multiply the backend calls without bound; a scatter that would pass
+	// it fails at once (never queued). Default 1024.
+	MaxInflightBranches int `yaml:"max_inflight_branches"`
 
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256
@@ -128,6 +137,10 @@ type Timeouts struct {
 	Write      Duration `yaml:"write"`   // client response write, default 30s
 	Idle       Duration `yaml:"idle"`    // keep-alive idle, default 120s
 	Backend    Duration `yaml:"backend"` // whole backend call, default 60s
+	// Aggregate is how long a clone or iterate waits for its branches
+	// when the aggregate with its id (in the same file) sets no
+	// completeCondition timeout: Synapse would wait forever. Default 60s.
+	Aggregate Duration `yaml:"aggregate"`
 }
 
 // Log configures zap.

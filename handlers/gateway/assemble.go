@@ -108,7 +108,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	}
 	return New(Options{
 		Router: router, Repo: d.Repo, Chain: chain, APIChains: apiChains, Backends: backends, Logger: d.Logger,
-		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
+		Limits: scatterLimits(PayloadLimits(cfg.Limits), cfg), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 		AccessLog:  d.AccessLog,
@@ -141,5 +141,18 @@ func PayloadLimits(l config.Limits) mediation.Limits {
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
 			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength,
 			DuplicateKeys: l.JSONDuplicateKeys == config.JSONDuplicateKeysAllow},
+		MaxBranches: l.MaxBranchesPerRequest,
 	}
+}
+
+// inflight counts the scatter branches running in this process, across
+// config generations: a reload changes its bound, never its count.
+var inflight = mediation.NewInflight(0)
+
+// scatterLimits adds the process-wide scatter-gather bounds.
+func scatterLimits(l mediation.Limits, cfg *config.Config) mediation.Limits {
+	inflight.SetMax(cfg.Limits.MaxInflightBranches)
+	l.Inflight = inflight
+	l.AggregateTimeout = cfg.Timeouts.Aggregate.D()
+	return l
 }

@@ -91,7 +91,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	mc.Budget = g.opts.Budget
-	defer mc.ReleaseBody() // the request's share of the buffer budget
+	defer mc.ReleaseBody()    // the request's share of the buffer budget
+	defer mc.ReleaseScatter() // branch contexts no aggregate took
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
@@ -178,6 +179,18 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 		default:
 			return // a handler wrote the response (401, 429, fault...)
 		}
+	} else if mc.ParentStopped() {
+		// A clone or iterate without continueParent left results for an
+		// aggregate: the original message stops there as in Synapse, and
+		// the response path (where the aggregate is) runs without a
+		// backend call, on the first branch's answer
+		// (mediation/mediators/scatter.go).
+		if !g.requestToWire(ex) {
+			return
+		}
+		requestToResponse(mc)
+		branchToResponse(mc, mc.FirstArrival())
+		mc.Outcome = mediation.Loopback
 	}
 	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {
 		return
