@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestCompatMakefaultSOAP12Implied: Synapse sample 7's makefault has no
@@ -136,5 +138,38 @@ func TestCompatJSONKeyOrder(t *testing.T) {
 	want := `{"wrapped":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"all":{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"id":"o-1"}}`
 	if r.Status != 200 || string(r.Body) != want {
 		t.Fatalf("status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+}
+
+// TestCompatLogFullEnvelope: <log level="full"> writes WSO2's line: the
+// simple part, the properties, then "Envelope: " and the SOAP envelope
+// with Axiom's declaration for an XML payload, or "Payload: " and the text
+// for a JSON one, so parsers of WSO2 logs keep working. seqgate wrote
+// "Payload: <the bytes>" for every format, before the properties.
+func TestCompatLogFullEnvelope(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<log level="full"><property name="MESSAGE" value="in seq"/></log>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	for _, c := range []struct{ ctype, body, want string }{
+		{"application/xml", `<m:getQuote xmlns:m="urn:m"><m:symbol>IBM</m:symbol></m:getQuote>`,
+			`Direction: request, MESSAGE = in seq, Envelope: <?xml version='1.0' encoding='utf-8'?>` +
+				`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
+				`<m:getQuote xmlns:m="urn:m"><m:symbol>IBM</m:symbol></m:getQuote></soapenv:Body></soapenv:Envelope>`},
+		{"application/json", `{"symbol":"WSO2"}`, `Direction: request, MESSAGE = in seq, Payload: {"symbol":"WSO2"}`},
+	} {
+		if r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", c.ctype), c.body); r.Status != 200 {
+			t.Fatalf("%s: status %d body %s", c.ctype, r.Status, r.Body)
+		}
+		waitFor(t, "the full log line of the "+c.ctype+" request", 3*time.Second, func() bool {
+			for _, l := range g.stderr.lines(`"mediator":"log"`) {
+				var m struct{ Msg string }
+				if json.Unmarshal([]byte(l), &m) == nil && strings.HasSuffix(m.Msg, c.want) {
+					return true
+				}
+			}
+			return false
+		})
 	}
 }
