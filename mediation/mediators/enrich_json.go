@@ -71,11 +71,10 @@ func replaceBody(mc *mediation.MessageContext, v enrichValue) error {
 			xmlquery.AddChild(body, n)
 		}
 		return writeBack(mc, doc, true, false)
-	case v.kind == valXML:
+	case v.kind == valXML && isXMLContentType(mc.ContentType()):
 		mc.SetBody([]byte(v.String()))
-		if !isXMLContentType(mc.ContentType()) {
-			mc.SetContentType("application/xml")
-		}
+	case v.kind == valXML:
+		mc.SetXMLPayloadKeepType([]byte(v.String()))
 	default:
 		mc.SetBody([]byte(v.String()))
 	}

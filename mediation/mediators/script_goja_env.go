@@ -271,6 +271,12 @@ func (vm *jsVM) setPayloadXML(v goja.Value) {
 	if err := checkXML(s); err != nil {
 		vm.throw("setPayloadXML", err)
 	}
+	if mediation.FormatOf(mc.ContentType()) == mediation.FormatJSON {
+		// Synapse leaves messageType alone: a JSON message is written as
+		// JSON, the new XML converted on the wire.
+		mc.SetXMLPayloadKeepType([]byte(s))
+		return
+	}
 	mc.SetBody([]byte(s))
 	switch mc.BodyFormat() {
 	case mediation.FormatXML, mediation.FormatSOAP11, mediation.FormatSOAP12:

@@ -173,3 +173,60 @@ func TestCompatLogFullEnvelope(t *testing.T) {
 		})
 	}
 }
+
+// TestCompatResponseFormat: the answer is written in the message's
+// messageType, as Axis2's formatter picks it, and messageType is the
+// request's Content-Type until a mediator sets it. Synapse's payloadFactory
+// sets it (media-type json: application/json; xml: application/xml unless
+// already an XML type), so API-M's main and _threat_fault_ answer JSON to
+// any REST request and API-M 1.10's main (payloadFactory xml) answers XML
+// even to a JSON POST. enrich to the body and script setPayloadXML leave
+// it alone, so XML they put in a JSON request's body goes out as JSON;
+// seqgate answered XML there before (the enrich and script cases fail on
+// the old binary).
+func TestCompatResponseFormat(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<filter source="$trp:X-Use" regex="threat"><then>
+            <class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector">
+                <property name="enabledCheckBody" value="true"/></class>
+        </then><else>
+            <filter source="$trp:X-Use" regex="script"><then>
+                <script language="js"><![CDATA[mc.setPayloadXML('<error><code>409</code><msg>taken</msg></error>');]]></script>
+            </then><else>
+                <enrich><source type="inline" clone="true"><error xmlns=""><code>409</code><msg>taken</msg></error></source>
+                    <target type="body"/></enrich>
+            </else></filter>
+            <property name="HTTP_SC" value="409" scope="axis2"/>
+            <respond/>
+        </else></filter>`)
+	files := append(corpusFiles(t, 0, "apim-gw__main.xml", "apim-gw__threat_fault.xml", "apim-gw__cors_request_handler.xml"),
+		seqFile{0, "orders_in.xml", in})
+	files = append(files, corpusFiles(t, 1, "apim-gw-1.10__main.xml")...)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI(), shopAPI()}}, files...)
+	const jsonCT, xmlCT = "application/json", "application/xml"
+	for _, c := range []struct {
+		name, path, use, ctype, body string
+		status                       int
+		wantCT, want                 string
+	}{
+		{"main, JSON POST", "/nothing/1.0.0/x", "", jsonCT, `{"a":1}`, 404, jsonCT, `"message":"Not Found"`},
+		{"main, XML POST: payloadFactory json", "/nothing/1.0.0/x", "", xmlCT, `<a>1</a>`, 404, jsonCT, `"message":"Not Found"`},
+		{"main, SOAP: makefault", "/nothing/1.0.0/x", "", "text/xml", soapRequest, 404, "text/xml", `<faultcode>soapenv:Server</faultcode>`},
+		{"main 1.10, JSON POST: payloadFactory xml", "/t/acme.com/nothing/1.0.0/x", "", jsonCT, `{"a":1}`, 404, xmlCT, `<am:code>404</am:code>`},
+		{"_threat_fault_, XML request", "/orders/1.0.0/x", "threat", xmlCT, `<a>drop table x</a>`, 400, jsonCT, `"message":"Bad Request"`},
+		{"_threat_fault_, JSON request", "/orders/1.0.0/x", "threat", jsonCT, `{"a":"drop table x"}`, 400, jsonCT, `"message":"Bad Request"`},
+		{"enrich XML body, JSON request", "/orders/1.0.0/x", "", jsonCT, `{"a":1}`, 409, jsonCT, `{"error":{"code":409,"msg":"taken"}}`},
+		{"enrich XML body, XML request", "/orders/1.0.0/x", "", xmlCT, `<a>1</a>`, 409, xmlCT, `<error xmlns=""><code>409</code><msg>taken</msg></error>`},
+		{"script setPayloadXML, JSON request", "/orders/1.0.0/x", "script", jsonCT, `{"a":1}`, 409, jsonCT, `{"error":{"code":409,"msg":"taken"}}`},
+		{"script setPayloadXML, XML request", "/orders/1.0.0/x", "script", xmlCT, `<a>1</a>`, 409, xmlCT, `<error><code>409</code><msg>taken</msg></error>`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := withKey(keyApp1, "Content-Type", c.ctype)
+			if c.use != "" {
+				h["X-Use"] = c.use
+			}
+			checkFault(t, g.doReq("POST", c.path, h, c.body), c.status, c.wantCT, c.want)
+		})
+	}
+}
