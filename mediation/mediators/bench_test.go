@@ -2,6 +2,7 @@ package mediators
 
 import (
 	"io"
+	"net"
 	"strings"
 	"testing"
 
@@ -33,6 +34,9 @@ func BenchmarkMediators(b *testing.B) {
 		{"out-skipped", `<out><property name="a" value="b"/></out>`},
 		{"builder", `<builder><messageBuilder contentType="application/json"/></builder>`},
 		{"makefault-soap11", `<makefault version="soap11"><code expression="$ctx:SOAP_FAULT_CODE"/><reason value="Authentication Failure"/><detail expression="$trp:X-Trace"/></makefault>`},
+		{"makefault-soap12", `<makefault version="soap12"><code value="soap12Env:Receiver" xmlns:soap12Env="http://www.w3.org/2003/05/soap-envelope"/><reason expression="$trp:X-Trace"/></makefault>`},
+		// Synapse samples 7 and 370: no version, a SOAP 1.2 code selects SOAP 1.2.
+		{"makefault-soap12-implied", `<makefault><code value="tns:Receiver" xmlns:tns="http://www.w3.org/2003/05/soap-envelope"/><reason value="Invalid custom quote request"/></makefault>`},
 		{"class-noop", `<class name="org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler"/>`},
 		{"class-regex-protector", `<property name="regex" value=".*drop\s+table.*|.*'.*"/><property name="threatType" value="SQL-Injection"/><class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector"/>`},
 		{"script", `<script language="expr">mc.setProperty("trace", mc.getHeader("X-Trace")); mc.getProperty("trace") != "blocked"</script>`},
@@ -139,4 +143,41 @@ func BenchmarkCacheThrottle(b *testing.B) {
 			release.Mediate(e.mc)
 		}
 	})
+}
+
+// BenchmarkCallout is the deprecated blocking callout to a real SOAP
+// service on 127.0.0.1: the source (the Body's first child) sent in a SOAP
+// 1.1 envelope, the round trip, and the answer's payload put in place of
+// the target (the Body's first child again), the corpus's form.
+func BenchmarkCallout(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		ctx.SetContentType("text/xml")
+		ctx.SetBodyString(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>` +
+			`<m:quote xmlns:m="urn:q"><m:price>42</m:price></m:quote></s:Body></s:Envelope>`)
+	}}
+	go func() { _ = s.Serve(ln) }()
+	b.Cleanup(func() { _ = s.Shutdown() })
+	ns := `xmlns:s11="http://schemas.xmlsoap.org/soap/envelope/"`
+	l, _, err := compileSnippet(`<callout serviceURL="http://` + ln.Addr().String() + `/svc" action="urn:getQuote">` +
+		`<source ` + ns + ` xpath="s11:Body/child::*[1]"/><target ` + ns + ` xpath="s11:Body/child::*[1]"/></callout>`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const body = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
+		`<getQuote xmlns="urn:q"><symbol>IBM</symbol></getQuote></soapenv:Body></soapenv:Envelope>`
+	e := newEnv(b, "POST /api/1.0.0/q HTTP/1.1\nHost: gw\nContent-Type: text/xml\n\n"+body+"\n", "")
+	b.ReportAllocs()
+	for b.Loop() {
+		e.mc.SetBody([]byte(body))
+		if _, err := l.Mediate(e.mc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if !strings.Contains(string(e.mc.Body()), "<m:price>42</m:price>") {
+		b.Fatalf("callout did not put the answer in place: %s", e.mc.Body())
+	}
 }
