@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/antchfx/xmlquery"
-	"github.com/ohler55/ojg/oj"
 )
 
 // SerializeForWire writes the current message's payload in the type its
@@ -52,9 +51,13 @@ func (mc *MessageContext) convertPayload(to PayloadFormat) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := jsonWriters.Get().(*oj.Writer)
-		defer jsonWriters.Put(w)
-		return []byte(w.JSON(v)), nil
+		// members in document order, as Synapse's XML-to-JSON formatter
+		// writes them (the map has none)
+		doc, err := mc.XMLPayload()
+		if err != nil {
+			return nil, err
+		}
+		return AppendJSONOrdered(nil, v, ElementOrder(payloadElement(doc))), nil
 	}
 	doc, err := mc.XMLPayload()
 	if err != nil {

@@ -188,7 +188,7 @@ func (vm *jsVM) jsonText() string {
 			return string(b)
 		}
 	}
-	return mediation.JSONText(v)
+	return mediation.PayloadJSONText(mc, v)
 }
 
 func (vm *jsVM) getPayloadJSON() goja.Value {

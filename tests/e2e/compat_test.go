@@ -230,3 +230,36 @@ func TestCompatResponseFormat(t *testing.T) {
 		})
 	}
 }
+
+// TestCompatJSONKeyOrderConversions: JSON members keep their order through
+// an XML answer converted by messageType (document order, as Synapse's
+// formatter writes it), an enrich that changes a JSON body through a path,
+// and a payloadFactory json-eval filter argument. All three came out with
+// sorted keys before (fails on the old binary).
+func TestCompatJSONKeyOrderConversions(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<filter source="$trp:X-Use" regex="xml"><then>
+            <property name="messageType" value="application/json" scope="axis2"/>
+        </then><else>
+            <enrich><source type="inline" clone="true">"changed"</source><target xpath="json-eval($.alpha)"/></enrich>
+            <payloadFactory media-type="json"><format>{"body":$1,"big":$2}</format><args>
+                <arg evaluator="json" expression="$"/><arg evaluator="json" expression="$.items[?(@.qty > 1)]"/>
+            </args></payloadFactory>
+        </else></filter>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/xml", "X-Use", "xml"),
+		`<order id="o-1"><zulu>1</zulu><alpha><yankee>2</yankee><bravo>x</bravo></alpha><line>b</line><line>a</line></order>`)
+	want := `{"order":{"@id":"o-1","zulu":1,"alpha":{"yankee":2,"bravo":"x"},"line":["b","a"]}}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Errorf("XML converted: status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+	r = g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/json"),
+		`{"zulu":{"yankee":1},"alpha":"a","items":[{"sku":"b","qty":2,"attrs":{"zulu":1,"alpha":2}}]}`)
+	want = `{"body":{"zulu":{"yankee":1},"alpha":"changed","items":[{"sku":"b","qty":2,"attrs":{"zulu":1,"alpha":2}}]},` +
+		`"big":{"sku":"b","qty":2,"attrs":{"zulu":1,"alpha":2}}}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Errorf("JSON enriched: status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+}
