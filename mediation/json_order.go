@@ -294,3 +294,22 @@ type listOrder []KeyOrder
 
 func (listOrder) each(func(string, KeyOrder)) {}
 func (l listOrder) items() []KeyOrder         { return l }
+
+// PayloadOrder is the key order of the current payload: its JSON text, or
+// the document order of the XML it is (nil when it cannot be read). A
+// value built from mc.JSON() and written back with it keeps the client's
+// order for the members it kept.
+func PayloadOrder(mc *MessageContext) KeyOrder {
+	if mc.BodyFormat() == FormatJSON {
+		b, err := mc.CheckedBody()
+		if err != nil {
+			return nil
+		}
+		return JSONTextOrder(b)
+	}
+	doc, err := mc.XMLPayload()
+	if err != nil {
+		return nil
+	}
+	return ElementOrder(payloadElement(doc))
+}

@@ -216,16 +216,7 @@ func JSONText(v any) string {
 // again as normalized paths (jp's Locate) and followed in the order
 // source; a payload whose order cannot be read gives sorted keys.
 func (j *jsonPathExpr) orderedText(mc *MessageContext, v any) string {
-	var src KeyOrder
-	if mc.BodyFormat() == FormatJSON {
-		b, err := mc.CheckedBody()
-		if err != nil {
-			return JSONText(v)
-		}
-		src = JSONTextOrder(b)
-	} else if doc, err := mc.XMLPayload(); err == nil {
-		src = ElementOrder(payloadElement(doc))
-	}
+	src := PayloadOrder(mc)
 	if src == nil || j.root {
 		return string(AppendJSONOrdered(nil, v, src))
 	}
