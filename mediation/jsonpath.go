@@ -145,11 +145,15 @@ func (j *jsonPathExpr) Value(mc *MessageContext) (any, error) {
 }
 
 // String is Synapse's stringValueOf for JSONPath: a primitive's plain text,
-// an object's or array's JSON, and "null" when nothing matches.
+// an object's or array's JSON (members in the payload's order), and
+// "null" when nothing matches.
 func (j *jsonPathExpr) String(mc *MessageContext) (string, error) {
 	v, err := j.Value(mc)
 	if err != nil {
 		return "", err
+	}
+	if isStructured(v) {
+		return j.orderedText(mc, v), nil
 	}
 	return JSONText(v), nil
 }

@@ -234,7 +234,8 @@ func TestCompatResponseFormat(t *testing.T) {
 // TestCompatJSONKeyOrderConversions: JSON members keep their order through
 // an XML answer converted by messageType (document order, as Synapse's
 // formatter writes it), an enrich that changes a JSON body through a path,
-// and a payloadFactory json-eval filter argument. All three came out with
+// a payloadFactory json-eval filter argument and a json-eval object read
+// as a string (a header). All of them came out with
 // sorted keys before (fails on the old binary).
 func TestCompatJSONKeyOrderConversions(t *testing.T) {
 	t.Parallel()
@@ -243,6 +244,7 @@ func TestCompatJSONKeyOrderConversions(t *testing.T) {
             <property name="messageType" value="application/json" scope="axis2"/>
         </then><else>
             <enrich><source type="inline" clone="true">"changed"</source><target xpath="json-eval($.alpha)"/></enrich>
+            <header name="X-Attrs" scope="transport" expression="json-eval($.items[0].attrs)"/>
             <payloadFactory media-type="json"><format>{"body":$1,"big":$2}</format><args>
                 <arg evaluator="json" expression="$"/><arg evaluator="json" expression="$.items[?(@.qty > 1)]"/>
             </args></payloadFactory>
@@ -261,5 +263,8 @@ func TestCompatJSONKeyOrderConversions(t *testing.T) {
 		`"big":{"sku":"b","qty":2,"attrs":{"zulu":1,"alpha":2}}}`
 	if r.Status != 200 || string(r.Body) != want {
 		t.Errorf("JSON enriched: status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+	if got := r.Header.Get("X-Attrs"); got != `{"zulu":1,"alpha":2}` {
+		t.Errorf("json-eval object as a header: %s, want the body's order", got)
 	}
 }
