@@ -243,3 +243,14 @@ func (j *jsonPathExpr) orderedText(mc *MessageContext, v any) string {
 	}
 	return JSONText(v)
 }
+
+// StructuredText is v, an object or array e (a json-eval) gave, as JSON
+// text with the payload's member order; ok is false for any other value
+// or expression, whose text JSONText gives.
+func StructuredText(e Expression, mc *MessageContext, v any) (text string, ok bool) {
+	j, isPath := e.(*jsonPathExpr)
+	if !isPath || !isStructured(v) {
+		return "", false
+	}
+	return j.orderedText(mc, v), true
+}
