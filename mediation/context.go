@@ -313,6 +313,23 @@ func (mc *MessageContext) SetContentType(ct string) {
 	mc.setContentTypeHeader(ct)
 }
 
+// SetXMLPayloadKeepType replaces the payload with XML bytes (body is a
+// plain XML element, labelled application/xml) without changing the type
+// the message is written in, as Synapse's enrich and script setPayloadXML
+// do: they change the SOAP body and leave the axis2 messageType alone, so
+// Axis2's formatter writes the new XML in the request's format. A message
+// declared JSON (a JSON request, or messageType set) stays JSON on the
+// wire: the XML is converted by SerializeForWire (<error><code>404 goes
+// out as {"error":{"code":404}}). Any other type is relabelled XML.
+func (mc *MessageContext) SetXMLPayloadKeepType(body []byte) {
+	declared := mc.MessageType()
+	mc.SetBody(body)
+	mc.SetContentType("application/xml")
+	if FormatOf(declared) == FormatJSON {
+		mc.declareMessageType(declared)
+	}
+}
+
 func (mc *MessageContext) setContentTypeHeader(ct string) {
 	if mc.Dir == Out {
 		mc.Resp.Header.SetContentType(ct)

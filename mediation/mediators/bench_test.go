@@ -34,6 +34,9 @@ func BenchmarkMediators(b *testing.B) {
 		{"out-skipped", `<out><property name="a" value="b"/></out>`},
 		{"builder", `<builder><messageBuilder contentType="application/json"/></builder>`},
 		{"makefault-soap11", `<makefault version="soap11"><code expression="$ctx:SOAP_FAULT_CODE"/><reason value="Authentication Failure"/><detail expression="$trp:X-Trace"/></makefault>`},
+		{"makefault-soap12", `<makefault version="soap12"><code value="soap12Env:Receiver" xmlns:soap12Env="http://www.w3.org/2003/05/soap-envelope"/><reason expression="$trp:X-Trace"/></makefault>`},
+		// Synapse samples 7 and 370: no version, a SOAP 1.2 code selects SOAP 1.2.
+		{"makefault-soap12-implied", `<makefault><code value="tns:Receiver" xmlns:tns="http://www.w3.org/2003/05/soap-envelope"/><reason value="Invalid custom quote request"/></makefault>`},
 		{"class-noop", `<class name="org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler"/>`},
 		{"class-regex-protector", `<property name="regex" value=".*drop\s+table.*|.*'.*"/><property name="threatType" value="SQL-Injection"/><class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector"/>`},
 		{"script", `<script language="expr">mc.setProperty("trace", mc.getHeader("X-Trace")); mc.getProperty("trace") != "blocked"</script>`},
