@@ -175,7 +175,13 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool {
 	mc := ex.MC
 	if ep == nil {
-		ep = g.opts.Backends.For(ex.Match.API)
+		sandbox := handlers.IsSandbox(ex)
+		var missing bool
+		if ep, missing = g.opts.Backends.ForKeyType(ex.Match.API, sandbox); missing {
+			handlers.KeyTypeError(ex, sandbox)
+			g.respondNow(ex)
+			return false
+		}
 	}
 	if !g.toWire(ex) {
 		return false
