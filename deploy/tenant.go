@@ -27,6 +27,7 @@ type tenant struct {
 	set     atomic.Pointer[sequences.Set]
 	eps     atomic.Pointer[endpoint.Set]
 	resAt   atomic.Pointer[resourceSet] // published local entries and registry resources
+	extPos  atomic.Pointer[string]      // tenant-conf.json's ExtensionHandlerPosition (tenantconf.go)
 	regDirs atomic.Pointer[[]string]    // registry folders found at the last scan (watched)
 	status  atomic.Pointer[TenantStatus]
 	loaded  atomic.Bool
@@ -62,6 +63,7 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 	}
 	t.res = emptyResources
 	t.resAt.Store(emptyResources)
+	t.extPos.Store(new(string))
 	t.regDirs.Store(&[]string{})
 	t.set.Store(emptySet)
 	t.eps.Store(emptyEndpoints)
@@ -214,6 +216,7 @@ func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
 	changed := set.changed(t.res)
 	t.res = set
 	t.resAt.Store(set)
+	t.applyTenantConf(set, st)
 	if len(changed) == 0 {
 		return
 	}

@@ -77,6 +77,13 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
+	// a tenant's tenant-conf.json may put the extension handler at the
+	// other end (Gateway.chainFor)
+	other := config.PositionTop
+	if cfg.ExtensionHandlerPosition == config.PositionTop {
+		other = config.PositionBottom
+	}
+	alt := handlers.WithCORS(cors, handlers.Chain(other, auth, throttle, usage, ext))
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{
 		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
@@ -86,7 +93,8 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		return nil, err
 	}
 	return New(Options{
-		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
+		Router: router, Repo: d.Repo, Chain: chain, AltChain: alt, Position: cfg.ExtensionHandlerPosition,
+		Backends: backends, Logger: d.Logger,
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),

@@ -45,6 +45,11 @@ type Options struct {
 	// Budget bounds the body bytes buffered across all requests
 	// (limits.max_buffered_bytes); nil: no bound.
 	Budget *mediation.Budget
+	// AltChain is Chain with the extension handler at the other end, for
+	// the tenants whose tenant-conf.json sets the ExtensionHandlerPosition
+	// that is not Position (the config's); nil: every tenant uses Chain.
+	AltChain []handlers.Handler
+	Position string
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -134,7 +139,8 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc := ex.MC
 	mc.Dir = mediation.In
 	var to mediation.Endpoint // nil: the API's backend
-	if !handlers.RunRequest(g.opts.Chain, ex) {
+	chain := g.chainFor(ex)
+	if !handlers.RunRequest(chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
 			if g.requestToWire(ex) {
@@ -162,11 +168,24 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc.Dir = mediation.Out
 	mc.Outcome = mediation.Continue
 	mc.InvalidatePayload()
-	if handlers.RunResponse(g.opts.Chain, ex) || mc.Outcome == mediation.Respond {
+	if handlers.RunResponse(chain, ex) || mc.Outcome == mediation.Respond {
 		g.answer(ex)
 	} else if mc.Outcome == mediation.Drop {
 		drop(mc)
 	}
+}
+
+// chainFor is the handler chain of the request's tenant: Chain, or
+// AltChain when the tenant's tenant-conf.json puts the extension handler
+// at the other end (one map lookup and an atomic load per request).
+func (g *Gateway) chainFor(ex *handlers.Exchange) []handlers.Handler {
+	if g.opts.AltChain == nil || g.opts.Repo == nil {
+		return g.opts.Chain
+	}
+	if pos := g.opts.Repo.ExtensionHandlerPosition(ex.Match.Tenant.Domain); pos != "" && pos != g.opts.Position {
+		return g.opts.AltChain
+	}
+	return g.opts.Chain
 }
 
 // callBackend sends the (mediated) request to ep, or to the API's backend
