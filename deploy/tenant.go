@@ -39,6 +39,8 @@ type tenant struct {
 	le  *folder[localEntry]
 	reg registry
 	res *resourceSet // the resources the folders compile against (also published in resAt)
+	// specs: the spec files of the .j2 templates as last seen (policyspec.go)
+	specs map[string]specState
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer
@@ -105,6 +107,7 @@ func (t *tenant) reload(announce bool) {
 		t.logEndpointChanges(old, set, files, statuses)
 	}
 	t.reloadResources(&st, now)
+	t.templateSpecs(false)
 	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
 		t.log.Error("cannot read sequences folder; keeping the deployed sequences", zap.String("dir", t.dir), zap.Error(err))
@@ -112,6 +115,7 @@ func (t *tenant) reload(announce bool) {
 		t.status.Store(&st)
 		return
 	}
+	t.templateSpecs(true)
 	t.lib.rescan(t.log, now)
 	ds := t.lib.derive()
 	set, statuses, libReports := link(files, entries(ds))
