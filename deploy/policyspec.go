@@ -8,16 +8,17 @@ import (
 	"github.com/seqgate/seqgate/sequences"
 )
 
-// isPolicySpec: a .yaml/.yml file in a sequences folder may be the spec
-// of an operation policy template, so its change triggers a rescan (a
-// seqgate test file, *.test.yaml, triggers one too, which is harmless).
+// isPolicySpec: a .yaml/.yml/.json file in a sequences folder may be the
+// spec of an operation policy template, so its change triggers a rescan
+// (a seqgate test file, *.test.yaml, triggers one too, which is harmless).
 func isPolicySpec(name string) bool {
-	return !strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"))
+	return !strings.HasPrefix(name, ".") &&
+		(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"))
 }
 
 // specState is what was seen of a template's spec files: size and mtime
 // of each (zero when absent).
-type specState [2]struct {
+type specState [3]struct {
 	size  int64
 	mtime time.Time
 }

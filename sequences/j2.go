@@ -78,8 +78,8 @@ func (s *PolicySpec) Defaults() map[string]string {
 	return out
 }
 
-// compileJ2 renders a .j2 file with the defaults of its spec (<name>.yaml
-// or .yml beside it; none: no attribute has a value) and compiles the
+// compileJ2 renders a .j2 file with the defaults of its spec (<name>.yaml,
+// .yml or .json beside it; none: no attribute has a value) and compiles the
 // result. Required attributes without a default leave the policy
 // undeployable here: the error names them.
 func compileJ2(file string, data []byte, res mediation.Resolver) (*Sequence, error) {
@@ -233,8 +233,9 @@ func IsPolicyTemplate(name string) bool {
 }
 
 // PolicySpecPaths are the spec files a template at path reads (the first
-// that exists).
+// that exists): YAML as apictl exports it, or JSON as API-M ships its
+// operation_policies/specifications (JSON is read as YAML).
 func PolicySpecPaths(path string) []string {
 	base := strings.TrimSuffix(path, ".j2")
-	return []string{base + ".yaml", base + ".yml"}
+	return []string{base + ".yaml", base + ".yml", base + ".json"}
 }
