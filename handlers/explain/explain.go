@@ -123,6 +123,9 @@ func Explain(in Input, tenant, method, path string) (*Report, error) {
 	rep.Scopes = res.Scopes
 	rep.Throttle = levels(in.Config, m.API.Cfg, res)
 	rep.Chain = chain(in.Config, m.API.Cfg, src)
+	if pos := in.Repo.ExtensionHandlerPosition(tenant); pos != "" && pos != in.Config.ExtensionHandlerPosition {
+		rep.Chain = tenantChain(rep.Chain, pos) // the tenant's tenant-conf.json (Gateway.chainFor)
+	}
 	rep.Flows = flows(in.Repo.Set(tenant), st, src, m.API)
 	return rep, nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,19 @@ func TestTenantConfPosition(t *testing.T) {
 	waitFor(t, "acme.com's extension handler at the top", 10*time.Second, func() bool { return ck(shop, keyAcme) == "" })
 	if got := ck(orders, keyApp1); got != "ck1" {
 		t.Errorf("the super tenant followed acme.com's tenant-conf.json: X-CK %q, want ck1", got)
+	}
+	// seqgate explain shows the tenant's chain and where its order comes from
+	cfgPath := filepath.Join(g.superDir, "..", "..", "..", "..", "..", "..", "..", "config.yaml")
+	code, out, stderr := runCLI(t, "explain", "-config", cfgPath, "-json", "acme.com", "GET", shop)
+	var rep struct {
+		Chain struct {
+			Handlers []string `json:"handlers"`
+			From     string   `json:"from"`
+		} `json:"chain"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil ||
+		strings.Join(rep.Chain.Handlers, ",") != "extension,auth,throttle,usage" || !strings.Contains(rep.Chain.From, "tenant-conf.json") {
+		t.Errorf("explain acme.com: exit %d, %v, chain %+v; stderr %s", code, err, rep.Chain, stderr)
 	}
 
 	writeFile(t, conf, `{"ExtensionHandlerPosition": "sideways"}`)
