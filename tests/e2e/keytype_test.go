@@ -118,3 +118,27 @@ func TestKeyTypeFilterEndpoints(t *testing.T) {
 		t.Errorf("_sandbox_key_error_ from the In sequence answered %s", r.Body)
 	}
 }
+
+// TestKeyTypeWithAPIMFault: with API-M's own fault.xml (and the
+// _cors_request_handler_ it calls) and _sandbox_key_error_.xml deployed
+// (from the corpus, unchanged), a sandbox key without sandbox endpoint gets
+// what API-M answers: fault's JSON with 403 and 900901. Without API-M's
+// _sandbox_key_error_, the built-in one calls the tenant's fault too.
+func TestKeyTypeWithAPIMFault(t *testing.T) {
+	for _, files := range [][]string{
+		{"apim-gw__fault.xml", "apim-gw__cors_request_handler.xml", "apim-gw__sandbox_key_error.xml"},
+		{"apim-gw__fault.xml", "apim-gw__cors_request_handler.xml"},
+	} {
+		t.Run(strings.Join(files, "+"), func(t *testing.T) {
+			g := startGateway(t, gwConfig{}, corpusFiles(t, 0, files...)...)
+			r := g.doReq("GET", "/orders/1.0.0/7", withKey(keySbox), "")
+			if r.Status != http.StatusForbidden {
+				t.Fatalf("status %d %s; want 403", r.Status, r.Body)
+			}
+			m := r.json(t)
+			if m["code"] != "900901" || m["type"] != "Status report" || m["description"] != "Sandbox key offered to the API with no sandbox endpoint" {
+				t.Errorf("body %s", r.Body)
+			}
+		})
+	}
+}
