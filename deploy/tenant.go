@@ -41,6 +41,8 @@ type tenant struct {
 	res *resourceSet // the resources the folders compile against (also published in resAt)
 	// specs: the spec files of the .j2 templates as last seen (policyspec.go)
 	specs map[string]specState
+	// confLogged: the tenant-conf.json problem last logged (tenantconf.go)
+	confLogged string
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer

@@ -54,6 +54,7 @@ func (t *tenant) applyTenantConf(set *resourceSet, st *TenantStatus) {
 	res, err := set.Resolve(TenantConfKey)
 	if errors.Is(err, mediation.ErrNoResource) {
 		t.extPos.Store(new(string))
+		t.confLogged = ""
 		return
 	}
 	var pos, authz string
@@ -67,13 +68,19 @@ func (t *tenant) applyTenantConf(set *resourceSet, st *TenantStatus) {
 				f.State, f.Error, f.ServingLastGood = StateRefused, f.Path+": "+err.Error(), prev != ""
 			}
 		}
-		t.log.Error("tenant-conf.json refused; keeping the last good ExtensionHandlerPosition",
-			zap.String("tenant", t.domain), zap.Error(err), zap.String("serving", prev))
+		if msg := err.Error(); msg != t.confLogged { // once per new problem, not on every rescan
+			t.confLogged = msg
+			t.log.Error("tenant-conf.json refused; keeping the last good ExtensionHandlerPosition",
+				zap.String("tenant", t.domain), zap.Error(err), zap.String("serving", prev))
+		}
 		return
 	}
-	if authz != "" {
+	if msg := "authz:" + authz; authz != "" && msg != t.confLogged {
 		t.log.Warn("tenant-conf.json: AuthorizationHeader is not supported; tokens are read from Authorization",
 			zap.String("tenant", t.domain))
+		t.confLogged = msg
+	} else if authz == "" {
+		t.confLogged = ""
 	}
 	if prev := *t.extPos.Load(); prev != pos {
 		t.log.Info("tenant-conf.json: extension handler position", zap.String("tenant", t.domain), zap.String("position", pos))
