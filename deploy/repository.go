@@ -50,6 +50,7 @@ type Repository struct {
 	debounce   time.Duration
 	index      atomic.Pointer[tenantIndex]
 	libUse     atomic.Pointer[map[string][]LibraryUse] // by domain; written under setMu (library.go)
+	names      nameWatch                               // namecheck.go
 
 	setMu    sync.Mutex // serializes SetTenants
 	mu       sync.Mutex // guards the fields below and the tenants' timers

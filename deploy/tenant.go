@@ -23,6 +23,7 @@ type tenant struct {
 	dir    string // sequences folder
 	epDir  string // endpoints folder
 	log    *zap.Logger
+	names  *nameWatch // the repository's; nil in a tenant built alone
 
 	set     atomic.Pointer[sequences.Set]
 	eps     atomic.Pointer[endpoint.Set]
@@ -126,6 +127,9 @@ func (t *tenant) reload(announce bool) {
 	st.Loaded, st.Files, st.Library = true, statuses, t.lib.status(ds, libReports, set)
 	t.status.Store(&st)
 	t.logChanges(old, set, files, statuses, announce)
+	if t.names != nil {
+		t.names.deployed(t, set)
+	}
 	t.lib.logUses(t.log, st.Library.Uses)
 }
 

@@ -120,6 +120,7 @@ func (r *Repository) newTenant(domain string, id int) *tenant {
 		reg = filepath.Join(r.tenantsDir, fmt.Sprint(id), "registry")
 	}
 	t := newTenant(domain, id, base, r.log.With(zap.String("tenant", domain)))
+	t.names = &r.names
 	t.setResourceFolders(r.root, reg)
 	t.lib.uses = r.usesFor(domain)
 	return t

@@ -48,7 +48,7 @@ func (r *Repository) loop(fsw *fsnotify.Watcher) {
 // folder) also moves the watches.
 func (r *Repository) handle(ev fsnotify.Event) {
 	var hit []*tenant
-	structural := within(ev.Name, r.tenantsDir)
+	structural := selfOrAncestor(ev.Name, r.tenantsDir)
 	for _, t := range r.tenants() {
 		for _, dir := range t.dirs() {
 			switch {
@@ -56,7 +56,7 @@ func (r *Repository) handle(ev fsnotify.Event) {
 				if counts(filepath.Base(ev.Name)) || t.isRegistryDir(dir) && !strings.HasPrefix(filepath.Base(ev.Name), ".") {
 					hit = append(hit, t)
 				}
-			case within(ev.Name, dir):
+			case selfOrAncestor(ev.Name, dir):
 				structural = true
 				hit = append(hit, t)
 			}
@@ -82,8 +82,10 @@ func counts(name string) bool {
 	return isSequenceOrPolicy(name) || isPolicySpec(name) || endpoint.IsEndpointFile(name) || strings.HasPrefix(name, "..")
 }
 
-// within reports whether path is dir or one of its ancestors.
-func within(path, dir string) bool {
+// selfOrAncestor reports whether path is dir or one of its ancestors: an
+// event there (a tenant folder or a parent of it removed, renamed or
+// created) changes which folders exist, not just a file in one.
+func selfOrAncestor(path, dir string) bool {
 	return path == dir || strings.HasPrefix(dir, path+string(filepath.Separator))
 }
 

@@ -6,9 +6,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/analytics"
 	"github.com/seqgate/seqgate/handlers/ratelimit"
 	"github.com/seqgate/seqgate/sequences"
 )
@@ -32,12 +34,16 @@ type Throttle struct {
 	byName  map[string]*apiLevels  // "<tenant>|<name>|<version>", for the probe
 	apps    map[string]*config.App // "<tenant>|<id or consumer key>", for the probe
 	pool    sync.Pool              // *keys
+	// throttled counts 429s by tenant, API and level; nil: not counted.
+	throttled *prometheus.CounterVec
 }
 
 // ThrottleOptions are what outlives one config generation.
 type ThrottleOptions struct {
 	Store  ratelimit.Store // nil: a new in-memory store
 	Health *StoreHealth    // nil: store failures are neither counted nor logged
+	// Registry gets seqgate_throttled_requests_total; nil: not counted.
+	Registry *prometheus.Registry
 }
 
 // RateLimit is what the throttle counted on the most constrained level of
@@ -71,6 +77,17 @@ func NewThrottle(cfg *config.Config, opts ThrottleOptions) (*Throttle, error) {
 		byName: map[string]*apiLevels{}, apps: map[string]*config.App{}}
 	if t.store == nil {
 		t.store = ratelimit.NewMemory(nil)
+	}
+	if opts.Registry != nil {
+		// A reload builds a new Throttle on the same registry: it binds to
+		// the counter already registered, so counts carry on.
+		var err error
+		if t.throttled, err = analytics.Register(opts.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "seqgate_throttled_requests_total",
+			Help: "Requests answered 429 by the throttle, by tenant, API and the level whose quota was spent (subscription, application, api, resource).",
+		}, []string{"tenant", "api", "level"})); err != nil {
+			return nil, err
+		}
 	}
 	t.pool.New = func() any { return &keys{buf: make([]byte, 0, 512), subject: make([]byte, 0, 64)} }
 	for i := range cfg.Tiers {
@@ -168,6 +185,10 @@ func (t *Throttle) throttledOut(ex *Exchange, ref levelRef, wait time.Duration) 
 		reason = reason[:len(reason)-len("LIMIT_EXCEEDED")] + "BURST_LIMIT_EXCEEDED"
 	}
 	mc.Props.Set(PropThrottledOutReason, reason)
+	if t.throttled != nil && !mc.DryRun() { // the throttled path only: a label lookup is fine here
+		api := ex.Match.API
+		t.throttled.WithLabelValues(api.Tenant.Domain, api.Name, levelNames[ref.level]).Inc()
+	}
 	sendHandlerFault(ex, sequences.ThrottleOutHandler, Fault{Status: fasthttp.StatusTooManyRequests,
 		Code: CodeThrottledOut, Message: "Message throttled out",
 		Detail: "You have exceeded your quota of " + strconv.Itoa(n) + " requests per " + unit.String() +

@@ -41,13 +41,13 @@ func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Regi
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "seqgate_requests_total", Help: "Requests served, by tenant, API and status class.",
 	}, []string{"tenant", "api", "status"})
-	hist := func(name, help string) *prometheus.HistogramVec {
-		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: prometheus.DefBuckets},
+	hist := func(name, help string, buckets []float64) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets},
 			[]string{"tenant", "api"})
 	}
-	total := hist("seqgate_request_duration_seconds", "Whole request time in the gateway, backend included.")
-	backend := hist("seqgate_backend_duration_seconds", "Time waiting for the backend.")
-	mediation := hist("seqgate_mediation_duration_seconds", "Time spent running extension sequences.")
+	total := hist("seqgate_request_duration_seconds", "Whole request time in the gateway, backend included.", RequestBuckets)
+	backend := hist("seqgate_backend_duration_seconds", "Time waiting for the backend, for requests that called one.", BackendBuckets)
+	mediation := hist("seqgate_mediation_duration_seconds", "Time spent running extension sequences, for requests that ran one.", MediationBuckets)
 	// A config reload builds a new Usage on the same registry: it binds to
 	// the collectors already registered, so counters carry on.
 	var err error
@@ -77,6 +77,21 @@ func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Regi
 	}
 	return u, nil
 }
+
+// Histogram buckets, in seconds. Prometheus's defaults (5 ms to 10 s) put
+// every mediation (tens of microseconds) and every answer the gateway
+// gives itself into the first bucket; these start where each measure
+// starts. A change of buckets is a new series layout: keep them stable.
+var (
+	// MediationBuckets: 5 µs to 100 ms (a sequence run; a slow script or
+	// <call> reaches the top ones).
+	MediationBuckets = []float64{5e-6, 10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3}
+	// BackendBuckets: 500 µs (a loopback backend) to 60 s (timeouts.backend's default).
+	BackendBuckets = []float64{500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3, 250e-3, 500e-3, 1, 2.5, 5, 10, 30, 60}
+	// RequestBuckets: 50 µs (an answer from the gateway itself: 404, 401,
+	// 429, <respond/>) to 60 s.
+	RequestBuckets = []float64{50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3, 250e-3, 500e-3, 1, 2.5, 5, 10, 30, 60}
+)
 
 var statusClasses = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
 
@@ -114,8 +129,16 @@ func (u *Usage) Complete(ex *Exchange) {
 	total := time.Since(ex.Timing.Start)
 	m.requests[class].Inc()
 	m.total.Observe(total.Seconds())
-	m.backend.Observe(ex.Timing.Backend.Seconds())
-	m.mediation.Observe(ex.Timing.Mediation.Seconds())
+	// A request that never reached a backend (answered by the gateway: 404,
+	// 401, 429, <respond/>) or ran no sequence has nothing to observe: a 0
+	// there would pull the distribution down and count requests that did
+	// not happen (a measured call always takes more than 0 ns).
+	if ex.Timing.Backend > 0 {
+		m.backend.Observe(ex.Timing.Backend.Seconds())
+	}
+	if ex.Timing.Mediation > 0 {
+		m.mediation.Observe(ex.Timing.Mediation.Seconds())
+	}
 	if u.pub != nil {
 		var ev analytics.Event
 		u.fill(&ev, ex, m)

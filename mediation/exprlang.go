@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+	"go.uber.org/zap"
 )
 
 // exprEnv is the environment of every ${...} program: one value-type field
@@ -56,13 +57,42 @@ func compileExprLang(src, body string) (Expression, error) {
 
 // Value runs the program. An evaluation error gives nil, as Synapse gives
 // an empty result rather than failing the mediation.
+//
+// The error is not lost: a traced request (dry-run, trace header) gets an
+// "expression" step with it, and the request's logger a debug line, so a
+// typo in ${...} can be found without changing what the mediation does.
 func (e *exprLang) Value(mc *MessageContext) (any, error) {
 	machine := vm.VM{MemoryBudget: exprMemoryBudget}
 	out, err := machine.Run(e.prog, exprEnv{MC: mc})
 	if err != nil {
+		e.noteError(mc, err)
 		return nil, nil
 	}
 	return out, nil
+}
+
+// noteError records an evaluation error in the trace and at debug level.
+func (e *exprLang) noteError(mc *MessageContext, err error) {
+	if mc == nil {
+		return
+	}
+	if mc.Trace != nil {
+		mc.Trace.Event(mc, "expression", fmt.Sprintf("error: %s: %v (evaluates to nothing)", e.src, firstLine(err.Error())))
+	}
+	if mc.Logger != nil {
+		if ce := mc.Logger.Check(zap.DebugLevel, "expression failed, evaluates to nothing"); ce != nil {
+			ce.Write(zap.String("expression", e.src), zap.String("error", firstLine(err.Error())))
+		}
+	}
+}
+
+// firstLine cuts expr-lang's multi-line error (source excerpt and caret)
+// to its message.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // String renders the result: strings plain, numbers without a needless

@@ -23,42 +23,51 @@ var exprFuncs []expr.Option
 
 type exprFunc func(args ...any) (any, error)
 
+// exprSynapseFuncs are the functions a ${...} expression may call by their
+// Synapse names; registered as sg_<name> (synFuncNames says why).
+var exprSynapseFuncs = map[string]exprFunc{
+	"length": fnLength, "toUpper": str1(strings.ToUpper), "toLower": str1(strings.ToLower),
+	"trim": str1(strings.TrimSpace), "subString": fnSubString, "charAt": fnCharAt,
+	"startsWith": str2(strings.HasPrefix), "endsWith": str2(strings.HasSuffix), "contains": str2(strings.Contains),
+	"replace": fnReplace, "split": fnSplit, "indexOf": fnIndexOf,
+	"abs": num1(math.Abs), "floor": num1(math.Floor), "ceil": num1(math.Ceil), "sqrt": num1(math.Sqrt),
+	"log": num1(math.Log), "round": num1(math.Round), "pow": fnPow,
+	"base64encode": str1(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
+	"base64decode": str1(base64Decode), "urlEncode": str1(javaURLEncode), "urlDecode": fnURLDecode,
+	"isNumber": isKind(func(v any) bool { _, ok := v.(string); _, n := toFloat(v); return n && !ok }),
+	"isString": isKind(func(v any) bool { _, ok := v.(string); return ok }),
+	"isArray":  isKind(func(v any) bool { _, ok := v.([]any); return ok }),
+	"isObject": isKind(func(v any) bool { _, ok := v.(map[string]any); return ok }),
+	"integer":  fnInteger, "float": fnFloat, "string": fnString, "boolean": fnBoolean,
+	"exists": func(a ...any) (any, error) { return len(a) == 1 && a[0] != nil, nil },
+	"now":    func(...any) (any, error) { return time.Now().UnixMilli(), nil },
+}
+
+// envFuncs are what the rewritten program calls to read the message
+// (payload, properties, parameters): the rewrite in exprlang_rewrite.go
+// turns payload.x, props.*, params.* into calls of these, with sgmc first.
+var envFuncs = []expr.Option{
+	expr.Function("sgPayload", envFunc(func(mc *MessageContext, _ []any) (any, error) { return mc.JSON() })),
+	expr.Function("sgProp", envFunc(fnProp)),
+	expr.Function("sgQuery", envFunc(func(mc *MessageContext, a []any) (any, error) {
+		v := mc.Req.URI().QueryArgs().Peek(toString(a[0]))
+		if v == nil {
+			return nil, nil
+		}
+		return string(v), nil
+	})),
+	expr.Function("sgURIParam", envFunc(func(mc *MessageContext, a []any) (any, error) {
+		return fnProp(mc, []any{ScopeDefault, "uri.var." + toString(a[0])})
+	})),
+}
+
+// init registers both tables as expr-lang functions once.
 func init() {
-	funcs := map[string]exprFunc{
-		"length": fnLength, "toUpper": str1(strings.ToUpper), "toLower": str1(strings.ToLower),
-		"trim": str1(strings.TrimSpace), "subString": fnSubString, "charAt": fnCharAt,
-		"startsWith": str2(strings.HasPrefix), "endsWith": str2(strings.HasSuffix), "contains": str2(strings.Contains),
-		"replace": fnReplace, "split": fnSplit, "indexOf": fnIndexOf,
-		"abs": num1(math.Abs), "floor": num1(math.Floor), "ceil": num1(math.Ceil), "sqrt": num1(math.Sqrt),
-		"log": num1(math.Log), "round": num1(math.Round), "pow": fnPow,
-		"base64encode": str1(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
-		"base64decode": str1(base64Decode), "urlEncode": str1(javaURLEncode), "urlDecode": fnURLDecode,
-		"isNumber": isKind(func(v any) bool { _, ok := v.(string); _, n := toFloat(v); return n && !ok }),
-		"isString": isKind(func(v any) bool { _, ok := v.(string); return ok }),
-		"isArray":  isKind(func(v any) bool { _, ok := v.([]any); return ok }),
-		"isObject": isKind(func(v any) bool { _, ok := v.(map[string]any); return ok }),
-		"integer":  fnInteger, "float": fnFloat, "string": fnString, "boolean": fnBoolean,
-		"exists": func(a ...any) (any, error) { return len(a) == 1 && a[0] != nil, nil },
-		"now":    func(...any) (any, error) { return time.Now().UnixMilli(), nil },
-	}
-	for name, fn := range funcs {
+	for name, fn := range exprSynapseFuncs {
 		synFuncNames[name] = "sg_" + name
 		exprFuncs = append(exprFuncs, expr.Function("sg_"+name, fn))
 	}
-	exprFuncs = append(exprFuncs,
-		expr.Function("sgPayload", envFunc(func(mc *MessageContext, _ []any) (any, error) { return mc.JSON() })),
-		expr.Function("sgProp", envFunc(fnProp)),
-		expr.Function("sgQuery", envFunc(func(mc *MessageContext, a []any) (any, error) {
-			v := mc.Req.URI().QueryArgs().Peek(toString(a[0]))
-			if v == nil {
-				return nil, nil
-			}
-			return string(v), nil
-		})),
-		expr.Function("sgURIParam", envFunc(func(mc *MessageContext, a []any) (any, error) {
-			return fnProp(mc, []any{ScopeDefault, "uri.var." + toString(a[0])})
-		})),
-	)
+	exprFuncs = append(exprFuncs, envFuncs...)
 }
 
 var errArgs = errors.New("wrong arguments")

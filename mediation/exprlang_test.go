@@ -3,6 +3,11 @@ package mediation_test
 import (
 	"strings"
 	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/seqgate/seqgate/mediation"
 )
 
 func TestExprLang(t *testing.T) {
@@ -96,5 +101,34 @@ func TestExprLangNoBuiltins(t *testing.T) {
 		if _, err := mediationCompile(src); err == nil {
 			t.Errorf("%s compiled; expr-lang builtins should be off", src)
 		}
+	}
+}
+
+// TestExprLangErrorRecorded: an expression that fails at run time still
+// evaluates to nothing (Synapse), and the failure shows in the trace of a
+// traced request and at debug level in the log.
+func TestExprLangErrorRecorded(t *testing.T) {
+	core, logs := observer.New(zap.DebugLevel)
+	for _, src := range []string{`${subString("ab", 5)}`, `${var.nope + 1}`} {
+		e := mustCompile(t, src, nil)
+		mc := newMC(t, msg{})
+		mc.Trace = mediation.NewTrace()
+		mc.Logger = zap.New(core)
+		if s, err := e.String(mc); s != "" || err != nil {
+			t.Errorf("%s = %q, %v; want nothing", src, s, err)
+		}
+		if len(mc.Trace.Steps) != 1 || mc.Trace.Steps[0].Mediator != "expression" ||
+			!strings.HasPrefix(mc.Trace.Steps[0].Outcome, "error: "+src+": ") {
+			t.Errorf("%s: trace %+v, want one expression step with the error", src, mc.Trace.Steps)
+		}
+		if got := logs.FilterField(zap.String("expression", src)).Len(); got != 1 {
+			t.Errorf("%s: %d debug lines, want 1", src, got)
+		}
+	}
+	// No trace, logger above debug: nothing recorded, nothing breaks.
+	mc := newMC(t, msg{})
+	mc.Logger = zap.NewNop()
+	if v, err := mustCompile(t, `${subString("ab", 5)}`, nil).String(mc); v != "" || err != nil {
+		t.Errorf("untraced: %v, %v", v, err)
 	}
 }

@@ -77,12 +77,19 @@ func (s *server) configStatus() map[string]any {
 	r := &s.reloads
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return map[string]any{
-		"file": s.path, "generation": r.generation, "loaded_at": r.loadedAt,
-		"last_attempt": r.lastAttempt, "last_error": r.lastError,
-		"apis": len(cfg.APIs), "draining": s.draining.Load(),
+	out := map[string]any{
+		"file":              s.path,
+		"generation":        r.generation,
+		"loaded_at":         r.loadedAt,
+		"last_attempt":      r.lastAttempt,
+		"apis":              len(cfg.APIs),
+		"draining":          s.draining.Load(),
 		"sequence_warnings": warnings,
 	}
+	if r.lastError != "" { // left out when the last reload applied, not ""
+		out["last_error"] = r.lastError
+	}
+	return out
 }
 
 // runtimeStatus reports goroutines and heap; ?gc=1 collects garbage first,

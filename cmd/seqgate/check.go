@@ -82,15 +82,22 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 func nameWarnings(cfg *config.Config, repo *deploy.Repository) []string {
 	var out []string
 	for _, ts := range repo.Status() {
-		var apis []string
-		for i := range cfg.APIs {
-			if cfg.APIs[i].Tenant == ts.Domain {
-				apis = append(apis, cfg.APIs[i].SynapseName())
-			}
-		}
-		for _, w := range sequences.NameWarnings(repo.Set(ts.Domain).Names(), apis) {
+		for _, w := range tenantNameWarnings(cfg, ts.Domain, repo.Set(ts.Domain).Names()) {
 			out = append(out, ts.Domain+": "+w)
 		}
 	}
 	return out
+}
+
+// tenantNameWarnings is sequences.NameWarnings for one tenant's deployed
+// names against the APIs cfg declares for it; the repository also runs it
+// on every hot deploy (deploy.NameCheck), with the running config.
+func tenantNameWarnings(cfg *config.Config, domain string, names []string) []string {
+	var apis []string
+	for i := range cfg.APIs {
+		if cfg.APIs[i].Tenant == domain {
+			apis = append(apis, cfg.APIs[i].SynapseName())
+		}
+	}
+	return sequences.NameWarnings(names, apis)
 }

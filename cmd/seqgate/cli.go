@@ -30,6 +30,8 @@ var commands = []command{
 		"  <tenant>  a domain (carbon.super for the super tenant)\n  <METHOD>  the HTTP method (GET, POST...)\n  <path>    as the client sends it (/t/<domain> may be left out)\nWithout -config, explains the bundled samples."},
 	{"test", "[-junit report.xml] [-v] [path...]", "run the *.test.yaml sequence tests under each path (default .); exit 1 if any case fails",
 		"  path...  files or folders searched for *.test.yaml (default: the current folder)"},
+	{"import", "[-o dir] [-tenant domain [-tenant-id n]] [-provider name] [-f] <project dir | project.zip | openapi.yaml | openapi.json>...", "turn API Manager projects (apictl export, 3.x/4.x) and OpenAPI 3 / Swagger 2 files into a config and repository",
+		"Writes <dir>/seqgate.yaml (apis with context, version, provider, resources, auth from the\nsecurity schemes, scopes, tiers, production backend; the tiers and JWT issuers they need) and\n<dir>/repository with each API's custom sequences under its per-API name\n(<provider>--<name>:v<version>--In/Out/Fault). Prints one line per API imported (stdout) and\none per thing not mapped, with file:line (stderr). Then: seqgate check -config <dir>/seqgate.yaml.\nExit 0 when an API was written, 1 when none could be, 2 on a usage or unreadable input."},
 	{"version", "", "print the version, VCS commit and build time", ""},
 	{"help", "[command]", "print this help, or one command's arguments and flags", ""},
 }
@@ -134,7 +136,15 @@ var (
 
 // versionString is "seqgate <version> (commit <rev>[ dirty], built <time>, <go>)".
 func versionString() string {
-	rev, at, dirty := commit, buildTime, ""
+	rev, at, dirty := buildStamp()
+	return fmt.Sprintf("seqgate %s (commit %s%s, built %s, %s %s/%s)", version, rev, dirty, at, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// buildStamp is the commit, build time and " dirty" (or "") of this
+// binary: the -ldflags values, else what the toolchain stamped, else
+// "unknown" (versionString, seqgate_build_info).
+func buildStamp() (rev, at, dirty string) {
+	rev, at = commit, buildTime
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch s.Key {
@@ -159,7 +169,7 @@ func versionString() string {
 	if at == "" {
 		at = "unknown"
 	}
-	return fmt.Sprintf("seqgate %s (commit %s%s, built %s, %s %s/%s)", version, rev, dirty, at, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return rev, at, dirty
 }
 
 // helpCmd is `seqgate help [command]`.

@@ -66,6 +66,12 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 	for _, w := range nameWarnings(s.cfg.Load(), s.repo) { // also what `seqgate check` warns about
 		s.log.Warn("sequence never runs", zap.String("reason", w))
 	}
+	// From now on each deploy logs the names that newly became traps
+	// (a misnamed file dropped in at run time), checked against the
+	// config running at that moment.
+	s.repo.SetNameCheck(func(domain string, names []string) []string {
+		return tenantNameWarnings(s.cfg.Load(), domain, names)
+	})
 	s.startWatching()
 	errc := make(chan error, 3)
 	start := func(name string, ln net.Listener, serve func(net.Listener) error) {

@@ -51,6 +51,8 @@ func dispatch(args []string) int {
 		return testCmd(args, os.Stdout, os.Stderr)
 	case "explain":
 		return explainCmd(args, os.Stdout, os.Stderr)
+	case "import":
+		return importCmd(args, os.Stdout, os.Stderr)
 	case "version":
 		fmt.Println(versionString())
 		return 0

@@ -45,12 +45,14 @@ func (s *server) reload(reason string) error {
 		err = s.apply(cfg)
 	}
 	if err != nil {
+		s.reloadCount.WithLabelValues("failed").Inc()
 		s.reloads.lastError = err.Error()
 		s.log.Error("config reload refused; the running config stays", zap.String("reason", reason),
 			zap.String("file", s.path), zap.Error(err))
 		return err
 	}
 	s.reloads.loaded(now)
+	s.reloadCount.WithLabelValues("ok").Inc()
 	s.log.Info("config reloaded", zap.String("reason", reason), zap.String("file", s.path),
 		zap.Int("generation", s.reloads.generation), zap.Int("apis", len(cfg.APIs)),
 		zap.Duration("took", time.Since(now)))
@@ -116,6 +118,7 @@ func (s *server) warnFixed(old, cur *config.Config) {
 		{"repository", old.Repository, cur.Repository},
 		{"limits and timeouts of the listeners", gateway.ServerOptionsFrom(old), gateway.ServerOptionsFrom(cur)},
 		{"log", old.Log, cur.Log},
+		{"access_log", old.AccessLog, cur.AccessLog},
 		{"redis", old.Redis, cur.Redis},
 		{"tracing", old.Tracing, cur.Tracing},
 		{"cluster", old.Cluster, cur.Cluster},

@@ -23,6 +23,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/accesslog"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/authn"
 	"github.com/seqgate/seqgate/handlers/dryrun"
@@ -86,22 +87,24 @@ func run(args []string) int {
 
 // server is everything run starts, wired in build.
 type server struct {
-	path       string // config file, reloaded on change and SIGHUP; "" never reloads
-	log        *zap.Logger
-	reg        *prometheus.Registry
-	repo       *deploy.Repository
-	sw         *gateway.Switch       // the current gateway: router, chain, backends
-	opts       gateway.ServerOptions // fixed at start (listener limits, timeouts)
-	backendTLS *tls.Config           // fixed at start: backend clients are shared and kept
-	certs      *gateway.Certs        // nil when HTTPS is off
-	redis      *redis.Client         // fixed at start; nil without redis.addr
-	throttle   throttleShared        // throttle store and its health, kept across reloads
-	events     eventsState           // the analytics publisher, rebuilt when its section changes
-	tracing    tracerState           // fixed at start
-	authn      *authn.Registry       // JWKS fetchers, introspection caches: kept across reloads
-	debug      *dryrun.Hook          // admin dry-run and X-Seqgate-Trace; kept across reloads
-	bundles    bundleState           // extension bundles (wire_bundles.go)
-	admin      *http.Server
+	path        string // config file, reloaded on change and SIGHUP; "" never reloads
+	log         *zap.Logger
+	reg         *prometheus.Registry
+	repo        *deploy.Repository
+	sw          *gateway.Switch        // the current gateway: router, chain, backends
+	opts        gateway.ServerOptions  // fixed at start (listener limits, timeouts)
+	backendTLS  *tls.Config            // fixed at start: backend clients are shared and kept
+	certs       *gateway.Certs         // nil when HTTPS is off
+	redis       *redis.Client          // fixed at start; nil without redis.addr
+	throttle    throttleShared         // throttle store and its health, kept across reloads
+	events      eventsState            // the analytics publisher, rebuilt when its section changes
+	tracing     tracerState            // fixed at start
+	authn       *authn.Registry        // JWKS fetchers, introspection caches: kept across reloads
+	debug       *dryrun.Hook           // admin dry-run and X-Seqgate-Trace; kept across reloads
+	bundles     bundleState            // extension bundles (wire_bundles.go)
+	access      *accesslog.Log         // fixed at start; nil when access_log is off
+	reloadCount *prometheus.CounterVec // seqgate_config_reloads_total{result}
+	admin       *http.Server
 
 	cfg      atomic.Pointer[config.Config]
 	reloads  reloadState
@@ -143,6 +146,9 @@ func (s *server) close() {
 		s.stopWatching()
 		s.stopBundles()
 		s.closeAnalytics() // before redis: the stream sink flushes on it
+		if err := s.access.Close(); err != nil {
+			s.log.Warn("access log close", zap.Error(err))
+		}
 		s.closeTracing()
 		_ = s.repo.Close()
 		if s.redis != nil {
@@ -175,7 +181,15 @@ func assemble(cfg *config.Config, log *zap.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg), started: time.Now()}
+	s.reloadCount = registerProcessMetrics(reg, repo)
 	s.debug = dryrun.NewHook(cfg.Listen.AdminToken, log)
+	if a := cfg.AccessLog; a.Enabled {
+		if s.access, err = accesslog.New(accesslog.Options{Output: a.Path(cfg.Dir), Format: a.Format,
+			Buffer: a.Buffer, Registry: reg}); err != nil {
+			_ = repo.Close()
+			return nil, &configError{"access_log.output", strings.TrimPrefix(err.Error(), "access_log.output: ")}
+		}
+	}
 	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {

@@ -39,7 +39,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 	gw, err := gateway.Assemble(cfg, gateway.Deps{
 		Repo: s.repo, Router: router, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
 		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
-		Debug: s.debugHook(), BackendTLS: s.backendTLS, Clients: s.runningClients(),
+		Debug: s.debugHook(), BackendTLS: s.backendTLS, Clients: s.runningClients(), AccessLog: s.access,
 	})
 	s.retainAuthn(cfg)
 	return gw, err

@@ -10,8 +10,18 @@ import (
 	"github.com/seqgate/seqgate/samples/backend"
 )
 
-// sampleBackendAddr is where samples/config.yaml points its APIs.
-const sampleBackendAddr = "127.0.0.1:9000"
+// defaultSampleBackendAddr is where samples/config.yaml points its APIs.
+const defaultSampleBackendAddr = "127.0.0.1:9000"
+
+// sampleBackendAddr is defaultSampleBackendAddr, or SEQGATE_SAMPLE_BACKEND:
+// tests/docs runs the README's examples in sample mode on ports of its own
+// (its copy of config.yaml points there), beside suites that use 9000.
+func sampleBackendAddr() string {
+	if a := os.Getenv("SEQGATE_SAMPLE_BACKEND"); a != "" {
+		return a
+	}
+	return defaultSampleBackendAddr
+}
 
 // startSamples extracts the embedded samples into dir (kept if it already
 // exists, so edits survive a restart), starts the sample backend and returns
@@ -23,12 +33,13 @@ func startSamples(dir string) (string, func(), error) {
 			return "", nil, err
 		}
 	}
-	stop, err := backend.Start(sampleBackendAddr)
+	addr := sampleBackendAddr()
+	stop, err := backend.Start(addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("sample backend on %s: %w", sampleBackendAddr, err)
+		return "", nil, fmt.Errorf("sample backend on %s: %w", addr, err)
 	}
 	abs, _ := filepath.Abs(dir)
-	fmt.Fprintf(os.Stderr, "seqgate: sample mode: files in %s (edit the sequences there; they hot-deploy), sample backend on %s\n", abs, sampleBackendAddr)
+	fmt.Fprintf(os.Stderr, "seqgate: sample mode: files in %s (edit the sequences there; they hot-deploy), sample backend on %s\n", abs, addr)
 	return cfg, stop, nil
 }
 

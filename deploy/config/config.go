@@ -29,6 +29,7 @@ type Config struct {
 	Limits                   Limits     `yaml:"limits"`
 	Timeouts                 Timeouts   `yaml:"timeouts"`
 	Log                      Log        `yaml:"log"`
+	AccessLog                AccessLog  `yaml:"access_log"` // accesslog.go
 	Usage                    Usage      `yaml:"usage"`
 	TLS                      TLS        `yaml:"tls"`
 	Lifecycle                Lifecycle  `yaml:"lifecycle"`

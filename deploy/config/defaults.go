@@ -68,6 +68,7 @@ func (c *Config) defaults() {
 	c.Security.defaults()
 	c.throttlingDefaults()
 	c.analyticsDefaults()
+	c.accessLogDefaults()
 	c.CORS.defaults(true)
 	c.ExtensionHandlerPosition = strings.ToLower(strings.TrimSpace(c.ExtensionHandlerPosition))
 	setStr(&c.ExtensionHandlerPosition, PositionBottom)

@@ -29,6 +29,7 @@ func (c *Config) Validate() error {
 	c.validateSecurity(&p, domains)
 	c.validateThrottling(&p, tiers)
 	c.validateAnalytics(&p)
+	c.validateAccessLog(&p)
 	c.validateCORS(&p)
 	c.validateForwarding(&p)
 	return errors.Join(p...)

@@ -43,6 +43,7 @@ func Handler(repo *deploy.Repository, reg *prometheus.Registry) *Mux {
 	seqs := sequenceAPI{repo: repo}
 	mux.HandleFunc("GET /admin/tenants", seqs.tenants)
 	mux.HandleFunc("GET /admin/tenants/{tenant}/sequences", seqs.list)
+	mux.HandleFunc("GET /admin/tenants/{tenant}/sequences/{name}", seqs.get)
 	mux.HandleFunc("PUT /admin/tenants/{tenant}/sequences/{name}", seqs.put)
 	mux.HandleFunc("DELETE /admin/tenants/{tenant}/sequences/{name}", seqs.remove)
 	mux.HandleFunc("GET /admin/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {

@@ -81,15 +81,20 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 	}
 	path, exists, other := a.fileOf(st, name)
 	if other != "" {
-		writeError(w, http.StatusConflict, fmt.Sprintf("%s defines sequence %q, not %q: nothing written (PUT that name, or DELETE it first)", path, other, name))
+		writeError(w, http.StatusConflict, fmt.Sprintf("%s defines sequence %q, not %q: nothing written (PUT that name, or DELETE it first)", filepath.Base(path), other, name))
 		return
 	}
+	// Errors name the file as the operator knows it (its name in the
+	// tenant's folder, as /admin/sequences lists it), never the server's
+	// path: the client uploaded a body, not a file on this machine.
+	shown := filepath.Base(path)
 	seq, err := sequences.CompileWith(path, data, a.repo.Resources(st.Domain))
 	if err == nil && seq.Name != name {
-		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", path, seq.Line, seq.Name, name)
+		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", shown, seq.Line, seq.Name, name)
 	}
 	if err != nil {
-		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "written": false})
+		msg := strings.ReplaceAll(err.Error(), path, shown)
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": msg, "written": false})
 		return
 	}
 	if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, data) {
@@ -97,7 +102,7 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := atomicfile.Write(path, data, 0o644); err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+		writeError(w, http.StatusInternalServerError, "writing "+filepath.Base(path)+": "+strings.ReplaceAll(err.Error(), path, filepath.Base(path)))
 		return
 	}
 	a.repo.Reload()
@@ -106,6 +111,34 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		status, what = http.StatusOK, "replaced"
 	}
 	a.answer(w, status, st.Domain, name, path, what)
+}
+
+// get answers the XML of the file that defines {name} (the file on disk,
+// which is what a PUT writes and what deploys), with the file's name and
+// state in headers; 404 when no file defines it.
+func (a sequenceAPI) get(w http.ResponseWriter, r *http.Request) {
+	st, name := a.target(w, r)
+	if st == nil {
+		return
+	}
+	path, exists, other := a.fileOf(st, name)
+	var data []byte
+	var err error
+	if exists && other == "" {
+		data, err = os.ReadFile(path)
+	}
+	if !exists || other != "" || err != nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no file of tenant %s defines sequence %s", st.Domain, name))
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("X-Seqgate-File", filepath.Base(path))
+	for _, f := range st.Files {
+		if f.Path == path {
+			w.Header().Set("X-Seqgate-State", f.State)
+		}
+	}
+	_, _ = w.Write(data)
 }
 
 func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
@@ -137,8 +170,14 @@ func (a sequenceAPI) answer(w http.ResponseWriter, status int, domain, name, pat
 	out := map[string]any{"tenant": domain, "name": name, "file": path, "result": what, "state": "", "serving": false}
 	if t, ok := a.repo.TenantStatus(domain); ok {
 		for _, f := range t.Files {
-			if f.Path == path {
-				out["state"], out["error"], out["warnings"] = f.State, f.Error, f.Warnings
+			if f.Path == path { // error and warnings only when there are some, as in /admin/sequences
+				out["state"] = f.State
+				if f.Error != "" {
+					out["error"] = f.Error
+				}
+				if len(f.Warnings) > 0 {
+					out["warnings"] = f.Warnings
+				}
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/accesslog"
 	"github.com/seqgate/seqgate/handlers/analytics"
 	"github.com/seqgate/seqgate/handlers/authn"
 	"github.com/seqgate/seqgate/handlers/ratelimit"
@@ -42,6 +43,9 @@ type Deps struct {
 	// clients the new one carries over when their settings are unchanged;
 	// nil: fresh clients. Retire it once the new gateway serves.
 	Clients *endpoint.Pool
+	// AccessLog is the access log, kept across reloads (access_log is
+	// fixed at start); nil: off.
+	AccessLog *accesslog.Log
 }
 
 // Assemble builds everything a config decides per request: router,
@@ -66,7 +70,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	throttle, err := handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: d.Throttle, Health: d.ThrottleHealth})
+	throttle, err := handlers.NewThrottle(cfg, handlers.ThrottleOptions{Store: d.Throttle, Health: d.ThrottleHealth, Registry: d.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +102,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
+		AccessLog:  d.AccessLog,
 	}), nil
 }
 

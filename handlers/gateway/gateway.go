@@ -18,6 +18,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/handlers/accesslog"
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/handlers/tracing"
 	"github.com/seqgate/seqgate/mediation"
@@ -45,6 +46,9 @@ type Options struct {
 	// Budget bounds the body bytes buffered across all requests
 	// (limits.max_buffered_bytes); nil: no bound.
 	Budget *mediation.Budget
+	// AccessLog gets a line per request (access.go); nil: off, one nil
+	// check per request.
+	AccessLog *accesslog.Log
 	// AltChain is Chain with the extension handler at the other end, for
 	// the tenants whose tenant-conf.json sets the ExtensionHandlerPosition
 	// that is not Position (the config's); nil: every tenant uses Chain.
@@ -93,6 +97,10 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
+	var access *accesslog.Entry
+	if g.opts.AccessLog != nil {
+		access = g.beginAccess(ctx, ex)
+	}
 
 	// The router decodes template variables itself and refuses dot
 	// segments, so it gets the path as the client sent it: ctx.Path() is
@@ -124,6 +132,9 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	}
 	for _, c := range g.completers { // every request is counted, routed or not
 		c.Complete(ex)
+	}
+	if access != nil {
+		g.endAccess(ctx, ex, access)
 	}
 	mc.HoldAnswerBudget(holdMin) // a buffered answer keeps its budget share until written (stream.go)
 	if ex.Span != nil {

@@ -17,14 +17,14 @@ import (
 // scope property RESPONSE=true is what <send/> reads to answer the client.
 // It always continues.
 type makefault struct {
-	version  faultVersion
-	response bool
-	code     faultCode
-	reason   valueOrExpr
-	hasRsn   bool
-	node     string
-	role     string
-	detail   faultDetail
+	version   faultVersion
+	response  bool
+	code      faultCode
+	reason    valueOrExpr
+	hasReason bool // a <reason> was given (pox faults may omit it)
+	node      string
+	role      string
+	detail    faultDetail
 }
 
 type faultVersion uint8
@@ -207,7 +207,7 @@ func (f *makefault) compileReason(el *etree.Element, c *mediation.Compiler) erro
 	if !ok {
 		return c.Errorf(r, "a value or an expression is required")
 	}
-	f.reason, f.hasRsn = v, true
+	f.reason, f.hasReason = v, true
 	return nil
 }
 

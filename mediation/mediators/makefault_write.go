@@ -123,7 +123,7 @@ func (f *makefault) writePOX(buf *bytebufferpool.ByteBuffer, mc *mediation.Messa
 		text, err = f.detail.expr.String(mc)
 	case f.detail.set && f.detail.xml == "":
 		text = f.detail.text
-	case f.hasRsn:
+	case f.hasReason:
 		text, err = f.reason.eval(mc)
 	}
 	if err != nil {

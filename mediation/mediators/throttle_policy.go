@@ -95,57 +95,67 @@ func compilePolicy(el *etree.Element, c *mediation.Compiler) (*throttlePolicy, e
 
 // compilePolicyBody reads the policy under el (<policy> or <wsp:Policy>).
 func compilePolicyBody(el *etree.Element, c *mediation.Compiler) (*throttlePolicy, error) {
-	p := &throttlePolicy{}
-	var others []throttleRule
-	var bare *etree.Element // MaximumCount etc. outside any throttle:ID
-	var walk func(e *etree.Element) error
-	walk = func(e *etree.Element) error {
-		for _, ch := range e.ChildElements() {
-			switch {
-			case ch.Tag == "MaximumConcurrentAccess":
-				n, err := policyInt(ch, c, 1)
-				if err != nil {
-					return err
-				}
-				p.maxConcurrent = n
-			case ch.Tag == "ID":
-				r, err := compileRule(e, ch, c)
-				if err != nil {
-					return err
-				}
-				if r.other {
-					others = append(others, r)
-				} else {
-					p.rules = append(p.rules, r)
-				}
-				return nil // the rest of e belongs to this rule
-			case ch.Tag == "MaximumCount" || ch.Tag == "UnitTime" || ch.Tag == "ProhibitTimePeriod":
-				bare = e
-			case policyWrappers[ch.Tag]:
-				if err := walk(ch); err != nil {
-					return err
-				}
-			default:
-				return c.Errorf(ch, "unknown throttle policy element")
-			}
-		}
-		return nil
-	}
-	if err := walk(el); err != nil {
+	w := &policyWalk{c: c, p: &throttlePolicy{}}
+	if err := w.walk(el); err != nil {
 		return nil, err
 	}
-	if bare != nil { // a rates-only policy applies to every caller
+	p := w.p
+	if w.bare != nil { // a rates-only policy applies to every caller
 		r := throttleRule{other: true}
-		if err := ruleLimits(bare, c, &r); err != nil {
+		if err := ruleLimits(w.bare, c, &r); err != nil {
 			return nil, err
 		}
-		others = append(others, r)
+		w.others = append(w.others, r)
 	}
-	p.rules = append(p.rules, others...)
+	p.rules = append(p.rules, w.others...)
 	if p.maxConcurrent == 0 && len(p.rules) == 0 {
 		return nil, c.Errorf(el, "the policy sets neither MaximumConcurrentAccess nor any throttle:ID or MaximumCount")
 	}
 	return p, nil
+}
+
+// policyWalk is the state of one compilePolicyBody: the policy being
+// filled, the "other" rules (kept apart so they match last) and the group
+// holding MaximumCount etc. outside any throttle:ID.
+type policyWalk struct {
+	c      *mediation.Compiler
+	p      *throttlePolicy
+	others []throttleRule
+	bare   *etree.Element
+}
+
+// walk reads e's children, descending through the policy wrappers.
+func (w *policyWalk) walk(e *etree.Element) error {
+	for _, ch := range e.ChildElements() {
+		switch {
+		case ch.Tag == "MaximumConcurrentAccess":
+			n, err := policyInt(ch, w.c, 1)
+			if err != nil {
+				return err
+			}
+			w.p.maxConcurrent = n
+		case ch.Tag == "ID":
+			r, err := compileRule(e, ch, w.c)
+			if err != nil {
+				return err
+			}
+			if r.other {
+				w.others = append(w.others, r)
+			} else {
+				w.p.rules = append(w.p.rules, r)
+			}
+			return nil // the rest of e belongs to this rule
+		case ch.Tag == "MaximumCount" || ch.Tag == "UnitTime" || ch.Tag == "ProhibitTimePeriod":
+			w.bare = e
+		case policyWrappers[ch.Tag]:
+			if err := w.walk(ch); err != nil {
+				return err
+			}
+		default:
+			return w.c.Errorf(ch, "unknown throttle policy element")
+		}
+	}
+	return nil
 }
 
 // compileRule reads throttle:ID and the limits in the rest of its group.
@@ -200,50 +210,18 @@ func parseCallers(v string, r *throttleRule) error {
 // ruleLimits finds MaximumCount, UnitTime, ProhibitTimePeriod and the
 // access kind (Control, Allow, Deny, or IsAllow true/false) under group.
 func ruleLimits(group *etree.Element, c *mediation.Compiler, r *throttleRule) error {
-	counted, allow, deny := false, false, false
-	var err error
-	var walk func(e *etree.Element)
-	walk = func(e *etree.Element) {
-		for _, ch := range e.ChildElements() {
-			if err != nil {
-				return
-			}
-			var n int
-			switch ch.Tag {
-			case "MaximumCount":
-				n, err = policyInt(ch, c, 0)
-				r.max, counted = n, true
-			case "UnitTime":
-				n, err = policyInt(ch, c, 1)
-				r.unit = time.Duration(n) * time.Millisecond
-			case "ProhibitTimePeriod":
-				if strings.TrimSpace(ch.Text()) != "" {
-					n, err = policyInt(ch, c, 0)
-					r.prohibit = time.Duration(n) * time.Millisecond
-				}
-			case "Allow":
-				allow = true
-			case "Deny":
-				deny = true
-			case "IsAllow", "IsAllowed":
-				deny = strings.TrimSpace(ch.Text()) == "false"
-			case "ID":
-			default:
-				walk(ch)
-			}
-		}
-	}
-	walk(group)
-	switch {
-	case err != nil:
+	l := limitScan{c: c, r: r}
+	if err := l.scan(group); err != nil {
 		return err
-	case deny:
+	}
+	switch {
+	case l.deny:
 		r.access = accessDeny
-	case counted:
+	case l.counted:
 		if r.unit == 0 {
 			return c.Errorf(group, "throttle control without a UnitTime")
 		}
-	case allow:
+	case l.allow:
 		r.access = accessAllow
 	default:
 		return c.Errorf(group, "throttle:ID without MaximumCount, Allow or Deny")
@@ -251,11 +229,54 @@ func ruleLimits(group *etree.Element, c *mediation.Compiler, r *throttleRule) er
 	return nil
 }
 
-func policyInt(el *etree.Element, c *mediation.Compiler, min int) (int, error) {
+// limitScan is what ruleLimits has found so far under a group.
+type limitScan struct {
+	c                    *mediation.Compiler
+	r                    *throttleRule
+	counted, allow, deny bool
+}
+
+// scan reads the limits and the access kind in e and its descendants; the
+// first bad value stops it.
+func (l *limitScan) scan(e *etree.Element) error {
+	for _, ch := range e.ChildElements() {
+		var n int
+		var err error
+		switch ch.Tag {
+		case "MaximumCount":
+			n, err = policyInt(ch, l.c, 0)
+			l.r.max, l.counted = n, true
+		case "UnitTime":
+			n, err = policyInt(ch, l.c, 1)
+			l.r.unit = time.Duration(n) * time.Millisecond
+		case "ProhibitTimePeriod":
+			if strings.TrimSpace(ch.Text()) != "" {
+				n, err = policyInt(ch, l.c, 0)
+				l.r.prohibit = time.Duration(n) * time.Millisecond
+			}
+		case "Allow":
+			l.allow = true
+		case "Deny":
+			l.deny = true
+		case "IsAllow", "IsAllowed":
+			l.deny = strings.TrimSpace(ch.Text()) == "false"
+		case "ID":
+		default:
+			err = l.scan(ch)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// policyInt reads el's text as an integer of at least least.
+func policyInt(el *etree.Element, c *mediation.Compiler, least int) (int, error) {
 	t := strings.TrimSpace(el.Text())
 	n, err := strconv.Atoi(t)
-	if err != nil || n < min {
-		return 0, c.Errorf(el, "%q: want an integer of at least %d", t, min)
+	if err != nil || n < least {
+		return 0, c.Errorf(el, "%q: want an integer of at least %d", t, least)
 	}
 	return n, nil
 }

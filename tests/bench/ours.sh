@@ -7,6 +7,8 @@
 #              usage on (metrics + per-request JSON event), global and per-API In
 #              and Out sequences of 5 mediators each (repo-chain/)
 #   json       payloadFactory (json, 3 json-eval args) on the request body (repo-json/)
+# OURS_ACCESS_LOG=<file> turns the access log on (json, written to <file>;
+# OURS_ACCESS_FORMAT=combined for the other format), to measure its cost.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 scen=${1:?scenario}
@@ -38,4 +40,7 @@ apis:
     tier: $tier
     backend: [ "$BACKEND_URL" ]
 YAML
+if [ -n "${OURS_ACCESS_LOG:-}" ]; then
+	echo "access_log: { enabled: true, output: \"$OURS_ACCESS_LOG\", format: ${OURS_ACCESS_FORMAT:-json} }" >>"$work/ours-$scen.yaml"
+fi
 exec "$bin" run -config "$work/ours-$scen.yaml"

@@ -18,9 +18,16 @@ import (
 // exit code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIIn(t, "", args...)
+}
+
+// runCLIIn is runCLI in the working folder dir ("" : the test's).
+func runCLIIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -167,7 +174,7 @@ func TestBadConfig(t *testing.T) {
 // exit 0; a bad flag is exit 2 with the usage on stderr.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	cmds := []string{"run", "check", "validate", "fmt", "lint", "explain", "test", "version", "help"}
+	cmds := []string{"run", "check", "validate", "fmt", "lint", "explain", "test", "import", "version", "help"}
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
 		code, stdout, stderr := runCLI(t, args...)
 		if code != 0 {
@@ -187,6 +194,7 @@ func TestHelp(t *testing.T) {
 		"lint":     {"<file-or-folder>..."},
 		"explain":  {"<tenant> <METHOD> <path>", "-json", "carbon.super"},
 		"test":     {"[path...]", "-junit"},
+		"import":   {"<project dir | project.zip | openapi.yaml", "-o", "-tenant", "--In/Out/Fault"},
 	}
 	for cmd, subs := range want {
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "--help"}, {"help", cmd}} {
@@ -409,4 +417,50 @@ func TestNearMissSequenceName(t *testing.T) {
 		_, _, body := get(g.client, g.admin+"/admin/config")
 		return containsAll(string(body), wantMiss, "near miss of WSO2AM--Ext--In")
 	})
+}
+
+// TestTestSkipsTestdata: `seqgate test` with no argument walks the current
+// folder as go test does, skipping testdata folders (a checkout's root held
+// handlers/seqtest/testdata's intentionally failing files, and the command
+// failed on them); naming such a folder still runs it.
+func TestTestSkipsTestdata(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pkg", "testdata"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "pkg", "testdata", "fail.test.yaml"), "cases:\n  - name: x\n    expect: {stauts: 1}\n")
+	code, stdout, stderr := runCLIIn(t, dir, "test")
+	if code != 2 || !strings.Contains(stderr, "no *.test.yaml files under [.]") {
+		t.Errorf("seqgate test in a tree whose only test file is under testdata: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 2, no test files", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLIIn(t, dir, "test", filepath.Join("pkg", "testdata"))
+	if code != 1 || !strings.Contains(stdout, "fail.test.yaml") {
+		t.Errorf("seqgate test pkg/testdata: exit %d, stdout:\n%s\nwant exit 1 and the file run", code, stdout)
+	}
+}
+
+// TestNearMissHotDeployLogged: a misnamed sequence dropped in while the
+// gateway runs is reported in the deploy log when it deploys (not only by
+// check, lint, the start log and /admin/config), once: a later deploy of
+// another file does not repeat it.
+func TestNearMissHotDeployLogged(t *testing.T) {
+	t.Parallel()
+	ok := seq("admin--Orders:v1.0.0--Out", setHeader("X-A", "1"))
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "ok.xml", ok})
+	const want = "near miss of admin--Orders:v1.0.0--In"
+	if n := len(g.stderr.lines(`"sequence never runs"`)); n != 0 {
+		t.Fatalf("%d warnings at start, want none:\n%s", n, g.stderr.String())
+	}
+	writeSeq(t, g.superDir, "miss.xml", seq("admin--Orders:1.0.0--In", setHeader("X-A", "1")))
+	waitFor(t, "the near-miss warning of the hot deploy in the log", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence never runs"`, want, `"tenant":"carbon.super"`)) > 0
+	})
+	writeSeq(t, g.superDir, "other.xml", seq("shared_helper", setHeader("X-B", "1")))
+	waitFor(t, "the next deploy", 10*time.Second, func() bool {
+		return len(g.stderr.lines(`"sequence deployed"`, "shared_helper")) > 0
+	})
+	if n := len(g.stderr.lines(`"sequence never runs"`, want)); n != 1 {
+		t.Errorf("the near miss was logged %d times, want once:\n%s", n, strings.Join(g.stderr.lines(`"sequence never runs"`), "\n"))
+	}
 }

@@ -21,6 +21,7 @@ type gwConfig struct {
 	MaxBody  int            // limits.max_body_bytes; 0 means 4096
 	APIs     []apiDef       // nil means just ordersAPI()
 	CORS     map[string]any // the global cors section; nil: none
+	Extra    map[string]any // further top-level sections, as is
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.
@@ -114,6 +115,9 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 	}
 	if c.CORS != nil {
 		doc["cors"] = c.CORS
+	}
+	for k, v := range c.Extra {
+		doc[k] = v
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
