@@ -166,7 +166,7 @@ func RenderJ2(file string, src []byte, values map[string]string) ([]byte, error)
 			}
 			val, ok := values[v[1]]
 			if !ok {
-				return nil, fail(m[0], "attribute %q has no value (no defaultValue in the policy specification)", v[1])
+				return nil, fail(m[0], "attribute %q has no value", v[1])
 			}
 			_ = xml.EscapeText(&out, []byte(val))
 			out.Write(keepLines)
