@@ -21,6 +21,8 @@ type Usage struct {
 	requestEvents bool
 	byAPI         map[*config.API]*apiMetrics
 	unmatched     *apiMetrics
+	// Faults, when set, keeps the last failed requests (faultlog.go).
+	Faults *FaultLog
 }
 
 // unmatchedAPI labels requests that reached the chain without an API.
@@ -139,6 +141,7 @@ func (u *Usage) Complete(ex *Exchange) {
 	if ex.Timing.Mediation > 0 {
 		m.mediation.Observe(ex.Timing.Mediation.Seconds())
 	}
+	u.recordFault(ex, status, m)
 	if u.pub != nil {
 		var ev analytics.Event
 		u.fill(&ev, ex, m)

@@ -81,6 +81,7 @@ func (c *Config) defaults() {
 	setDur(&c.Timeouts.Write, DefaultWriteTimeout)
 	setDur(&c.Timeouts.Idle, DefaultIdleTimeout)
 	setDur(&c.Timeouts.Backend, DefaultBackendTimeout)
+	setDur(&c.Timeouts.Aggregate, DefaultAggregateTimeout)
 	c.Log.Level = strings.ToLower(c.Log.Level)
 	c.Log.Format = strings.ToLower(c.Log.Format)
 	setStr(&c.Log.Level, "info")
@@ -114,6 +115,8 @@ func (l *Limits) defaults() {
 	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
 	setInt(&l.MaxHops, DefaultMaxHops)
 	setInt(&l.MaxBackendHosts, DefaultMaxBackendHosts)
+	setInt(&l.MaxBranchesPerRequest, DefaultMaxBranchesPerRequest)
+	setInt(&l.MaxInflightBranches, DefaultMaxInflightBranches)
 	if l.MaxBufferedBytes == 0 {
 		l.MaxBufferedBytes = DefaultMaxBuffered
 	}

@@ -56,6 +56,8 @@ func (c *Config) validateTop(p *problems) {
 		{"limits.max_response_body_bytes", int64(c.Limits.MaxResponseBodyBytes)},
 		{"limits.max_hops", int64(c.Limits.MaxHops)},
 		{"limits.max_backend_hosts", int64(c.Limits.MaxBackendHosts)},
+		{"limits.max_branches_per_request", int64(c.Limits.MaxBranchesPerRequest)},
+		{"limits.max_inflight_branches", int64(c.Limits.MaxInflightBranches)},
 		{"limits.max_buffered_bytes", c.Limits.MaxBufferedBytes},
 		{"limits.max_xml_elements", int64(c.Limits.MaxXMLElements)},
 		{"limits.max_xml_attributes", int64(c.Limits.MaxXMLAttributes)},
@@ -71,6 +73,7 @@ func (c *Config) validateTop(p *problems) {
 		{"timeouts.write", int64(c.Timeouts.Write)},
 		{"timeouts.idle", int64(c.Timeouts.Idle)},
 		{"timeouts.backend", int64(c.Timeouts.Backend)},
+		{"timeouts.aggregate", int64(c.Timeouts.Aggregate)},
 	}
 	for _, x := range positive {
 		if x.v <= 0 {

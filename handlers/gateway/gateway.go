@@ -26,12 +26,15 @@ import (
 
 // Options wires a Gateway.
 type Options struct {
-	Router   *route.Router
-	Repo     *deploy.Repository
-	Chain    []handlers.Handler
-	Backends *Backends
-	Limits   mediation.Limits
-	Logger   *zap.Logger
+	Router *route.Router
+	Repo   *deploy.Repository
+	Chain  []handlers.Handler
+	// APIChains are the chains of the APIs that bring their own (API-M
+	// api files: handlers.FileChain); other APIs run Chain.
+	APIChains map[*route.API][]handlers.Handler
+	Backends  *Backends
+	Limits    mediation.Limits
+	Logger    *zap.Logger
 	// Tracer starts each request's server span; nil when tracing is off,
 	// which then costs one nil check per request.
 	Tracer trace.Tracer
@@ -93,7 +96,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	mc.Budget = g.opts.Budget
-	defer mc.ReleaseBody() // the request's share of the buffer budget
+	defer mc.ReleaseBody()    // the request's share of the buffer budget
+	defer mc.ReleaseScatter() // branch contexts no aggregate took
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
@@ -110,6 +114,11 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 		if m := g.opts.CORS.PreflightMethod(ex.Match.API, &ctx.Request.Header); m != nil {
 			st = g.opts.Router.Match(m, ctx.Request.URI().PathOriginal(), &ex.Match)
 		}
+	}
+	if a := ex.Match.API; st == 0 && a.Cfg.File != nil && a.Cfg.File.HTTPSOnly() && !ctx.IsTLS() {
+		// an API-M api file with transports="https": Synapse does not
+		// select it for a plain HTTP request, so no API matches
+		ex.Match.API, ex.Match.Resource, st = nil, nil, route.StatusNotFound
 	}
 	if g.opts.Tracer != nil {
 		ex.Span = tracing.StartRequest(g.opts.Tracer, &ctx.Request.Header, spanRequest(ctx, ex, st))
@@ -172,6 +181,18 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 		default:
 			return // a handler wrote the response (401, 429, fault...)
 		}
+	} else if mc.ParentStopped() {
+		// A clone or iterate without continueParent left results for an
+		// aggregate: the original message stops there as in Synapse, and
+		// the response path (where the aggregate is) runs without a
+		// backend call, on the first branch's answer
+		// (mediation/mediators/scatter.go).
+		if !g.requestToWire(ex) {
+			return
+		}
+		requestToResponse(mc)
+		branchToResponse(mc, mc.FirstArrival())
+		mc.Outcome = mediation.Loopback
 	}
 	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {
 		return
@@ -186,10 +207,14 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	}
 }
 
-// chainFor is the handler chain of the request's tenant: Chain, or
-// AltChain when the tenant's tenant-conf.json puts the extension handler
-// at the other end (one map lookup and an atomic load per request).
+// chainFor is the request's handler chain: an api file's own (APIChains),
+// else the tenant's: Chain, or AltChain when the tenant's tenant-conf.json
+// puts the extension handler at the other end (map lookups and an atomic
+// load per request).
 func (g *Gateway) chainFor(ex *handlers.Exchange) []handlers.Handler {
+	if c, ok := g.opts.APIChains[ex.Match.API]; ok {
+		return c // an api file's own <handlers> list: API-M wrote the tenant's position into it
+	}
 	if g.opts.AltChain == nil || g.opts.Repo == nil {
 		return g.opts.Chain
 	}
