@@ -30,7 +30,7 @@ type kind[T any] struct {
 }
 
 var (
-	sequenceKind = kind[sequences.Sequence]{folder: "sequences", isFile: sequences.IsSequenceFile, maxSize: sequences.MaxFileSize, compile: sequences.Compile}
+	sequenceKind = kind[sequences.Sequence]{folder: "sequences", isFile: isSequenceOrPolicy, maxSize: sequences.MaxFileSize, compile: sequences.Compile}
 	endpointKind = kind[endpoint.Named]{folder: "endpoints", isFile: endpoint.IsEndpointFile, maxSize: endpoint.MaxFileSize, compile: endpoint.CompileFile}
 )
 
@@ -100,4 +100,10 @@ func (f *file[T]) offer() (*T, error) {
 		return f.latest, nil
 	}
 	return f.good, f.compileErr
+}
+
+// isSequenceOrPolicy is what a tenant's sequences folder deploys: sequence
+// files and API-M 4.x operation policy templates (.j2, see sequences/j2.go).
+func isSequenceOrPolicy(name string) bool {
+	return sequences.IsSequenceFile(name) || sequences.IsPolicyTemplate(name)
 }

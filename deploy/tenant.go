@@ -31,6 +31,7 @@ type tenant struct {
 	// apisChanged is the repository's OnAPIsChanged callback (nil: none).
 	apisChanged *atomic.Pointer[func()]
 	resAt       atomic.Pointer[resourceSet] // published local entries and registry resources
+	extPos      atomic.Pointer[string]      // tenant-conf.json's ExtensionHandlerPosition (tenantconf.go)
 	regDirs     atomic.Pointer[[]string]    // registry folders found at the last scan (watched)
 	status      atomic.Pointer[TenantStatus]
 	loaded      atomic.Bool
@@ -43,6 +44,10 @@ type tenant struct {
 	le  *folder[localEntry]
 	reg registry
 	res *resourceSet // the resources the folders compile against (also published in resAt)
+	// specs: the spec files of the .j2 templates as last seen (policyspec.go)
+	specs map[string]specState
+	// confLogged: the tenant-conf.json problem last logged (tenantconf.go)
+	confLogged string
 
 	// debounce state, guarded by Repository.mu
 	timer        *time.Timer
@@ -71,6 +76,7 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 	}
 	t.res = emptyResources
 	t.resAt.Store(emptyResources)
+	t.extPos.Store(new(string))
 	t.regDirs.Store(&[]string{})
 	t.set.Store(emptySet)
 	t.eps.Store(emptyEndpoints)
@@ -123,6 +129,7 @@ func (t *tenant) reloadLocked(announce bool) (apisChanged bool) {
 		t.logEndpointChanges(old, set, files, statuses)
 	}
 	t.reloadResources(&st, now)
+	t.templateSpecs(false)
 	apisChanged = t.reloadAPIs(&st, now)
 	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
@@ -131,6 +138,7 @@ func (t *tenant) reloadLocked(announce bool) (apisChanged bool) {
 		t.status.Store(&st)
 		return apisChanged
 	}
+	t.templateSpecs(true)
 	t.lib.rescan(t.log, now)
 	ds := t.lib.derive()
 	set, statuses, libReports := link(files, entries(ds))
@@ -239,6 +247,7 @@ func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
 	changed := set.changed(t.res)
 	t.res = set
 	t.resAt.Store(set)
+	t.applyTenantConf(set, st)
 	if len(changed) == 0 {
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/mediation/endpoint"
-	"github.com/seqgate/seqgate/sequences"
 )
 
 // Watching follows folders, never files: editors save by writing a new file
@@ -80,7 +79,7 @@ func (r *Repository) handle(ev fsnotify.Event) {
 // sequence or endpoint file, or a Kubernetes "..data"-style entry that
 // swaps them all.
 func counts(name string) bool {
-	return sequences.IsSequenceFile(name) || endpoint.IsEndpointFile(name) || strings.HasPrefix(name, "..")
+	return isSequenceOrPolicy(name) || isPolicySpec(name) || endpoint.IsEndpointFile(name) || strings.HasPrefix(name, "..")
 }
 
 // selfOrAncestor reports whether path is dir or one of its ancestors: an

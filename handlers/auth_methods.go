@@ -45,7 +45,7 @@ func (a *Auth) apiKey(ex *Exchange, key []byte, fromAuthz bool) bool {
 		ex.Principal = Principal{Method: config.AuthAPIKey, User: app.User, ConsumerKey: app.ConsumerKey,
 			AppName: app.Name, AppID: app.ID}
 		setAuthProps(ex, app)
-		return a.backendJWT(ex, "")
+		return a.backendJWT(ex, app.KeyType)
 	}
 	if a.v.SignedKeys == nil || bytes.Count(key, []byte{'.'}) != 2 {
 		authFail(ex, failInvalid)
@@ -141,7 +141,11 @@ func (a *Auth) acceptScoped(ex *Exchange, id *authn.Identity) bool {
 	} else {
 		setIdentityProps(ex, id)
 	}
-	return a.backendJWT(ex, id.KeyType)
+	keyType := id.KeyType
+	if keyType == "" && app != nil {
+		keyType = app.KeyType // the token says none: its application's
+	}
+	return a.backendJWT(ex, keyType)
 }
 
 // subscribed reports whether app may call api: every API of its tenant

@@ -31,6 +31,7 @@ security:
 applications:
   - {name: App1, consumer_key: ck-1, user: alice, keys: [key-1]}
   - {name: Narrow, consumer_key: ck-narrow, keys: [key-narrow], subscriptions: [{api: Keyed}]}
+  - {name: Sbox, consumer_key: ck-sbox, keys: [key-sbox], key_type: SANDBOX}
 apis:
   - provider: admin
     name: Orders
@@ -271,5 +272,37 @@ func TestAuthFailureHandlerShapes(t *testing.T) {
 	}
 	if body := string(responseBody(ex)); !strings.Contains(body, "<ams:code>900910</ams:code>") {
 		t.Errorf("body %q: the handler's payload is missing", body)
+	}
+}
+
+// TestAuthKeyType: AM_KEY_TYPE for every method: a plain key's
+// application key_type; a token's keytype claim, else its configured
+// application's key_type, else PRODUCTION; basic: PRODUCTION.
+func TestAuthKeyType(t *testing.T) {
+	f := newMethodsFixture(t)
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		want    string
+	}{
+		{"production key", []string{"apikey", "key-1"}, "PRODUCTION"},
+		{"sandbox key", []string{"apikey", "key-sbox"}, "SANDBOX"},
+		{"sandbox key as bearer", []string{"Authorization", "Bearer key-sbox"}, "SANDBOX"},
+		{"token of the sandbox app, no claim", []string{"Authorization", "Bearer " + f.jwt(t, "azp", "ck-sbox")}, "SANDBOX"},
+		{"token claim wins over the app", []string{"Authorization", "Bearer " + f.jwt(t, "azp", "ck-sbox", "keytype", "PRODUCTION")}, "PRODUCTION"},
+		{"token of an unknown client with a claim", []string{"Authorization", "Bearer " + f.jwt(t, "keytype", "SANDBOX")}, "SANDBOX"},
+		{"token of an unknown client", []string{"Authorization", "Bearer " + f.jwt(t)}, "PRODUCTION"},
+		{"basic", []string{"Authorization", basicAuth("ann", "pw")}, "PRODUCTION"},
+		{"signed api key", []string{"apikey", f.apiKey(t)}, "PRODUCTION"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := f.exchange(t, "GET", "/orders/v1/x", tc.headers...)
+			if !f.auth.HandleRequest(ex) {
+				t.Fatalf("refused: %s", ex.MC.Resp.Body())
+			}
+			if got, _ := ex.MC.Props.Get(PropKeyType); got != tc.want {
+				t.Errorf("AM_KEY_TYPE = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

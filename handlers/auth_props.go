@@ -125,7 +125,7 @@ func (a *Auth) backendJWT(ex *Exchange, keyType string) bool {
 }
 
 // keyTypeProduction is API-M's key type of production keys and tokens.
-const keyTypeProduction = "PRODUCTION"
+const keyTypeProduction = config.KeyTypeProduction
 
 // WSO2 API-M's authentication error codes besides 900901/900902
 // (APISecurityConstants).

@@ -2,6 +2,7 @@ package sequences
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/beevik/etree"
 	"github.com/seqgate/seqgate/mediation"
@@ -35,12 +36,23 @@ func Compile(file string, data []byte) (*Sequence, error) {
 // resources) resolved through res, the tenant's snapshot at deploy time.
 // The keys looked up are kept in Sequence.Resources.
 func CompileWith(file string, data []byte, res mediation.Resolver) (*Sequence, error) {
+	if strings.HasSuffix(file, ".j2") {
+		return compileJ2(file, data, res) // an API-M 4.x operation policy (j2.go)
+	}
+	return compileXML(file, data, res)
+}
+
+// compileXML is CompileWith for XML (a .j2 file once rendered).
+func compileXML(file string, data []byte, res mediation.Resolver) (*Sequence, error) {
 	doc, lines, err := mediation.ReadConfigFile(file, data, MaxFileSize, MaxDepth)
 	if err != nil {
 		return nil, err
 	}
 	c := &mediation.Compiler{File: file, Lines: lines, Resolver: res}
 	c.CollectErrors() // every bad mediator of the file, not the first only
+	if frag := fragmentRoot(doc, file); frag != nil {
+		return compileRoot(frag, c) // API-M 4.x bare mediators (fragment.go)
+	}
 	root, err := singleRoot(doc, c)
 	if err != nil {
 		return nil, err
@@ -55,6 +67,9 @@ func compileRoot(root *etree.Element, c *mediation.Compiler) (*Sequence, error) 
 			mediation.SynapseNS, root.NamespaceURI(), root.Tag)
 	}
 	s := &Sequence{File: c.File, Line: c.Line(root)}
+	if first := root.ChildElements(); s.Line == 0 && len(first) > 0 {
+		s.Line = c.Line(first[0]) // a fragment's made-up root: its first mediator
+	}
 	name, _ := mediation.Attr(root, "name")
 	if name == "" {
 		return nil, c.Errorf(root, "attribute name is required and must not be empty")

@@ -30,12 +30,16 @@ func (s *Set) Sequence(name string) mediation.Mediator {
 	return nil
 }
 
-// Get returns the sequence called name, or nil.
+// Get returns the sequence called name, else the built-in one of that
+// name (_sandbox_key_error_, _production_key_error_; defaults.go), or nil.
 func (s *Set) Get(name string) *Sequence {
 	if s == nil {
-		return nil
+		return builtin(name, false)
 	}
-	return s.byName[name]
+	if seq := s.byName[name]; seq != nil {
+		return seq
+	}
+	return builtin(name, s.byName[FaultSequence] != nil)
 }
 
 // ReadsBody reports whether running the sequence called name may read or
@@ -47,12 +51,15 @@ func (s *Set) ReadsBody(name string) bool {
 	if s == nil {
 		return false
 	}
+	if seq := s.byName[name]; seq == nil && s.Get(name) != nil {
+		return s.reads(name, map[string]bool{}) // a built-in one
+	}
 	return s.readsBody[name]
 }
 
 // reads is ReadsBody's walk; Build refuses cycles, seen guards anyway.
 func (s *Set) reads(name string, seen map[string]bool) bool {
-	seq := s.byName[name]
+	seq := s.Get(name)
 	if seq == nil || seen[name] {
 		return false
 	}
@@ -191,7 +198,7 @@ func (s *Set) missingRefs(seq *Sequence) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, ref := range seq.edges() {
-		if s.byName[ref] == nil && !seen[ref] {
+		if s.Get(ref) == nil && !seen[ref] {
 			seen[ref] = true
 			out = append(out, fmt.Sprintf("%s:%d: <sequence>: %q references sequence %q, which is not deployed (resolved at run time)",
 				seq.File, seq.Line, seq.Name, ref))

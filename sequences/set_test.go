@@ -108,3 +108,54 @@ func TestSetLookup(t *testing.T) {
 		t.Error("nil Set is not empty")
 	}
 }
+
+// TestDefaultsCompile: the built-in key-type error sequences compile, are
+// found by Get under names no file claims (without being listed), and call
+// fault only when the tenant has one.
+func TestDefaultsCompile(t *testing.T) {
+	if _, err := defaults(); err != nil {
+		t.Fatal(err)
+	}
+	empty, _ := Build(nil)
+	for _, set := range []*Set{nil, empty} {
+		for _, name := range []string{SandboxKeyError, ProductionKeyError} {
+			seq := set.Get(name)
+			if seq == nil {
+				t.Fatalf("%s not there by default", name)
+			}
+			if len(seq.edges()) != 0 {
+				t.Errorf("%s without a fault sequence references %v", name, seq.edges())
+			}
+		}
+		if set.Len() != 0 || len(set.Names()) != 0 {
+			t.Errorf("built-in sequences listed: %v", set.Names())
+		}
+	}
+	if !empty.ReadsBody(SandboxKeyError) {
+		t.Errorf("the built-in _sandbox_key_error_ writes the payload; ReadsBody is false")
+	}
+	fault, err := Compile("fault.xml", []byte(`<sequence xmlns="http://ws.apache.org/ns/synapse" name="fault"><drop/></sequence>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := Compile("own.xml", []byte(`<sequence xmlns="http://ws.apache.org/ns/synapse" name="_sandbox_key_error_"><drop/></sequence>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller, err := Compile("caller.xml", []byte(`<sequence xmlns="http://ws.apache.org/ns/synapse" name="caller"><sequence key="_production_key_error_"/></sequence>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, reports := Build([]Entry{{File: "fault.xml", Seq: fault}, {File: "own.xml", Seq: own}, {File: "caller.xml", Seq: caller}})
+	for i, r := range reports {
+		if r.Err != nil || !r.Served || len(r.Warnings) != 0 {
+			t.Errorf("entry %d: %+v", i, r)
+		}
+	}
+	if set.Get(SandboxKeyError) != own {
+		t.Errorf("the tenant's own _sandbox_key_error_ did not win")
+	}
+	if e := set.Get(ProductionKeyError).edges(); len(e) != 1 || e[0] != FaultSequence {
+		t.Errorf("with a fault deployed, _production_key_error_ references %v; want [fault]", e)
+	}
+}

@@ -3,6 +3,7 @@ package apimimport
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -10,6 +11,9 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // API-M 4.1+ attaches operation policies instead of sequences: each a
@@ -17,10 +21,10 @@ import (
 // attributes api.yaml gives it. API-M's gateway puts the API-level ones
 // in the API's In/Out/Fault sequence and the per-operation ones in a
 // switch on fn:concat($ctx:REST_METHOD,'_',$ctx:API_ELECTED_RESOURCE);
-// the import builds the same sequence. Templates are rendered only when
-// they are plain substitutions ({{ attribute }}); one with Jinja logic
-// ({% if %}, filters) or an attribute api.yaml does not give is reported
-// and left out, never half-rendered.
+// the import builds the same sequence. Templates are rendered with the
+// gateway's Jinja subset (sequences.RenderJ2: {{ attribute }}, if/else/endif
+// on attributes); one using more (loops, filters) or an attribute api.yaml
+// does not give is reported and left out, never half-rendered.
 
 // policyRef is one entry of operationPolicies / apiPolicies.
 type policyRef struct {
@@ -36,11 +40,6 @@ func readPolicyRefs(n *yaml.Node) []policyRef {
 	}
 	return out
 }
-
-var (
-	j2Var   = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
-	j2Logic = regexp.MustCompile(`\{%|\{\{|\{#`)
-)
 
 // renderPolicy renders one policy's template, or says why it cannot.
 func (im *importer) renderPolicy(s *spec, ref policyRef) ([]byte, string, bool) {
@@ -61,10 +60,6 @@ func (im *importer) renderPolicy(s *spec, ref policyRef) ([]byte, string, bool) 
 		im.note(s.src.display(file), 0, "not read: %v", err)
 		return nil, "", false
 	}
-	if loc := j2Logic.FindIndex(tmpl); loc != nil && string(tmpl[loc[0]:loc[1]]) != "{{" {
-		im.note(s.src.display(file), 1+bytes.Count(tmpl[:loc[0]], []byte("\n")), "Jinja logic (%s) is not rendered by the import: policy %s left out", tmpl[loc[0]:loc[1]], ref.name)
-		return nil, "", false
-	}
 	params := map[string]string{}
 	for _, kv := range pairs(ref.params) {
 		if kv[1].Kind != yaml.ScalarNode {
@@ -73,24 +68,18 @@ func (im *importer) renderPolicy(s *spec, ref policyRef) ([]byte, string, bool) 
 		}
 		params[kv[0].Value] = kv[1].Value
 	}
-	var missing string
-	out := j2Var.ReplaceAllFunc(tmpl, func(m []byte) []byte {
-		k := string(j2Var.FindSubmatch(m)[1])
-		v, ok := params[k]
-		if !ok {
-			missing = k
-			return m
+	// the gateway's renderer (sequences.RenderJ2): {{ attr }} and
+	// if/else/endif on attributes; anything else is named with its line
+	out, err := sequences.RenderJ2(s.src.display(file), tmpl, params)
+	if err != nil {
+		var ce *mediation.CompileError
+		if errors.As(err, &ce) && strings.HasPrefix(ce.Msg, "attribute ") {
+			im.note(s.file, line(ref.node), "policy %s: its template's %s in api.yaml: left out", ref.name, ce.Msg)
+		} else if errors.As(err, &ce) {
+			im.note(ce.File, ce.Line, "%s: policy %s left out", ce.Msg, ref.name)
+		} else {
+			im.note(s.src.display(file), 0, "%v: policy %s left out", err, ref.name)
 		}
-		var b bytes.Buffer
-		_ = xml.EscapeText(&b, []byte(v))
-		return b.Bytes()
-	})
-	if missing != "" {
-		im.note(s.file, line(ref.node), "policy %s: its template uses %q, which api.yaml does not give: left out", ref.name, missing)
-		return nil, "", false
-	}
-	if loc := j2Logic.FindIndex(out); loc != nil {
-		im.note(s.src.display(file), 1+bytes.Count(out[:loc[0]], []byte("\n")), "Jinja expression (%s) is not rendered by the import: policy %s left out", out[loc[0]:loc[1]], ref.name)
 		return nil, "", false
 	}
 	if err := wellFormed(out); err != nil {

@@ -191,20 +191,35 @@ type App struct {
 	// (others: 403 900908), each optionally with its own tier. Empty: every
 	// API of the app's tenant, at the API's tier.
 	Subscriptions []Subscription `yaml:"subscriptions"`
+	// KeyType is the key type of the application's plain keys (and of its
+	// consumer key's tokens that carry none), PRODUCTION (default) or
+	// SANDBOX, as API-M's keys: the auth handler sets AM_KEY_TYPE from it,
+	// and it picks the API's backend or sandbox_backend.
+	KeyType string `yaml:"key_type"`
 }
+
+// Key types of API-M credentials (AM_KEY_TYPE).
+const (
+	KeyTypeProduction = "PRODUCTION"
+	KeyTypeSandbox    = "SANDBOX"
+)
 
 // API is one published API.
 type API struct {
-	Provider  string     `yaml:"provider"`
-	Name      string     `yaml:"name"`
-	Version   string     `yaml:"version"`
-	Context   string     `yaml:"context"`  // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
-	Tenant    string     `yaml:"tenant"`   // domain; default the super tenant
-	Auth      string     `yaml:"auth"`     // "apikey" (default), "none" or "mtls" (a verified client certificate)
-	Tier      string     `yaml:"tier"`     // subscription tier of callers without their own; "" or "Unlimited": none
-	APITier   string     `yaml:"api_tier"` // API level: one quota shared by every caller of the API
-	Backend   []string   `yaml:"backend"`  // backend base URLs, round-robin
-	Resources []Resource `yaml:"resources"`
+	Provider string   `yaml:"provider"`
+	Name     string   `yaml:"name"`
+	Version  string   `yaml:"version"`
+	Context  string   `yaml:"context"`  // e.g. /twitter; served at /<context>/<version> (and /t/<domain>/... for tenants)
+	Tenant   string   `yaml:"tenant"`   // domain; default the super tenant
+	Auth     string   `yaml:"auth"`     // "apikey" (default), "none" or "mtls" (a verified client certificate)
+	Tier     string   `yaml:"tier"`     // subscription tier of callers without their own; "" or "Unlimited": none
+	APITier  string   `yaml:"api_tier"` // API level: one quota shared by every caller of the API
+	Backend  []string `yaml:"backend"`  // backend base URLs, round-robin
+	// SandboxBackend is where SANDBOX credentials go (same form as
+	// Backend); empty: they get _sandbox_key_error_ (403 900901), as an
+	// API-M API without a sandbox endpoint answers them.
+	SandboxBackend []string   `yaml:"sandbox_backend"`
+	Resources      []Resource `yaml:"resources"`
 	// FaultOn5xx treats a backend answer with a 5xx status as a backend
 	// failure: ERROR_CODE is the status, and <api>--Fault / fault shape
 	// the answer. Off by default, as in API-M, where 5xx answers pass

@@ -98,6 +98,8 @@ func (c *Config) defaults() {
 		setStr(&a.Tenant, SuperTenantDomain)
 		setStr(&a.ID, a.Name)
 		setStr(&a.ConsumerKey, a.ID)
+		a.KeyType = strings.ToUpper(strings.TrimSpace(a.KeyType))
+		setStr(&a.KeyType, KeyTypeProduction)
 	}
 	for i := range c.APIs {
 		c.APIs[i].defaults()

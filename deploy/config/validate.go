@@ -204,6 +204,9 @@ func (c *Config) validateApps(p *problems, domains, tiers map[string]bool) {
 		}
 		consumerKeys[a.Tenant+"/"+a.ConsumerKey] = i
 		c.checkSubscriptionProviders(p, at, &c.Applications[i])
+		if a.KeyType != KeyTypeProduction && a.KeyType != KeyTypeSandbox {
+			p.add("%s: key_type %q: must be PRODUCTION or SANDBOX", at, a.KeyType)
+		}
 		for k, key := range a.Keys {
 			if strings.TrimSpace(key) == "" {
 				p.add("%s: keys[%d]: empty key", at, k)

@@ -85,6 +85,11 @@ func (a *API) validateFields(p *problems, at string, domains, tiers map[string]b
 			p.add("%s: backend[%d]: %q is not an http(s) URL", at, i, b)
 		}
 	}
+	for i, b := range a.SandboxBackend {
+		if u, err := url.Parse(b); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.add("%s: sandbox_backend[%d]: %q is not an http(s) URL", at, i, b)
+		}
+	}
 }
 
 // checkAuth checks an auth value: a comma-separated list of apikey,

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,5 +177,30 @@ func TestLoadUnknownKeyAndMissingFile(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "none.yaml")); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+// TestKeyType: key_type defaults to PRODUCTION, is case-insensitive and
+// refuses anything but PRODUCTION and SANDBOX; sandbox_backend URLs are
+// checked like backend ones.
+func TestKeyType(t *testing.T) {
+	base := `
+apis: [{provider: a, name: A, version: "1", context: /a, backend: ["http://127.0.0.1:1"], sandbox_backend: ["%s"]}]
+applications:
+  - {name: P, keys: [k1]}
+  - {name: S, keys: [k2], key_type: %s}
+`
+	c, err := Parse([]byte(fmt.Sprintf(base, "http://127.0.0.1:2", "sandbox")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Applications[0].KeyType != KeyTypeProduction || c.Applications[1].KeyType != KeyTypeSandbox {
+		t.Errorf("key types %q %q", c.Applications[0].KeyType, c.Applications[1].KeyType)
+	}
+	if _, err := Parse([]byte(fmt.Sprintf(base, "http://127.0.0.1:2", "TEST"))); err == nil || !strings.Contains(err.Error(), `key_type "TEST": must be PRODUCTION or SANDBOX`) {
+		t.Errorf("bad key_type: %v", err)
+	}
+	if _, err := Parse([]byte(fmt.Sprintf(base, "ftp://x", "SANDBOX"))); err == nil || !strings.Contains(err.Error(), "sandbox_backend[0]") {
+		t.Errorf("bad sandbox_backend: %v", err)
 	}
 }

@@ -135,6 +135,9 @@ func Explain(in Input, tenant, method, path string) (*Report, error) {
 	rep.Scopes = res.Scopes
 	rep.Throttle = levels(in.Config, m.API.Cfg, res)
 	rep.Chain = chain(in.Config, m.API.Cfg, src)
+	if pos := in.Repo.ExtensionHandlerPosition(tenant); m.API.Cfg.File == nil && pos != "" && pos != in.Config.ExtensionHandlerPosition {
+		rep.Chain = tenantChain(rep.Chain, pos) // the tenant's tenant-conf.json (Gateway.chainFor); an api file keeps its own
+	}
 	rep.Flows = flows(in.Repo.Set(tenant), st, src, m.API, m.Resource)
 	return rep, nil
 }

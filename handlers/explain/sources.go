@@ -9,6 +9,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/sequences"
@@ -76,6 +77,29 @@ func chain(cfg *config.Config, api *config.API, src *sources) *Chain {
 		c.Handlers = append(c.Handlers, h.Name())
 	}
 	return c
+}
+
+// tenantChain is c with the extension handler moved to pos, as the
+// tenant's tenant-conf.json sets it.
+func tenantChain(c *Chain, pos string) *Chain {
+	out := &Chain{Position: pos, From: deploy.TenantConfKey + " (tenant-conf.json)"}
+	var rest []string
+	for _, h := range c.Handlers {
+		switch h {
+		case "cors":
+			out.Handlers = append(out.Handlers, h) // first, whatever the position
+		case "extension":
+		default:
+			rest = append(rest, h)
+		}
+	}
+	if pos == config.PositionTop {
+		out.Handlers = append(out.Handlers, "extension")
+		out.Handlers = append(out.Handlers, rest...)
+	} else {
+		out.Handlers = append(append(out.Handlers, rest...), "extension")
+	}
+	return out
 }
 
 // fileChain is the chain of an API-M api file's API: its <handlers> list

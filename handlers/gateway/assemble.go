@@ -85,6 +85,13 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
+	// a tenant's tenant-conf.json may put the extension handler at the
+	// other end (Gateway.chainFor)
+	other := config.PositionTop
+	if cfg.ExtensionHandlerPosition == config.PositionTop {
+		other = config.PositionBottom
+	}
+	alt := handlers.WithCORS(cors, handlers.Chain(other, auth, throttle, usage, ext))
 	// an API-M api file's API runs its own <handlers> list, then its resource
 	byRole := map[sequences.HandlerRole]handlers.Handler{sequences.RoleAuth: auth, sequences.RoleThrottle: throttle,
 		sequences.RoleUsage: usage, sequences.RoleExtension: ext}
@@ -107,7 +114,8 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		return nil, err
 	}
 	return New(Options{
-		Router: router, Repo: d.Repo, Chain: chain, APIChains: apiChains, Backends: backends, Logger: d.Logger,
+		Router: router, Repo: d.Repo, Chain: chain, APIChains: apiChains, AltChain: alt, Position: cfg.ExtensionHandlerPosition,
+		Backends: backends, Logger: d.Logger,
 		Limits: scatterLimits(PayloadLimits(cfg.Limits), cfg), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),

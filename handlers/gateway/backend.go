@@ -21,7 +21,10 @@ import (
 // suspension 0), so a failure is reported and the next request tries again.
 type Backends struct {
 	byAPI map[*route.API]mediation.Endpoint
-	pool  *endpoint.Pool
+	// sandbox holds the sandbox_backend of the APIs that declare one: where
+	// requests with a SANDBOX credential go (AM_KEY_TYPE).
+	sandbox map[*route.API]mediation.Endpoint
+	pool    *endpoint.Pool
 }
 
 // BackendOptions tune every backend client.
@@ -43,8 +46,16 @@ type BackendOptions struct {
 func NewBackends(apis []*route.API, o BackendOptions) (*Backends, error) {
 	pool := endpoint.NewPool(endpoint.Defaults{Timeout: o.Timeout, MaxResponseBody: o.MaxResponseBody, TLS: o.TLS,
 		MaxHosts: o.MaxHosts}, o.Prev)
-	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis)), pool: pool}
+	bs := &Backends{byAPI: make(map[*route.API]mediation.Endpoint, len(apis)),
+		sandbox: map[*route.API]mediation.Endpoint{}, pool: pool}
 	for _, api := range apis {
+		if len(api.Cfg.SandboxBackend) > 0 {
+			ep, err := backendEndpoint(api.Name+" (sandbox)", api.Cfg.SandboxBackend)
+			if err != nil {
+				return nil, fmt.Errorf("api %s: sandbox_backend: %w", api.Name, err)
+			}
+			bs.sandbox[api] = ep
+		}
 		if len(api.Cfg.Backend) == 0 {
 			continue
 		}
@@ -84,6 +95,19 @@ func (bs *Backends) For(api *route.API) mediation.Endpoint {
 		return ep
 	}
 	return nil
+}
+
+// ForKeyType returns the backend of api for a credential of the given key
+// type: the sandbox backend for a sandbox one, else the production one.
+// missing is true when the API has a backend, but none for that key type
+// (the request gets the key type's error sequence); an API with no
+// backend at all (its sequences choose the endpoint) returns nil, false.
+func (bs *Backends) ForKeyType(api *route.API, sandbox bool) (ep mediation.Endpoint, missing bool) {
+	prod, sb := bs.byAPI[api], bs.sandbox[api]
+	if sandbox {
+		return sb, sb == nil && prod != nil
+	}
+	return prod, prod == nil && sb != nil
 }
 
 // Pool is the generation's backend client pool.

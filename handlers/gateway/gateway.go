@@ -52,6 +52,11 @@ type Options struct {
 	// AccessLog gets a line per request (access.go); nil: off, one nil
 	// check per request.
 	AccessLog *accesslog.Log
+	// AltChain is Chain with the extension handler at the other end, for
+	// the tenants whose tenant-conf.json sets the ExtensionHandlerPosition
+	// that is not Position (the config's); nil: every tenant uses Chain.
+	AltChain []handlers.Handler
+	Position string
 }
 
 // Gateway serves traffic. Build it once; Handle is safe for concurrent use.
@@ -154,10 +159,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc := ex.MC
 	mc.Dir = mediation.In
 	var to mediation.Endpoint // nil: the API's backend
-	chain := g.opts.Chain
-	if c, ok := g.opts.APIChains[ex.Match.API]; ok {
-		chain = c
-	}
+	chain := g.chainFor(ex)
 	if !handlers.RunRequest(chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
@@ -205,13 +207,36 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	}
 }
 
+// chainFor is the request's handler chain: an api file's own (APIChains),
+// else the tenant's: Chain, or AltChain when the tenant's tenant-conf.json
+// puts the extension handler at the other end (map lookups and an atomic
+// load per request).
+func (g *Gateway) chainFor(ex *handlers.Exchange) []handlers.Handler {
+	if c, ok := g.opts.APIChains[ex.Match.API]; ok {
+		return c // an api file's own <handlers> list: API-M wrote the tenant's position into it
+	}
+	if g.opts.AltChain == nil || g.opts.Repo == nil {
+		return g.opts.Chain
+	}
+	if pos := g.opts.Repo.ExtensionHandlerPosition(ex.Match.Tenant.Domain); pos != "" && pos != g.opts.Position {
+		return g.opts.AltChain
+	}
+	return g.opts.Chain
+}
+
 // callBackend sends the (mediated) request to ep, or to the API's backend
 // when ep is nil, and leaves its answer in mc.Resp. On failure it writes a
 // gateway error and returns false.
 func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool {
 	mc := ex.MC
 	if ep == nil {
-		ep = g.opts.Backends.For(ex.Match.API)
+		sandbox := handlers.IsSandbox(ex)
+		var missing bool
+		if ep, missing = g.opts.Backends.ForKeyType(ex.Match.API, sandbox); missing {
+			handlers.KeyTypeError(ex, sandbox)
+			g.respondNow(ex)
+			return false
+		}
 	}
 	if !g.toWire(ex) {
 		return false

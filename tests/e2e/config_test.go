@@ -11,6 +11,7 @@ const (
 	keyApp1 = "key-1"    // App1, super tenant
 	keyApp2 = "key-2"    // App2, super tenant
 	keyAcme = "key-acme" // AcmeApp, acme.com
+	keySbox = "key-sbox" // SandboxApp, super tenant, key_type SANDBOX
 )
 
 // gwConfig is what varies between test gateways; everything else (tenants,
@@ -42,6 +43,10 @@ type apiDef struct {
 	Backend   []string       `yaml:"backend"`
 	Resources []resDef       `yaml:"resources"`
 	CORS      map[string]any `yaml:"cors,omitempty"`
+
+	// Sandbox gives the API a sandbox_backend: <backend>/sb/<lower name>.
+	Sandbox        bool     `yaml:"-"`
+	SandboxBackend []string `yaml:"sandbox_backend,omitempty"`
 }
 
 type resDef struct {
@@ -91,6 +96,9 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 	}
 	for i := range apis {
 		apis[i].Backend = []string{backendURL + "/be/" + strings.ToLower(apis[i].Name)}
+		if apis[i].Sandbox {
+			apis[i].SandboxBackend = []string{backendURL + "/sb/" + strings.ToLower(apis[i].Name)}
+		}
 	}
 	doc := map[string]any{
 		"listen":                     map[string]string{"http": traffic, "admin": admin},
@@ -107,6 +115,8 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 			{"name": "App1", "id": "1", "consumer_key": "ck1", "user": "alice", "tenant": "carbon.super", "keys": []string{keyApp1}},
 			{"name": "App2", "id": "2", "consumer_key": "ck2", "user": "bob", "tenant": "carbon.super", "keys": []string{keyApp2}},
 			{"name": "AcmeApp", "id": "3", "consumer_key": "ck3", "user": "carol", "tenant": "acme.com", "keys": []string{keyAcme}},
+			{"name": "SandboxApp", "id": "4", "consumer_key": "ck4", "user": "dan", "tenant": "carbon.super", "keys": []string{keySbox},
+				"key_type": "SANDBOX"},
 		},
 		"apis": apis,
 	}

@@ -116,6 +116,10 @@ func TestImportProjectServes(t *testing.T) {
 		if r.Header.Get("X-Orders-Out") != "done" {
 			t.Errorf("%s %s: the response policy did not run: %v", c.method, c.path, r.Header)
 		}
+		// rateHint_v1.j2 is {% if limit %}<header ... value="{{limit}}"/>{% endif %}, on GET /orders only
+		if want := map[bool]string{true: "100"}[c.op == "" && c.method == "GET"]; rec.Header.Get("X-Rate-Hint") != want {
+			t.Errorf("%s %s: X-Rate-Hint %q, want %q", c.method, c.path, rec.Header.Get("X-Rate-Hint"), want)
+		}
 	}
 
 	// The 3.x project: a tenant API, its In sequence from
