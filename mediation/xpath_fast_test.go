@@ -109,6 +109,34 @@ func TestXPathFastMatchesFull(t *testing.T) {
 	}
 }
 
+// TestXMLScanImpliesCheckXML: whatever the scanner accepts, CheckXML
+// accepts too (CheckPayload skips CheckXML for a body the scan accepted).
+func TestXMLScanImpliesCheckXML(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	alphabet := []byte(`<>/&;:="' !-[]?abx` + "\r\n\x00\xc3")
+	var ix xmlIndex
+	accepted := 0
+	for i := range 20000 {
+		b := []byte(fastBodies[i%len(fastBodies)])
+		if i >= len(fastBodies) {
+			for range 1 + rng.Intn(3) {
+				b[rng.Intn(len(b))] = alphabet[rng.Intn(len(alphabet))]
+			}
+		}
+		for _, l := range []XMLLimits{{}, {Depth: 3, Elements: 5, Children: 2, TextLength: 4, Attributes: 1, AttributeLength: 3}} {
+			scanXML(&ix, b, l)
+			if !ix.ok {
+				continue
+			}
+			accepted++
+			if err := CheckXML(b, l); err != nil {
+				t.Fatalf("scan accepted %q (limits %+v), CheckXML: %v", b, l, err)
+			}
+		}
+	}
+	t.Logf("accepted %d", accepted)
+}
+
 // TestXPathFastLimits: a document over a payload limit is refused with the
 // full path's error, never answered from the index.
 func TestXPathFastLimits(t *testing.T) {
