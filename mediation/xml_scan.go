@@ -419,15 +419,12 @@ func (s *xmlScanner) endTag() bool {
 	}
 	tagStart := s.i
 	s.i += 2
-	end, _, ok := s.name()
-	if !ok {
-		return false
-	}
 	el := &s.ix.elems[s.stack[s.top-1]]
-	if !bytes.Equal(s.b[s.i:end], s.b[el.name[0]:el.name[1]]) {
+	qname := s.b[el.name[0]:el.name[1]]
+	if !bytes.HasPrefix(s.b[s.i:], qname) { // the open element's name, or not well-formed
 		return false
 	}
-	s.i = end
+	s.i += len(qname)
 	s.skipSpace()
 	if s.i >= len(s.b) || s.b[s.i] != '>' {
 		return false
