@@ -17,6 +17,7 @@ import (
 type xpathFast struct {
 	anchored bool // an absolute path; else //a/b, matched on the last steps
 	steps    []fastStep
+	text     bool // a final /text() step: the text nodes of the selected leaves
 }
 
 type fastStep struct {
@@ -47,6 +48,11 @@ func compileFastPath(toks []xtok, ns map[string]string) *xpathFast {
 	case t.kind == xkOp && t.text == "/":
 	default:
 		return nil
+	}
+	if n := len(toks); n-i >= 4 && toks[n-3].kind == xkName && toks[n-3].text == "text" && toks[n-4].kind == xkOp && toks[n-4].text == "/" &&
+		toks[n-2].kind == xkOp && toks[n-2].text == "(" && toks[n-1].kind == xkOp && toks[n-1].text == ")" {
+		f.text = true
+		toks = toks[:n-4]
 	}
 	for i < len(toks) {
 		if toks[i].kind != xkOp || toks[i].text != "/" || i+1 >= len(toks) || !f.addStep(toks[i+1], ns) {
@@ -160,14 +166,14 @@ func (f *xpathFast) matches(chain []fastName) bool {
 	return true
 }
 
-// selectOne finds the selected elements: count is 0, 1 or 2 (two or more),
-// el the first when count is 1; ok false when a synthetic element is
-// selected (then the answer needs the tree).
-func (f *xpathFast) selectOne(ix *xmlIndex) (el *xmlElem, count int, ok bool) {
+// each calls fn on every selected element in document order until fn
+// returns false; ok false when fn did or a synthetic element is selected
+// (then the answer needs the tree).
+func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
 	if !ix.soap {
 		for _, syn := range [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}} {
 			if f.matches(syn) {
-				return nil, 0, false
+				return false
 			}
 		}
 	}
@@ -203,16 +209,26 @@ func (f *xpathFast) selectOne(ix *xmlIndex) (el *xmlElem, count int, ok bool) {
 			}
 			match = f.stepMatches(&f.steps[s], n)
 		}
-		if !match {
-			continue
-		}
-		if count++; count == 1 {
-			el = e
-		} else {
-			return nil, 2, true
+		if match && !fn(e) {
+			return false
 		}
 	}
-	return el, count, true
+	return true
+}
+
+// selectOne counts the selected elements: count is 0, 1 or 2 (two or
+// more), el the first when count is 1.
+func (f *xpathFast) selectOne(ix *xmlIndex) (el *xmlElem, count int, ok bool) {
+	ok = f.each(ix, func(e *xmlElem) bool {
+		if count++; count == 1 {
+			el = e
+		}
+		return count < 2
+	})
+	if count >= 2 {
+		return nil, 2, true
+	}
+	return el, count, ok
 }
 
 // fastString is stringValueOf from the index; ok false means ask the full
@@ -221,6 +237,9 @@ func (f *xpathFast) fastString(mc *MessageContext) (string, bool) {
 	ix := mc.fastXML()
 	if ix == nil {
 		return "", false
+	}
+	if f.text {
+		return f.texts(ix)
 	}
 	el, n, ok := f.selectOne(ix)
 	switch {
@@ -244,8 +263,28 @@ func (f *xpathFast) fastBool(mc *MessageContext) (bool, bool) {
 	if ix == nil {
 		return false, false
 	}
+	if f.text {
+		v, ok := f.texts(ix)
+		return v != "", ok
+	}
 	_, n, ok := f.selectOne(ix)
 	return n > 0, ok
+}
+
+// texts is the string of path/text(): the text nodes of every selected
+// element in document order, untrimmed; only leaves are answered (an
+// element's text between child elements goes the full way).
+func (f *xpathFast) texts(ix *xmlIndex) (string, bool) {
+	var out []byte
+	ok := f.each(ix, func(e *xmlElem) bool {
+		if !e.leaf {
+			return false
+		}
+		var good bool
+		out, good = ix.appendLeafText(out, e)
+		return good
+	})
+	return string(out), ok
 }
 
 // leafText is AXIOM's getText() of a leaf, trimmed: its text and CDATA
@@ -255,7 +294,17 @@ func (ix *xmlIndex) leafText(e *xmlElem) (string, bool) {
 	if !e.crOrEntity && bytes.IndexByte(c, '<') < 0 {
 		return string(bytes.TrimSpace(c)), true
 	}
-	var out []byte
+	out, ok := ix.appendLeafText(nil, e)
+	return string(bytes.TrimSpace(out)), ok
+}
+
+// appendLeafText appends a leaf's text and CDATA, decoded; false when a
+// carriage return would need encoding/xml's line-end normalisation.
+func (ix *xmlIndex) appendLeafText(out []byte, e *xmlElem) ([]byte, bool) {
+	c := ix.body[e.content[0]:e.content[1]]
+	if !e.crOrEntity && bytes.IndexByte(c, '<') < 0 {
+		return append(out, c...), true
+	}
 	for len(c) > 0 {
 		if bytes.HasPrefix(c, []byte("<![CDATA[")) {
 			end := bytes.Index(c, []byte("]]>"))
@@ -270,10 +319,10 @@ func (ix *xmlIndex) leafText(e *xmlElem) (string, bool) {
 		out = appendUnescaped(out, c[:j])
 		c = c[j:]
 	}
-	if bytes.IndexByte(out, '\r') >= 0 {
-		return "", false
+	if e.crOrEntity && bytes.IndexByte(ix.body[e.content[0]:e.content[1]], '\r') >= 0 {
+		return out, false
 	}
-	return string(bytes.TrimSpace(out)), true
+	return out, true
 }
 
 func appendUnescaped(out, t []byte) []byte {

@@ -63,6 +63,8 @@ var fastExprs = []string{
 	"/soapenv:Envelope/soapenv:Header/x", "/order/id", "/o:order/o:id",
 	"//order/id", "//id", "//name", "//customer/name", "//Body/order/id", "//soapenv:Body/order/id",
 	"//soapenv:Header", "//o:id", "//m:id", "//p:id", "//tier", "//a",
+	"//id/text()", "$body/order/id/text()", "//tier/text()", "//customer/text()", "/soapenv:Envelope/soapenv:Body/order/id/text()",
+	"//name/text()", "$body/order/text()",
 }
 
 func TestXPathFastMatchesFull(t *testing.T) {

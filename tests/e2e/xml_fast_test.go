@@ -16,7 +16,7 @@ func TestXMLFastPathThroughGateway(t *testing.T) {
 		`<filter xpath="//order/customer/tier"><then>`+
 			`<payloadFactory media-type="xml"><format><r xmlns=""><id>$1</id><name>$2</name><tier>$3</tier></r></format><args>`+
 			`<arg evaluator="xml" expression="$body/order/id"/>`+
-			`<arg evaluator="xml" expression="//customer/name"/>`+
+			`<arg evaluator="xml" expression="//customer/name/text()"/>`+
 			`<arg evaluator="xml" expression="/soapenv:Envelope/soapenv:Body/order/customer/tier"/>`+
 			`</args></payloadFactory></then>`+
 			`<else><payloadFactory media-type="xml"><format><none xmlns=""/></format><args/></payloadFactory></else></filter>`,
