@@ -116,6 +116,10 @@ type MessageContext struct {
 	xmlDoc         *xmlquery.Node
 	xmlErr         error
 	xmlParsed      bool
+	// xmlIdx: the body's byte index for the XPath fast path (xml_scan.go),
+	// valid while xmlScanned; its storage is kept across Reset
+	xmlIdx     xmlIndex
+	xmlScanned bool
 
 	// pin is a messageType declared on the current message (payload_format.go);
 	// wire holds the transport properties the gateway applies (transport.go).
@@ -185,7 +189,8 @@ func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) 
 	props.Reset()
 	axis2.Reset()
 	hop := Hop{For: mc.Hop.For[:0], Host: mc.Hop.Host[:0]} // buffers kept
-	*mc = MessageContext{Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits, Hop: hop}
+	idx := xmlIndex{elems: mc.xmlIdx.elems[:0], ns: mc.xmlIdx.ns[:0]}
+	*mc = MessageContext{xmlIdx: idx, Req: req, Resp: resp, Props: props, Axis2: axis2, inHeaders: hdrs, Limits: DefaultLimits, Hop: hop}
 }
 
 // --- current message: headers and body of the request on In, of the response on Out
@@ -291,6 +296,7 @@ func (mc *MessageContext) InvalidatePayload() {
 	mc.jsonDoc, mc.jsonErr, mc.jsonParsed, mc.jsonRawChecked = nil, nil, false, false
 	mc.payloadChecked, mc.payloadErr = false, nil
 	mc.xmlDoc, mc.xmlErr, mc.xmlParsed = nil, nil, false
+	mc.xmlScanned, mc.xmlIdx.ok, mc.xmlIdx.body = false, false, nil
 }
 
 // ContentType is the Content-Type of the current message.

@@ -80,6 +80,9 @@ func (mc *MessageContext) checkPayload() error {
 	case FormatJSON:
 		return CheckJSON(body, mc.jsonLimits())
 	case FormatXML, FormatSOAP11, FormatSOAP12:
+		if mc.fastXML() != nil {
+			return nil // the byte scan proved CheckXML's checks (xml_scan.go)
+		}
 		return CheckXML(body, mc.xmlLimits())
 	}
 	return nil

@@ -37,7 +37,8 @@ type xpathExpr struct {
 	names     []string  // virtual attribute names, one per slot
 	slots     []xslot
 	needsBody bool
-	nodeTest  bool // the source mentions node(): Synapse then serializes a single element
+	nodeTest  bool       // the source mentions node(): Synapse then serializes a single element
+	fast      *xpathFast // a plain child path answered from the body's bytes (xpath_fast.go), or nil
 }
 
 // defaultXPathNS are prefixes bound when the configuration does not
@@ -83,6 +84,9 @@ func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, e
 			panic(fmt.Sprintf("xpath %s: recompiling %q: %v", s, rewritten, err))
 		}
 		return e
+	}
+	if len(r.slots) == 0 {
+		x.fast = compileFastPath(toks, nsAll)
 	}
 	for i := range r.slots {
 		x.names = append(x.names, slotName(i))
@@ -143,6 +147,11 @@ func (x *xpathExpr) nav(mc *MessageContext) (*synNav, error) {
 
 // String is Synapse's stringValueOf.
 func (x *xpathExpr) String(mc *MessageContext) (_ string, err error) {
+	if x.fast != nil {
+		if v, ok := x.fast.fastString(mc); ok {
+			return v, nil
+		}
+	}
 	nav, err := x.nav(mc)
 	if err != nil {
 		return "", err
@@ -164,6 +173,11 @@ func (x *xpathExpr) String(mc *MessageContext) (_ string, err error) {
 
 // Bool is XPath's boolean().
 func (x *xpathExpr) Bool(mc *MessageContext) (_ bool, err error) {
+	if x.fast != nil {
+		if v, ok := x.fast.fastBool(mc); ok {
+			return v, nil
+		}
+	}
 	nav, err := x.nav(mc)
 	if err != nil {
 		return false, err

@@ -7,6 +7,8 @@
 #              usage on (metrics + per-request JSON event), global and per-API In
 #              and Out sequences of 5 mediators each (repo-chain/)
 #   json       payloadFactory (json, 3 json-eval args) on the request body (repo-json/)
+#   xml        XPath filter + payloadFactory (xml, 3 XPath args) on the request
+#              body, the JSON answer written as XML (repo-xml/)
 # OURS_ACCESS_LOG=<file> turns the access log on (json, written to <file>;
 # OURS_ACCESS_FORMAT=combined for the other format), to measure its cost.
 set -euo pipefail
@@ -20,6 +22,7 @@ case $scen in
 	headers) repo=$here/repo-headers ;;
 	mediation) repo=$here/repo-chain auth=apikey events=true tier=Bench ;;
 	json) repo=$here/repo-json ;;
+	xml) repo=$here/repo-xml ;;
 	*) echo "ours.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
 mkdir -p "$here/repo-empty"

@@ -1,0 +1,454 @@
+package mediation
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// xmlIndex is a flat index of the elements of an XML body, built by one
+// byte scan (scanXML) instead of an xmlquery tree: the XPath fast path
+// (xpath_fast.go) answers simple child paths from it. The scanner is
+// deliberately conservative: it accepts only a plain subset of XML that it
+// can prove encoding/xml and xmlquery read without error and within the
+// payload limits (ASCII names, the five named entities, namespace
+// prefixes declared on the root element only, no default namespace, no
+// DTD, no processing instruction but a UTF-8 declaration, no character
+// reference). Anything else leaves ok false and every reader takes the
+// full path (CheckXML, xmlquery, antchfx/xpath), which gives the exact
+// answer or error.
+type xmlIndex struct {
+	ok    bool
+	soap  bool // the root is a SOAP 1.1/1.2 Envelope (else it is wrapped)
+	body  []byte
+	elems []xmlElem
+	ns    []xmlNSDecl // prefixes declared on the root element
+}
+
+// xmlElem is one element: its raw qualified name and, for a leaf, the raw
+// content between its tags (text and CDATA sections only).
+type xmlElem struct {
+	parent     int32 // index in elems, -1 for the root
+	depth      int32 // 0 for the root
+	name       [2]int32
+	colon      int32 // offset of ':' in the name, or -1
+	content    [2]int32
+	leaf       bool // no child element, comment or processing instruction
+	uri        int16
+	crOrEntity bool // the content holds '\r' or '&' (decoded by readers)
+}
+
+type xmlNSDecl struct {
+	prefix, uri string
+}
+
+// scanXML indexes body (TrimSpace'd, non-empty) into ix, reusing its
+// storage. ix.ok reports whether the fast path may answer from it.
+func scanXML(ix *xmlIndex, body []byte, l XMLLimits) {
+	ix.ok, ix.soap, ix.body, ix.elems, ix.ns = false, false, body, ix.elems[:0], ix.ns[:0]
+	if l.Depth <= 0 {
+		l.Depth = DefaultLimits.MaxXMLDepth
+	}
+	if !plainText(body) {
+		return
+	}
+	s := xmlScanner{ix: ix, b: body, l: l}
+	ix.ok = s.run()
+}
+
+// plainText: valid UTF-8 with no control character but tab, LF, CR and
+// none of U+FFFE/U+FFFF, which encoding/xml refuses.
+func plainText(b []byte) bool {
+	ascii := true
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+		if c >= 0x80 {
+			ascii = false
+		}
+	}
+	if ascii {
+		return true
+	}
+	return utf8.Valid(b) && !bytes.Contains(b, []byte("\xef\xbf\xbe")) && !bytes.Contains(b, []byte("\xef\xbf\xbf"))
+}
+
+type xmlScanner struct {
+	ix       *xmlIndex
+	b        []byte
+	i        int
+	l        XMLLimits
+	stack    [64]int32 // open elements (index in elems); deeper documents fall back
+	children [64]int32
+	top      int
+	text     int
+	// pendingAttrPrefix: prefixes of the root's attributes, checked once
+	// all of the root's declarations are read
+	pendingAttrPrefix []string
+}
+
+func (s *xmlScanner) run() bool {
+	b := s.b
+	if bytes.HasPrefix(b, []byte("<?")) && !s.declaration() {
+		return false
+	}
+	rootDone := false
+	for s.i < len(b) {
+		c := b[s.i]
+		if c != '<' {
+			if s.top == 0 {
+				if !isXMLSpace(c) {
+					return false
+				}
+				s.i++
+				continue
+			}
+			if !s.chardata() {
+				return false
+			}
+			continue
+		}
+		if s.i+1 >= len(b) {
+			return false
+		}
+		switch b[s.i+1] {
+		case '/':
+			if !s.endTag() {
+				return false
+			}
+			if s.top == 0 {
+				rootDone = true
+			}
+		case '!':
+			if s.top == 0 || !s.bang() {
+				return false
+			}
+		case '?':
+			return false
+		default:
+			if rootDone || !s.startTag() {
+				return false
+			}
+			if s.top == 0 {
+				rootDone = true // an empty root <a/>
+			}
+		}
+	}
+	return rootDone && s.top == 0
+}
+
+// declaration accepts <?xml version="1.0" ...?> declaring UTF-8 or no
+// encoding.
+func (s *xmlScanner) declaration() bool {
+	end := bytes.Index(s.b, []byte("?>"))
+	if end < 0 || !bytes.HasPrefix(s.b, []byte("<?xml ")) {
+		return false
+	}
+	d := s.b[6:end]
+	if bytes.IndexByte(d, '<') >= 0 || !(bytes.Contains(d, []byte(`version="1.0"`)) || bytes.Contains(d, []byte(`version='1.0'`))) {
+		return false
+	}
+	if bytes.Contains(d, []byte("encoding")) {
+		low := bytes.ToLower(d)
+		if !bytes.Contains(low, []byte(`encoding="utf-8"`)) && !bytes.Contains(low, []byte(`encoding='utf-8'`)) {
+			return false
+		}
+	}
+	s.i = end + 2
+	return true
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func xmlNameByte(c byte, first bool) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		return true
+	case c >= '0' && c <= '9', c == '-', c == '.':
+		return !first
+	}
+	return false
+}
+
+// name scans an ASCII QName (one optional ':' between two NCNames) at s.i
+// and returns its end and the colon offset (-1).
+func (s *xmlScanner) name() (end, colon int, ok bool) {
+	b, i := s.b, s.i
+	colon = -1
+	start := i
+	for i < len(b) {
+		c := b[i]
+		if c == ':' {
+			if colon >= 0 || i == start || i+1 >= len(b) || !xmlNameByte(b[i+1], true) {
+				return 0, 0, false
+			}
+			colon = i
+			i++
+			continue
+		}
+		if !xmlNameByte(c, i == start || i == colon+1 && colon >= 0) {
+			break
+		}
+		i++
+	}
+	if i == start || i < len(b) && b[i] >= 0x80 {
+		return 0, 0, false
+	}
+	return i, colon, true
+}
+
+func (s *xmlScanner) skipSpace() {
+	for s.i < len(s.b) && isXMLSpace(s.b[s.i]) {
+		s.i++
+	}
+}
+
+// chardata scans text up to the next '<', checking its entities.
+func (s *xmlScanner) chardata() bool {
+	b := s.b
+	start := s.i
+	end := bytes.IndexByte(b[start:], '<')
+	if end < 0 {
+		return false
+	}
+	end += start
+	t := b[start:end]
+	if bytes.Contains(t, []byte("]]>")) {
+		return false
+	}
+	if bytes.IndexByte(t, '&') >= 0 && !knownEntities(t) {
+		return false
+	}
+	if bytes.IndexByte(t, '&') >= 0 || bytes.IndexByte(t, '\r') >= 0 {
+		s.ix.elems[s.stack[s.top-1]].crOrEntity = true
+	}
+	s.text += len(t)
+	if over(s.text, s.l.TextLength) {
+		return false
+	}
+	s.i = end
+	return true
+}
+
+var namedEntities = [][]byte{[]byte("lt;"), []byte("gt;"), []byte("amp;"), []byte("quot;"), []byte("apos;")}
+
+// knownEntities: every '&' in t starts one of the five named entities.
+func knownEntities(t []byte) bool {
+	for {
+		j := bytes.IndexByte(t, '&')
+		if j < 0 {
+			return true
+		}
+		t = t[j+1:]
+		found := false
+		for _, e := range namedEntities {
+			if bytes.HasPrefix(t, e) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+}
+
+// bang scans a comment or a CDATA section inside the root element.
+func (s *xmlScanner) bang() bool {
+	b := s.b[s.i:]
+	switch {
+	case bytes.HasPrefix(b, []byte("<![CDATA[")):
+		end := bytes.Index(b, []byte("]]>"))
+		if end < 0 {
+			return false
+		}
+		el := &s.ix.elems[s.stack[s.top-1]]
+		if bytes.IndexByte(b[:end], '\r') >= 0 {
+			el.crOrEntity = true
+		}
+		s.text += end - 9
+		if over(s.text, s.l.TextLength) {
+			return false
+		}
+		s.i += end + 3
+		return true
+	case bytes.HasPrefix(b, []byte("<!--")):
+		end := bytes.Index(b[4:], []byte("--"))
+		if end < 0 || !bytes.HasPrefix(b[4+end:], []byte("-->")) {
+			return false
+		}
+		s.ix.elems[s.stack[s.top-1]].leaf = false
+		s.text = 0
+		s.i += 4 + end + 3
+		return true
+	}
+	return false // a DTD or other declaration: the full path says what is wrong
+}
+
+func (s *xmlScanner) startTag() bool {
+	ix := s.ix
+	s.i++
+	nameStart := s.i
+	end, colon, ok := s.name()
+	if !ok {
+		return false
+	}
+	s.i = end
+	if s.top >= len(s.stack) || s.top >= s.l.Depth {
+		return false
+	}
+	if over(len(ix.elems)+1, s.l.Elements) {
+		return false
+	}
+	parent := int32(-1)
+	if s.top > 0 {
+		parent = s.stack[s.top-1]
+		ix.elems[parent].leaf = false
+		if s.children[s.top-1]++; over(int(s.children[s.top-1]), s.l.Children) {
+			return false
+		}
+	}
+	s.text = 0
+	el := xmlElem{parent: parent, depth: int32(s.top), name: [2]int32{int32(nameStart), int32(end)},
+		colon: int32(colon), leaf: true, uri: -1}
+	attrs := 0
+	for {
+		sp := s.i
+		s.skipSpace()
+		if s.i >= len(s.b) {
+			return false
+		}
+		c := s.b[s.i]
+		if c == '/' || c == '>' {
+			break
+		}
+		if s.i == sp {
+			return false // attributes are separated by space
+		}
+		aStart := s.i
+		aEnd, aColon, ok := s.name()
+		if !ok {
+			return false
+		}
+		s.i = aEnd
+		s.skipSpace()
+		if s.i >= len(s.b) || s.b[s.i] != '=' {
+			return false
+		}
+		s.i++
+		s.skipSpace()
+		if s.i >= len(s.b) || (s.b[s.i] != '"' && s.b[s.i] != '\'') {
+			return false
+		}
+		q := s.b[s.i]
+		vEnd := bytes.IndexByte(s.b[s.i+1:], q)
+		if vEnd < 0 {
+			return false
+		}
+		v := s.b[s.i+1 : s.i+1+vEnd]
+		s.i += vEnd + 2
+		if bytes.IndexByte(v, '<') >= 0 || bytes.IndexByte(v, '&') >= 0 && !knownEntities(v) {
+			return false
+		}
+		if attrs++; over(attrs, s.l.Attributes) || over(len(v), s.l.AttributeLength) {
+			return false
+		}
+		aname := s.b[aStart:aEnd]
+		switch {
+		case string(aname) == "xmlns":
+			return false // a default namespace: the fast path does not track it
+		case aColon >= 0 && string(s.b[aStart:aColon]) == "xmlns":
+			if s.top != 0 || len(v) == 0 || bytes.IndexByte(v, '&') >= 0 {
+				return false
+			}
+			p := string(s.b[aColon+1 : aEnd])
+			if p == "xml" || p == "xmlns" {
+				return false
+			}
+			for _, d := range ix.ns {
+				if d.prefix == p || d.uri == string(v) {
+					return false
+				}
+			}
+			ix.ns = append(ix.ns, xmlNSDecl{p, string(v)})
+		case aColon >= 0:
+			if p := string(s.b[aStart:aColon]); p != "xml" && s.top == 0 {
+				s.pendingAttrPrefix = append(s.pendingAttrPrefix, p)
+			} else if p != "xml" && ix.lookup(p) < 0 {
+				return false
+			}
+		}
+	}
+	for _, p := range s.pendingAttrPrefix {
+		if ix.lookup(p) < 0 {
+			return false
+		}
+	}
+	s.pendingAttrPrefix = s.pendingAttrPrefix[:0]
+	if colon >= 0 {
+		u := ix.lookup(string(s.b[nameStart:colon]))
+		if u < 0 {
+			return false
+		}
+		el.uri = int16(u)
+	}
+	idx := int32(len(ix.elems))
+	ix.elems = append(ix.elems, el)
+	if s.top == 0 && string(s.b[el.localStart():end]) == "Envelope" && el.uri >= 0 {
+		u := ix.ns[el.uri].uri
+		ix.soap = u == SOAP11NS || u == SOAP12NS
+	}
+	if s.b[s.i] == '/' {
+		if s.i+1 >= len(s.b) || s.b[s.i+1] != '>' {
+			return false
+		}
+		s.i += 2
+		ix.elems[idx].content = [2]int32{int32(s.i), int32(s.i)}
+		return true
+	}
+	s.i++
+	ix.elems[idx].content[0] = int32(s.i)
+	s.stack[s.top], s.children[s.top] = idx, 0
+	s.top++
+	return true
+}
+
+func (s *xmlScanner) endTag() bool {
+	if s.top == 0 {
+		return false
+	}
+	tagStart := s.i
+	s.i += 2
+	el := &s.ix.elems[s.stack[s.top-1]]
+	qname := s.b[el.name[0]:el.name[1]]
+	if !bytes.HasPrefix(s.b[s.i:], qname) { // the open element's name, or not well-formed
+		return false
+	}
+	s.i += len(qname)
+	s.skipSpace()
+	if s.i >= len(s.b) || s.b[s.i] != '>' {
+		return false
+	}
+	s.i++
+	el.content[1] = int32(tagStart)
+	s.top--
+	s.text = 0
+	return true
+}
+
+func (e *xmlElem) localStart() int32 {
+	if e.colon >= 0 {
+		return e.colon + 1
+	}
+	return e.name[0]
+}
+
+// lookup is the index of prefix's declaration on the root, or -1.
+func (ix *xmlIndex) lookup(prefix string) int {
+	for i, d := range ix.ns {
+		if d.prefix == prefix {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,349 @@
+package mediation
+
+import (
+	"bytes"
+	"strings"
+)
+
+// xpathFast answers the commonest Synapse XPaths, plain child paths such as
+// $body/order/id, /soapenv:Envelope/soapenv:Body/order/id or //order/id,
+// from the byte index of the body (xml_scan.go) instead of an xmlquery
+// tree: one scan, no tree, no allocation per node. It only answers when the
+// answer is certain to be the full evaluator's: the body scanned as plain
+// XML, no tree built yet (a tree may have been edited in place by enrich),
+// and for a string, no match or a single element whose own text is not
+// empty (anything that needs serialising goes the full way). The table test
+// in xpath_fast_test.go runs both on the same inputs.
+type xpathFast struct {
+	anchored bool // an absolute path; else //a/b, matched on the last steps
+	steps    []fastStep
+	text     bool // a final /text() step: the text nodes of the selected leaves
+}
+
+type fastStep struct {
+	local, uri string
+	prefixed   bool
+	anyNS      bool // *[local-name()='x'], as $body expands
+}
+
+// compileFastPath recognises a path the fast path can answer from the
+// tokens of the Synapse source; nil when it cannot.
+func compileFastPath(toks []xtok, ns map[string]string) *xpathFast {
+	if len(toks) < 2 {
+		return nil
+	}
+	f := &xpathFast{anchored: true}
+	i := 0
+	switch t := toks[0]; {
+	case t.kind == xkVar && t.text == "body":
+		f.steps = []fastStep{{local: "Envelope", anyNS: true}, {local: "Body", anyNS: true}}
+		i = 1
+	case t.kind == xkOp && t.text == "//":
+		f.anchored = false
+		i = 1
+		if !f.addStep(toks[i], ns) {
+			return nil
+		}
+		i++
+	case t.kind == xkOp && t.text == "/":
+	default:
+		return nil
+	}
+	if n := len(toks); n-i >= 4 && toks[n-3].kind == xkName && toks[n-3].text == "text" && toks[n-4].kind == xkOp && toks[n-4].text == "/" &&
+		toks[n-2].kind == xkOp && toks[n-2].text == "(" && toks[n-1].kind == xkOp && toks[n-1].text == ")" {
+		f.text = true
+		toks = toks[:n-4]
+	}
+	for i < len(toks) {
+		if toks[i].kind != xkOp || toks[i].text != "/" || i+1 >= len(toks) || !f.addStep(toks[i+1], ns) {
+			return nil
+		}
+		i += 2
+	}
+	if f.anchored && len(f.steps) < 3 {
+		return nil // the envelope, its header or body: never a leaf
+	}
+	return f
+}
+
+func (f *xpathFast) addStep(t xtok, ns map[string]string) bool {
+	if t.kind != xkName || strings.Contains(t.text, "*") {
+		return false
+	}
+	st := fastStep{local: t.text}
+	if p, l, ok := strings.Cut(t.text, ":"); ok {
+		uri, known := ns[p]
+		if !known || uri == "" {
+			return false
+		}
+		st = fastStep{local: l, uri: uri, prefixed: true}
+	}
+	f.steps = append(f.steps, st)
+	return true
+}
+
+// fastXML is the body's index when the fast path may read it, else nil.
+func (mc *MessageContext) fastXML() *xmlIndex {
+	if mc.xmlParsed {
+		return nil // the tree is the payload now (it may have been edited in place)
+	}
+	if mc.LoadBody() != nil {
+		return nil
+	}
+	body := bytes.TrimSpace(mc.Body())
+	if len(body) == 0 {
+		return nil
+	}
+	ix := &mc.xmlIdx
+	if mc.xmlScanned && len(ix.body) == len(body) && &ix.body[0] == &body[0] {
+		if ix.ok {
+			return ix
+		}
+		return nil
+	}
+	mc.xmlScanned, ix.ok = true, false
+	switch mc.BodyFormat() {
+	case FormatXML, FormatSOAP11, FormatSOAP12:
+	default:
+		ix.body = body
+		return nil
+	}
+	scanXML(ix, body, mc.xmlLimits())
+	if !ix.ok {
+		return nil
+	}
+	if !mc.payloadChecked { // the scan proved what CheckXML checks
+		mc.payloadChecked, mc.payloadErr = true, nil
+	}
+	return ix
+}
+
+// virtual element of the envelope view: the synthetic soapenv elements a
+// plain XML body is wrapped in, or a real element.
+type fastName struct {
+	local, prefix []byte
+	uri           string
+}
+
+func (f *xpathFast) stepMatches(st *fastStep, n fastName) bool {
+	switch {
+	case st.local != string(n.local):
+		return false
+	case st.anyNS:
+		return true
+	case st.prefixed:
+		return st.uri == n.uri
+	}
+	return len(n.prefix) == 0 // antchfx: an unprefixed name test matches by prefix
+}
+
+func (ix *xmlIndex) name(e *xmlElem) fastName {
+	n := fastName{local: ix.body[e.localStart():e.name[1]]}
+	if e.colon >= 0 {
+		n.prefix = ix.body[e.name[0]:e.colon]
+		n.uri = ix.ns[e.uri].uri
+	}
+	return n
+}
+
+var (
+	synEnvelope = fastName{[]byte("Envelope"), []byte("soapenv"), SOAP11NS}
+	synHeader   = fastName{[]byte("Header"), []byte("soapenv"), SOAP11NS}
+	synBody     = fastName{[]byte("Body"), []byte("soapenv"), SOAP11NS}
+)
+
+// matches reports whether the chain of names (outermost first) is selected.
+func (f *xpathFast) matches(chain []fastName) bool {
+	if len(chain) < len(f.steps) || f.anchored && len(chain) != len(f.steps) {
+		return false
+	}
+	off := len(chain) - len(f.steps)
+	for i := range f.steps {
+		if !f.stepMatches(&f.steps[i], chain[off+i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// each calls fn on every selected element in document order until fn
+// returns false; ok false when fn did or a synthetic element is selected
+// (then the answer needs the tree).
+func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
+	if !ix.soap {
+		for _, syn := range [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}} {
+			if f.matches(syn) {
+				return false
+			}
+		}
+	}
+	for i := range ix.elems {
+		e := &ix.elems[i]
+		depth := int(e.depth)
+		if !ix.soap {
+			depth += 2
+		}
+		if depth+1 < len(f.steps) || f.anchored && depth+1 != len(f.steps) {
+			continue
+		}
+		// compare from the element outwards, as many names as there are
+		// steps; past a wrapped body's root come the wrapper's Body and
+		// Envelope
+		match, cur, syn := true, e, 0
+		for s := len(f.steps) - 1; s >= 0 && match; s-- {
+			var n fastName
+			switch {
+			case cur != nil:
+				n = ix.name(cur)
+				if cur.parent >= 0 {
+					cur = &ix.elems[cur.parent]
+				} else {
+					cur = nil
+				}
+			case !ix.soap && syn < 2:
+				n = [2]fastName{synBody, synEnvelope}[syn]
+				syn++
+			default:
+				match = false
+				continue
+			}
+			match = f.stepMatches(&f.steps[s], n)
+		}
+		if match && !fn(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// selectOne counts the selected elements: count is 0, 1 or 2 (two or
+// more), el the first when count is 1.
+func (f *xpathFast) selectOne(ix *xmlIndex) (el *xmlElem, count int, ok bool) {
+	ok = f.each(ix, func(e *xmlElem) bool {
+		if count++; count == 1 {
+			el = e
+		}
+		return count < 2
+	})
+	if count >= 2 {
+		return nil, 2, true
+	}
+	return el, count, ok
+}
+
+// fastString is stringValueOf from the index; ok false means ask the full
+// evaluator.
+func (f *xpathFast) fastString(mc *MessageContext) (string, bool) {
+	ix := mc.fastXML()
+	if ix == nil {
+		return "", false
+	}
+	if f.text {
+		return f.texts(ix)
+	}
+	el, n, ok := f.selectOne(ix)
+	switch {
+	case !ok || n > 1:
+		return "", false
+	case n == 0:
+		return "", true
+	case !el.leaf:
+		return "", false
+	}
+	text, ok := ix.leafText(el)
+	if !ok || text == "" {
+		return "", false // serialised by the full path
+	}
+	return text, true
+}
+
+// fastBool is boolean() of the node set.
+func (f *xpathFast) fastBool(mc *MessageContext) (bool, bool) {
+	ix := mc.fastXML()
+	if ix == nil {
+		return false, false
+	}
+	if f.text {
+		v, ok := f.texts(ix)
+		return v != "", ok
+	}
+	_, n, ok := f.selectOne(ix)
+	return n > 0, ok
+}
+
+// texts is the string of path/text(): the text nodes of every selected
+// element in document order, untrimmed; only leaves are answered (an
+// element's text between child elements goes the full way).
+func (f *xpathFast) texts(ix *xmlIndex) (string, bool) {
+	var out []byte
+	ok := f.each(ix, func(e *xmlElem) bool {
+		if !e.leaf {
+			return false
+		}
+		var good bool
+		out, good = ix.appendLeafText(out, e)
+		return good
+	})
+	return string(out), ok
+}
+
+// leafText is AXIOM's getText() of a leaf, trimmed: its text and CDATA
+// with the named entities decoded.
+func (ix *xmlIndex) leafText(e *xmlElem) (string, bool) {
+	c := ix.body[e.content[0]:e.content[1]]
+	if !e.crOrEntity && bytes.IndexByte(c, '<') < 0 {
+		return string(bytes.TrimSpace(c)), true
+	}
+	out, ok := ix.appendLeafText(nil, e)
+	return string(bytes.TrimSpace(out)), ok
+}
+
+// appendLeafText appends a leaf's text and CDATA, decoded; false when a
+// carriage return would need encoding/xml's line-end normalisation.
+func (ix *xmlIndex) appendLeafText(out []byte, e *xmlElem) ([]byte, bool) {
+	c := ix.body[e.content[0]:e.content[1]]
+	if !e.crOrEntity && bytes.IndexByte(c, '<') < 0 {
+		return append(out, c...), true
+	}
+	for len(c) > 0 {
+		if bytes.HasPrefix(c, []byte("<![CDATA[")) {
+			end := bytes.Index(c, []byte("]]>"))
+			out = append(out, c[9:end]...)
+			c = c[end+3:]
+			continue
+		}
+		j := bytes.IndexByte(c, '<')
+		if j < 0 {
+			j = len(c)
+		}
+		out = appendUnescaped(out, c[:j])
+		c = c[j:]
+	}
+	if e.crOrEntity && bytes.IndexByte(ix.body[e.content[0]:e.content[1]], '\r') >= 0 {
+		return out, false
+	}
+	return out, true
+}
+
+func appendUnescaped(out, t []byte) []byte {
+	for {
+		j := bytes.IndexByte(t, '&')
+		if j < 0 {
+			return append(out, t...)
+		}
+		out = append(out, t[:j]...)
+		t = t[j+1:]
+		switch {
+		case bytes.HasPrefix(t, []byte("lt;")):
+			out, t = append(out, '<'), t[3:]
+		case bytes.HasPrefix(t, []byte("gt;")):
+			out, t = append(out, '>'), t[3:]
+		case bytes.HasPrefix(t, []byte("amp;")):
+			out, t = append(out, '&'), t[4:]
+		case bytes.HasPrefix(t, []byte("quot;")):
+			out, t = append(out, '"'), t[5:]
+		case bytes.HasPrefix(t, []byte("apos;")):
+			out, t = append(out, '\''), t[5:]
+		}
+	}
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# xml.sh: the XML target of issue 18 in one run — seqgate with repo-xml (In:
+# an XPath <filter> and an XML payloadFactory with 3 XPath args on a 1 KiB
+# XML POST body; Out: the backend's JSON answer written as XML) beside nginx
+# passing the same POST and the fasthttp floor (fastproxy/: a fasthttp
+# server + HostClient, nothing else). json.sh's layout and columns.
+#   fastproxy  the floor: what fasthttp alone costs per proxied request
+#   ours-pass  seqgate, no sequences (ours.sh pass)
+#   ours-xml   seqgate with repo-xml (ours.sh xml)
+# Absent systems (nginx not installed) are skipped with a note. Before
+# measuring, each system gets one request with "X-Echo: 1" (the backend
+# answers the body it received): the passers must pass the body unchanged,
+# ours-xml must have rewritten it; ours-xml's normal answer must be XML.
+# Knobs (env): DURATION=10 WARMUP=2 CONNS="16 64 256" SUT_CPU=0 LOADGEN_CPU=1
+#   SYSTEMS="nginx fastproxy ours-pass ours-xml" PORT_BASE=19400 KEEP_WORK=0 RESULTS_CSV=<path>
+#   SEQGATE_BIN=<binary> (default: built from this checkout)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONNS=${CONNS:-"16 64 256"}
+SUT_CPU=${SUT_CPU:-0}
+LOADGEN_CPU=${LOADGEN_CPU:-1}
+SYSTEMS=${SYSTEMS:-"nginx fastproxy ours-pass ours-xml"}
+PORT_BASE=${PORT_BASE:-19400}
+BACKEND_PORT=$PORT_BASE NGINX_PORT=$((PORT_BASE + 2)) FAST_PORT=$((PORT_BASE + 3))
+export OURS_PORT=$((PORT_BASE + 10)) OURS_ADMIN_PORT=$((PORT_BASE + 11))
+WORK=$(mktemp -d /tmp/seqgate-xml.XXXXXX)
+RESULTS_CSV=${RESULTS_CSV:-$WORK/results.csv}
+export BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" BENCH_WORK=$WORK
+BODY=$here/xml-body.xml
+# What repo-xml's payloadFactory makes of xml-body.xml.
+WANT='<order xmlns=""><id>ord-20261125-000042</id><customer>Ada Lovelace</customer><total>1234.5</total></order>'
+. "$here/lib.sh"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+launch_nginx() {
+	local bin
+	bin=$(command -v nginx || true); [ -x "${bin:-}" ] || bin=/usr/sbin/nginx
+	[ -x "$bin" ] || { log "skip nginx: not installed"; return 1; }
+	mkdir -p "$WORK/nginx/logs"
+	# compare.sh's launch_nginx, pass scenario, on our port.
+	cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp_body;
+    proxy_temp_path $WORK/nginx/tmp_proxy;
+    fastcgi_temp_path $WORK/nginx/tmp_fcgi;
+    uwsgi_temp_path $WORK/nginx/tmp_uwsgi;
+    scgi_temp_path $WORK/nginx/tmp_scgi;
+    keepalive_requests 1000000;
+    upstream be { server 127.0.0.1:$BACKEND_PORT; keepalive 512; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT backlog=4096;
+        location / {
+            proxy_pass http://be;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+	start nginx "$bin" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$NGINX_PORT/"
+}
+
+launch_fastproxy() {
+	(cd "$repo" && go build -o "$WORK/fastproxy" ./tests/bench/fastproxy) || { log "skip fastproxy: build failed"; return 1; }
+	start fastproxy "$WORK/fastproxy" -addr "127.0.0.1:$FAST_PORT" -upstream "$BACKEND_URL"
+	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$FAST_PORT/"
+}
+
+launch_ours() {
+	start "ours-$1" "$here/ours.sh" "$1"
+	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$OURS_PORT/bench/1.0.0/"
+}
+
+# verify SYSTEM URL: the pre-flight echo request.
+verify() {
+	local got want
+	got=$(curl -s --max-time 2 -H 'X-Echo: 1' -H 'Content-Type: application/xml' --data-binary "@$BODY" "$2")
+	if [ "$1" = ours-xml ]; then want=$WANT; else want=$(cat "$BODY"); fi
+	if [ "$got" != "$want" ]; then log "$1 pre-flight: backend saw ${got:0:200}"; echo "FAIL(body)"; return; fi
+	if [ "$1" = ours-xml ]; then
+		got=$(curl -s --max-time 2 -H 'Content-Type: application/xml' --data-binary "@$BODY" "$2")
+		case $got in '<jsonObject>'*) ;; *) log "$1 pre-flight: answer not XML: ${got:0:200}"; echo "FAIL(answer)"; return ;; esac
+	fi
+	echo ok
+}
+
+declare -A NGINX_RPS
+# measure SYSTEM CONC URL CHECK: one wrk run, one table row.
+measure() {
+	local sys=$1 c=$2 url=$3 chk=$4 out t0 t1 rps p50 p99 reqs errs ratio cpu lg
+	taskset -c "$LOADGEN_CPU" wrk -t1 -c"$c" -d"${WARMUP}s" -s "$WORK/post.lua" "$url" >/dev/null 2>&1
+	t0=$(cpu_ticks "$SUT_PID")
+	( taskset -c "$LOADGEN_CPU" wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url" >"$WORK/wrk.out" 2>&1; times >"$WORK/wrk.times" )
+	t1=$(cpu_ticks "$SUT_PID")
+	out=$(cat "$WORK/wrk.out")
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	errs=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+	lg=$(awk -v d="$DURATION" 'NR == 2 { s = 0
+		for (i = 1; i <= 2; i++) { v = $i; sub(/s$/, "", v); split(v, a, "m"); s += a[1] * 60 + a[2] }
+		printf "%.0f", s / d * 100 }' "$WORK/wrk.times")
+	[ -n "$rps" ] || { printf '| %s | xml | %s | FAILED (see %s) |\n' "$sys" "$c" "$WORK/wrk.out"; KEEP_WORK=1; return; }
+	[ "$sys" = nginx ] && NGINX_RPS[$c]=$rps
+	if [ -n "${NGINX_RPS[$c]:-}" ]; then ratio=$(awk -v a="$rps" -v b="${NGINX_RPS[$c]}" 'BEGIN {printf "%.2f", a / b}'); else ratio=n/a; fi
+	cpu=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", d / hz * 1e6 / n; else print "n/a" }')
+	printf '| %s | POST 1 KiB XML | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$sys" "$c" "$rps" "$p50" "$p99" "$errs" "$ratio" "$cpu" "$lg" "$chk"
+	printf '%s,%s,%.0f,%s,%s,%s,%s,%s,%s,%s\n' "$sys" "$c" "$rps" "$p50" "$p99" "$errs" "$ratio" "$cpu" "$lg" "$chk" >>"$RESULTS_CSV"
+}
+
+main() {
+	check_tools
+	log "work dir $WORK; proxy + backend on CPU $SUT_CPU, wrk on CPU $LOADGEN_CPU; ${DURATION}s runs after ${WARMUP}s warm-up; conns: $CONNS"
+	build_tools "$repo"
+	printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/xml"\nlocal f = assert(io.open("%s", "rb"))\nwrk.body = f:read("*a")\nf:close()\n' "$BODY" >"$WORK/post.lua"
+	local p
+	for p in $BACKEND_PORT $NGINX_PORT $FAST_PORT $OURS_PORT $OURS_ADMIN_PORT; do port_busy "127.0.0.1:$p" && die "port $p is in use (set PORT_BASE)"; done
+	start backend "$WORK/backend" -addr "127.0.0.1:$BACKEND_PORT"
+	wait_http "$BACKEND_URL/" 10 || die "backend did not start"
+	echo "system,conc,rps,p50_ms,p99_ms,errors,x_nginx_pass,cpu_us_per_req,lg_cpu_pct,check" >"$RESULTS_CSV"
+	echo "| system | request | conc | req/s | p50 ms | p99 ms | errors | x nginx pass | cpu_us/req | lg_cpu% | check |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	local sys c chk
+	for sys in $SYSTEMS; do
+		SUT_PID="" SUT_URL=""
+		case $sys in
+			nginx) launch_nginx || continue ;;
+			fastproxy) launch_fastproxy || continue ;;
+			ours-pass) launch_ours pass ;;
+			ours-xml) launch_ours xml ;;
+			*) die "unknown system $sys" ;;
+		esac
+		if ! wait_http "$SUT_URL" 20 || ! kill -0 "$SUT_PID" 2>/dev/null; then
+			printf '| %s | - | did not start (log: %s) |\n' "$sys" "$WORK/$sys.log"; KEEP_WORK=1
+			stop "$SUT_PID"; continue
+		fi
+		chk=$(verify "$sys" "$SUT_URL")
+		for c in $CONNS; do measure "$sys" "$c" "$SUT_URL" "$chk"; done
+		stop "$SUT_PID"
+	done
+	log "CSV: $RESULTS_CSV"
+}
+
+main "$@"
