@@ -34,38 +34,24 @@ func (r *Repository) Resources(domain string) mediation.Resolver {
 // refused newest version falls back to the last good one.
 func linkEndpoints(files []*file[endpoint.Named]) (*endpoint.Set, []FileStatus) {
 	entries := make([]endpoint.Entry, len(files))
-	fellBack := make([]bool, len(files))
+	var reports []endpoint.Report
+	set := lastGood(files, func(i int, ep *endpoint.Named, err error) {
+		entries[i] = endpoint.Entry{File: files[i].path, EP: ep, Err: err}
+	}, func() (*endpoint.Set, func(int) (bool, error)) {
+		s, r := endpoint.Build(entries)
+		reports = r
+		return s, func(i int) (bool, error) { return r[i].Served, r[i].Err }
+	})
+	out := make([]FileStatus, len(files))
 	for i, f := range files {
-		ep, err := f.offer()
-		entries[i] = endpoint.Entry{File: f.path, EP: ep, Err: err}
+		out[i] = linkedStatus(f, entries[i].EP, reports[i].Served, reports[i].Err)
+		out[i].Endpoints = []string{}
+		if reports[i].Served {
+			out[i].Endpoints = append(out[i].Endpoints, f.good.Name)
+		}
 	}
-	for {
-		set, reports := endpoint.Build(entries)
-		retry := false
-		for i, f := range files {
-			if !reports[i].Served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
-				fellBack[i], retry = true, true
-				entries[i] = endpoint.Entry{File: f.path, EP: f.good, Err: reports[i].Err}
-			}
-		}
-		if retry {
-			continue
-		}
-		out := make([]FileStatus, len(files))
-		for i, f := range files {
-			st := FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}, Endpoints: []string{}}
-			if reports[i].Served {
-				f.good = entries[i].EP
-				st.Endpoints = append(st.Endpoints, f.good.Name)
-			}
-			if err := reports[i].Err; err != nil {
-				st.State, st.Error, st.ServingLastGood = StateRefused, err.Error(), reports[i].Served
-			}
-			out[i] = st
-		}
-		sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-		return set, out
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return set, out
 }
 
 // logEndpointChanges logs deployed, updated and undeployed endpoints, and

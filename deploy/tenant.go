@@ -128,50 +128,70 @@ func (t *tenant) reload(announce bool) {
 // link builds the Set from each file's newest version, then the library's
 // per-API copies (extra, after the files: a file's claim on a name wins).
 // A file whose newest version compiles but is refused when linked
-// (duplicate name, cycle) falls back to its last good version, and the
-// build is repeated; every round moves at least one file to its fallback,
-// so it ends. It returns the reports of the extra entries.
+// (duplicate name, cycle) falls back to its last good version (lastGood).
+// It returns the reports of the extra entries.
 func link(files []*file[sequences.Sequence], extra []sequences.Entry) (*sequences.Set, []FileStatus, []sequences.Report) {
-	entries := make([]sequences.Entry, len(files), len(files)+len(extra))
+	n := len(files)
+	entries := append(make([]sequences.Entry, n, n+len(extra)), extra...)
+	var reports []sequences.Report
+	set := lastGood(files, func(i int, seq *sequences.Sequence, err error) {
+		entries[i] = sequences.Entry{File: files[i].path, Seq: seq, Err: err}
+	}, func() (*sequences.Set, func(int) (bool, error)) {
+		s, r := sequences.Build(entries)
+		reports = r
+		return s, func(i int) (bool, error) { return r[i].Served, r[i].Err }
+	})
+	out := make([]FileStatus, n)
+	for i, f := range files {
+		out[i] = linkedStatus(f, entries[i].Seq, reports[i].Served, reports[i].Err)
+		out[i].Warnings = reports[i].Warnings
+		if reports[i].Served {
+			out[i].Sequences = append(out[i].Sequences, f.good.Name)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return set, out, reports[n:]
+}
+
+// lastGood links the files' newest versions (offer sets entry i, build
+// links the entries and says per file whether it is served and why not).
+// A file whose newest version compiles but is refused when linked
+// (duplicate name, cycle) falls back to its last good version, offered with
+// the refusal as its error, and the build is repeated; every round moves at
+// least one file to its fallback, so it ends. Sequences and endpoints share
+// it so their fallback cannot drift.
+func lastGood[T, S any](files []*file[T], offer func(i int, v *T, err error), build func() (S, func(i int) (bool, error))) S {
 	fellBack := make([]bool, len(files))
 	for i, f := range files {
-		seq, err := f.offer()
-		entries[i] = sequences.Entry{File: f.path, Seq: seq, Err: err}
+		v, err := f.offer()
+		offer(i, v, err)
 	}
-	entries = append(entries, extra...)
-	n := len(files)
 	for {
-		set, reports := sequences.Build(entries)
+		set, report := build()
 		retry := false
 		for i, f := range files {
-			if !reports[i].Served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
+			if served, err := report(i); !served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
 				fellBack[i], retry = true, true
-				entries[i] = sequences.Entry{File: f.path, Seq: f.good, Err: reports[i].Err}
+				offer(i, f.good, err)
 			}
 		}
 		if !retry {
-			return set, commit(files, entries[:n], reports[:n]), reports[n:]
+			return set
 		}
 	}
 }
 
-// commit records what is served from each file and builds its status.
-func commit(files []*file[sequences.Sequence], entries []sequences.Entry, reports []sequences.Report) []FileStatus {
-	out := make([]FileStatus, len(files))
-	for i, f := range files {
-		r := reports[i]
-		st := FileStatus{File: f.name, Path: f.path, State: StateActive, Warnings: r.Warnings, Sequences: []string{}}
-		if r.Served {
-			f.good = entries[i].Seq
-			st.Sequences = append(st.Sequences, f.good.Name)
-		}
-		if r.Err != nil {
-			st.State, st.Error, st.ServingLastGood = StateRefused, r.Err.Error(), r.Served
-		}
-		out[i] = st
+// linkedStatus records what file f serves after a link (v, when served)
+// and returns its status; the caller adds the names served.
+func linkedStatus[T any](f *file[T], v *T, served bool, err error) FileStatus {
+	st := FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}}
+	if served {
+		f.good = v
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-	return out
+	if err != nil {
+		st.State, st.Error, st.ServingLastGood = StateRefused, err.Error(), served
+	}
+	return st
 }
 
 // setResourceFolders places the local-entries folder (beside sequences)
