@@ -34,10 +34,16 @@ type apiMetrics struct {
 	mediation   prometheus.Observer
 }
 
-// NewUsage registers the metrics on reg and binds their children per API.
-// Events go to pub (nil: none); the publisher outlives config generations,
-// so the caller owns it.
-func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Registry) (*Usage, error) {
+// UsageOptions are what outlives one config generation: the caller owns them.
+type UsageOptions struct {
+	Publisher *analytics.Publisher // events go there; nil: none
+	Registry  *prometheus.Registry // the metrics are registered (or rebound) there
+}
+
+// NewUsage registers the metrics on opts.Registry and binds their children
+// per API.
+func NewUsage(cfg *config.Config, opts UsageOptions) (*Usage, error) {
+	pub, reg := opts.Publisher, opts.Registry
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "seqgate_requests_total", Help: "Requests served, by tenant, API and status class.",
 	}, []string{"tenant", "api", "status"})
