@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"sort"
-
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/mediation"
@@ -33,26 +31,20 @@ func (r *Repository) Resources(domain string) mediation.Resolver {
 // linkEndpoints is link for the endpoints folder, with the same rules: a
 // refused newest version falls back to the last good one.
 func linkEndpoints(files []*file[endpoint.Named]) (*endpoint.Set, []FileStatus) {
-	entries := make([]endpoint.Entry, len(files))
-	var reports []endpoint.Report
-	set := lastGood(files, func(i int, ep *endpoint.Named, err error) {
-		entries[i] = endpoint.Entry{File: files[i].path, EP: ep, Err: err}
-	}, func() (*endpoint.Set, func(int) (bool, error)) {
-		s, r := endpoint.Build(entries)
-		reports = r
-		return s, func(i int) (bool, error) { return r[i].Served, r[i].Err }
-	})
-	out := make([]FileStatus, len(files))
-	for i, f := range files {
-		out[i] = linkedStatus(f, entries[i].EP, reports[i].Served, reports[i].Err)
-		out[i].Endpoints = []string{}
-		if reports[i].Served {
-			out[i].Endpoints = append(out[i].Endpoints, f.good.Name)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	set, out, _ := linkFiles(files, nil, epEntry, endpoint.Build, epVerdict,
+		func(st *FileStatus, ep *endpoint.Named, _ endpoint.Report) {
+			if st.Endpoints = []string{}; ep != nil {
+				st.Endpoints = append(st.Endpoints, ep.Name)
+			}
+		})
 	return set, out
 }
+
+func epEntry(path string, ep *endpoint.Named, err error) endpoint.Entry {
+	return endpoint.Entry{File: path, EP: ep, Err: err}
+}
+
+func epVerdict(r endpoint.Report) (bool, error) { return r.Served, r.Err }
 
 // logEndpointChanges logs deployed, updated and undeployed endpoints, and
 // each newly refused file once.

@@ -128,70 +128,71 @@ func (t *tenant) reload(announce bool) {
 // link builds the Set from each file's newest version, then the library's
 // per-API copies (extra, after the files: a file's claim on a name wins).
 // A file whose newest version compiles but is refused when linked
-// (duplicate name, cycle) falls back to its last good version (lastGood).
+// (duplicate name, cycle) falls back to its last good version (linkFiles).
 // It returns the reports of the extra entries.
 func link(files []*file[sequences.Sequence], extra []sequences.Entry) (*sequences.Set, []FileStatus, []sequences.Report) {
-	n := len(files)
-	entries := append(make([]sequences.Entry, n, n+len(extra)), extra...)
-	var reports []sequences.Report
-	set := lastGood(files, func(i int, seq *sequences.Sequence, err error) {
-		entries[i] = sequences.Entry{File: files[i].path, Seq: seq, Err: err}
-	}, func() (*sequences.Set, func(int) (bool, error)) {
-		s, r := sequences.Build(entries)
-		reports = r
-		return s, func(i int) (bool, error) { return r[i].Served, r[i].Err }
-	})
-	out := make([]FileStatus, n)
-	for i, f := range files {
-		out[i] = linkedStatus(f, entries[i].Seq, reports[i].Served, reports[i].Err)
-		out[i].Warnings = reports[i].Warnings
-		if reports[i].Served {
-			out[i].Sequences = append(out[i].Sequences, f.good.Name)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-	return set, out, reports[n:]
+	set, out, reports := linkFiles(files, extra, seqEntry, sequences.Build, seqVerdict,
+		func(st *FileStatus, seq *sequences.Sequence, r sequences.Report) {
+			if st.Warnings = r.Warnings; seq != nil {
+				st.Sequences = append(st.Sequences, seq.Name)
+			}
+		})
+	return set, out, reports[len(files):]
 }
 
-// lastGood links the files' newest versions (offer sets entry i, build
-// links the entries and says per file whether it is served and why not).
-// A file whose newest version compiles but is refused when linked
-// (duplicate name, cycle) falls back to its last good version, offered with
-// the refusal as its error, and the build is repeated; every round moves at
-// least one file to its fallback, so it ends. Sequences and endpoints share
-// it so their fallback cannot drift.
-func lastGood[T, S any](files []*file[T], offer func(i int, v *T, err error), build func() (S, func(i int) (bool, error))) S {
-	fellBack := make([]bool, len(files))
+func seqEntry(path string, seq *sequences.Sequence, err error) sequences.Entry {
+	return sequences.Entry{File: path, Seq: seq, Err: err}
+}
+
+func seqVerdict(r sequences.Report) (bool, error) { return r.Served, r.Err }
+
+// linkFiles links the files' newest versions, then extra (mk makes a
+// file's entry, build links them all, verdict reads a report). A file
+// whose newest version compiles but is refused when linked (duplicate name,
+// cycle) falls back to its last good version, offered with the refusal as
+// its error, and the build is repeated; every round moves at least one
+// file to its fallback, so it ends. It records what each file serves
+// (f.good) and returns the set, the files' statuses sorted by name (fill
+// adds the names served, given the version served or nil, and the report)
+// and every report, the files' first. Sequences and endpoints share it so
+// their fallback cannot drift.
+func linkFiles[T, E, R, S any](files []*file[T], extra []E, mk func(path string, v *T, err error) E,
+	build func([]E) (S, []R), verdict func(R) (bool, error), fill func(*FileStatus, *T, R)) (S, []FileStatus, []R) {
+	n := len(files)
+	entries := append(make([]E, n, n+len(extra)), extra...)
+	offered, fellBack := make([]*T, n), make([]bool, n)
 	for i, f := range files {
 		v, err := f.offer()
-		offer(i, v, err)
+		offered[i], entries[i] = v, mk(f.path, v, err)
 	}
 	for {
-		set, report := build()
+		set, reports := build(entries)
 		retry := false
 		for i, f := range files {
-			if served, err := report(i); !served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
+			if served, err := verdict(reports[i]); !served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
 				fellBack[i], retry = true, true
-				offer(i, f.good, err)
+				offered[i], entries[i] = f.good, mk(f.path, f.good, err)
 			}
 		}
-		if !retry {
-			return set
+		if retry {
+			continue
 		}
+		out := make([]FileStatus, n)
+		for i, f := range files {
+			served, err := verdict(reports[i])
+			out[i] = FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}}
+			var v *T
+			if served {
+				f.good, v = offered[i], offered[i]
+			}
+			fill(&out[i], v, reports[i])
+			if err != nil {
+				out[i].State, out[i].Error, out[i].ServingLastGood = StateRefused, err.Error(), served
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+		return set, out, reports
 	}
-}
-
-// linkedStatus records what file f serves after a link (v, when served)
-// and returns its status; the caller adds the names served.
-func linkedStatus[T any](f *file[T], v *T, served bool, err error) FileStatus {
-	st := FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}}
-	if served {
-		f.good = v
-	}
-	if err != nil {
-		st.State, st.Error, st.ServingLastGood = StateRefused, err.Error(), served
-	}
-	return st
 }
 
 // setResourceFolders places the local-entries folder (beside sequences)
