@@ -44,13 +44,15 @@ type Options struct {
 // immutable and published with one atomic store (SetTenants builds a new
 // one), so Set needs no lock: two atomic loads and one map read.
 type Repository struct {
-	root       string
-	tenantsDir string // <root>/repository/tenants
-	log        *zap.Logger
-	debounce   time.Duration
-	index      atomic.Pointer[tenantIndex]
-	libUse     atomic.Pointer[map[string][]LibraryUse] // by domain; written under setMu (library.go)
-	names      nameWatch                               // namecheck.go
+	root        string
+	tenantsDir  string // <root>/repository/tenants
+	log         *zap.Logger
+	debounce    time.Duration
+	index       atomic.Pointer[tenantIndex]
+	libUse      atomic.Pointer[map[string][]LibraryUse] // by domain; written under setMu (library.go)
+	apisChanged atomic.Pointer[func()]                  // OnAPIsChanged (apis.go)
+	apiRefusals atomic.Pointer[map[string]string]       // SetAPIRefusals (apis.go)
+	names       nameWatch                               // namecheck.go
 
 	setMu    sync.Mutex // serializes SetTenants
 	mu       sync.Mutex // guards the fields below and the tenants' timers

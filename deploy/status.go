@@ -31,6 +31,10 @@ type TenantStatus struct {
 	LocalEntryFiles []FileStatus `json:"local_entry_files"`
 	RegistryDir     string       `json:"registry_dir"`
 	RegistryFiles   []FileStatus `json:"registry_files"`
+	// APIsDir and APIFiles are the tenant's <api> files
+	// (synapse-configs/default/api, apis.go).
+	APIsDir  string       `json:"apis_dir"`
+	APIFiles []FileStatus `json:"api_files"`
 	// Library is the custom sequence library (customsequences/{in,out,fault})
 	// and the APIs using it.
 	Library LibraryStatus `json:"library"`
@@ -52,6 +56,7 @@ type FileStatus struct {
 	Sequences       []string `json:"sequences"`
 	Endpoints       []string `json:"endpoints,omitempty"` // endpoint files: the endpoint served
 	Keys            []string `json:"keys,omitempty"`      // local entry and registry files: the key served
+	APIs            []string `json:"apis,omitempty"`      // api files: the API served (Synapse name)
 	ServingLastGood bool     `json:"serving_last_good"`
 }
 
@@ -60,7 +65,7 @@ type FileStatus struct {
 func (r *Repository) Status() []TenantStatus {
 	out := make([]TenantStatus, 0, len(r.tenants()))
 	for _, t := range r.tenants() {
-		out = append(out, *t.status.Load())
+		out = append(out, r.withAPIRefusals(*t.status.Load()))
 	}
 	return out
 }
@@ -69,7 +74,7 @@ func (r *Repository) Status() []TenantStatus {
 // the repository's domain index (Status copies every tenant's).
 func (r *Repository) TenantStatus(domain string) (TenantStatus, bool) {
 	if t := r.index.Load().byDomain[domain]; t != nil {
-		return *t.status.Load(), true
+		return r.withAPIRefusals(*t.status.Load()), true
 	}
 	return TenantStatus{}, false
 }

@@ -25,16 +25,20 @@ type tenant struct {
 	log    *zap.Logger
 	names  *nameWatch // the repository's; nil in a tenant built alone
 
-	set     atomic.Pointer[sequences.Set]
-	eps     atomic.Pointer[endpoint.Set]
-	resAt   atomic.Pointer[resourceSet] // published local entries and registry resources
-	regDirs atomic.Pointer[[]string]    // registry folders found at the last scan (watched)
-	status  atomic.Pointer[TenantStatus]
-	loaded  atomic.Bool
+	set  atomic.Pointer[sequences.Set]
+	eps  atomic.Pointer[endpoint.Set]
+	apis atomic.Pointer[[]*sequences.API] // served from the api folder (apis.go)
+	// apisChanged is the repository's OnAPIsChanged callback (nil: none).
+	apisChanged *atomic.Pointer[func()]
+	resAt       atomic.Pointer[resourceSet] // published local entries and registry resources
+	regDirs     atomic.Pointer[[]string]    // registry folders found at the last scan (watched)
+	status      atomic.Pointer[TenantStatus]
+	loaded      atomic.Bool
 
 	mu  sync.Mutex // serializes reloads; guards the folders
 	seq *folder[sequences.Sequence]
 	ep  *folder[endpoint.Named]
+	api *folder[sequences.API]
 	lib library
 	le  *folder[localEntry]
 	reg registry
@@ -58,6 +62,10 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 	seqK.compile = t.compileSequence
 	libK.compile = t.compileSequence
 	t.seq.kind = &seqK
+	apiK := apiKind
+	apiK.compile = t.compileAPI
+	t.api = newFolder(&apiK, filepath.Join(base, "api"))
+	t.apis.Store(emptyAPIs)
 	for f := range numFlows {
 		t.lib.folders[f].kind = &libK
 	}
@@ -67,13 +75,14 @@ func newTenant(domain string, id int, base string, log *zap.Logger) *tenant {
 	t.set.Store(emptySet)
 	t.eps.Store(emptyEndpoints)
 	t.status.Store(&TenantStatus{Domain: domain, ID: id, Dir: dir, EndpointsDir: epDir,
-		Files: []FileStatus{}, EndpointFiles: []FileStatus{}, Library: t.lib.status(nil, nil, nil)})
+		Files: []FileStatus{}, EndpointFiles: []FileStatus{},
+		APIsDir: t.api.dir, APIFiles: []FileStatus{}, Library: t.lib.status(nil, nil, nil)})
 	return t
 }
 
 // dirs are the folders the tenant deploys from, watched for changes.
 func (t *tenant) dirs() []string {
-	out := []string{t.dir, t.epDir}
+	out := []string{t.dir, t.epDir, t.api.dir}
 	if t.le != nil {
 		out = append(out, t.le.dir)
 	}
@@ -89,6 +98,16 @@ func (t *tenant) dirs() []string {
 // announce logs "tenant loaded" at info (first load, explicit Reload); hot
 // reloads log it at debug. A folder that cannot be read keeps what it had.
 func (t *tenant) reload(announce bool) {
+	if t.reloadLocked(announce) && t.apisChanged != nil {
+		if fn := t.apisChanged.Load(); fn != nil {
+			(*fn)()
+		}
+	}
+}
+
+// reloadLocked is reload under t.mu; it reports whether the tenant's list
+// of APIs changed.
+func (t *tenant) reloadLocked(announce bool) (apisChanged bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := time.Now()
@@ -104,12 +123,13 @@ func (t *tenant) reload(announce bool) {
 		t.logEndpointChanges(old, set, files, statuses)
 	}
 	t.reloadResources(&st, now)
+	apisChanged = t.reloadAPIs(&st, now)
 	files, err := t.seq.rescan(t.log, now)
 	if err != nil {
 		t.log.Error("cannot read sequences folder; keeping the deployed sequences", zap.String("dir", t.dir), zap.Error(err))
 		st.Error = "sequences folder unreadable, last good sequences kept: " + err.Error()
 		t.status.Store(&st)
-		return
+		return apisChanged
 	}
 	t.lib.rescan(t.log, now)
 	ds := t.lib.derive()
@@ -123,6 +143,7 @@ func (t *tenant) reload(announce bool) {
 		t.names.deployed(t, set)
 	}
 	t.lib.logUses(t.log, st.Library.Uses)
+	return apisChanged
 }
 
 // link builds the Set from each file's newest version, then the library's
@@ -243,6 +264,7 @@ func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
 		return
 	}
 	markStale(t.seq, changed)
+	markStaleAPIs(t.api, changed)
 	for f := range numFlows {
 		markStale(t.lib.folders[f], changed)
 	}

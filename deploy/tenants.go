@@ -121,6 +121,7 @@ func (r *Repository) newTenant(domain string, id int) *tenant {
 	}
 	t := newTenant(domain, id, base, r.log.With(zap.String("tenant", domain)))
 	t.names = &r.names
+	t.apisChanged = &r.apisChanged
 	t.setResourceFolders(r.root, reg)
 	t.lib.uses = r.usesFor(domain)
 	return t

@@ -5,6 +5,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Chain orders the handlers as WSO2 API-M does: auth, throttle, usage, then
@@ -22,6 +23,26 @@ func Chain(position string, auth, throttle, usage, ext Handler) []Handler {
 		if h != nil {
 			out = append(out, h)
 		}
+	}
+	return out
+}
+
+// FileChain orders the handlers of an API-M api file as its <handlers>
+// list does, each class mapped onto seqgate's handler for its role
+// (sequences.HandlerClasses: the one table); no-op classes are left out,
+// as are roles whose handler is nil. The extension handler thus runs where
+// the file puts it: first in one file, last in another. resource (the
+// resource's in/out sequences) comes last: Synapse runs the resource after
+// every handler.
+func FileChain(a *sequences.API, byRole map[sequences.HandlerRole]Handler, resource Handler) []Handler {
+	var out []Handler
+	for _, h := range a.Handlers {
+		if x := byRole[h.Role]; x != nil {
+			out = append(out, x)
+		}
+	}
+	if resource != nil {
+		out = append(out, resource)
 	}
 	return out
 }

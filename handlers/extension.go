@@ -54,21 +54,26 @@ func (e *Extension) HandleResponse(ex *Exchange) bool { return e.mediate(ex, med
 func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	plan := PlanFor(ex.Match.API, sequences.FlowOf(dir))
 	run := plan.Resolve(ex.Seqs)
-	global, perAPI := run[0], run[1]
-	if global == nil && perAPI == nil {
+	if run[0] == nil && run[1] == nil {
 		return true
 	}
+	return e.run(ex, dir, plan.ReadsBody(ex.Seqs), run[:])
+}
+
+// run runs seqs (nil ones skipped) in order until one stops the flow;
+// readsBody loads the body first. A failure answers through HandleFault.
+func (e *Extension) run(ex *Exchange, dir mediation.Direction, readsBody bool, run []*sequences.Sequence) bool {
 	mc := ex.MC
 	mc.Dir = dir
 	if mc.Sequences == nil && ex.Seqs != nil {
 		mc.Sequences = ex.Seqs
 	}
-	if plan.ReadsBody(ex.Seqs) {
+	if readsBody {
 		// the body gate runs before any mediator: a body that cannot be read
 		// (over the limit, a bomb, an unknown coding) is refused here, not
 		// half-way through a sequence
 		if err := mc.LoadBody(); err != nil {
-			e.fail(ex, names(global, perAPI), err)
+			e.fail(ex, names(run...), err)
 			return false
 		}
 	}

@@ -146,6 +146,17 @@ func HandleFault(ex *Exchange, f Fault) {
 // faultSequenceFor is the API's <api>--Fault, else the tenant's fault
 // (PlanFor's fault flow).
 func faultSequenceFor(ex *Exchange) *sequences.Sequence {
+	// an API-M api file's resource names its own: inline <faultSequence>,
+	// else faultSequence="name" when deployed
+	if res := ex.Match.Resource; res != nil && res.Cfg != nil && res.Cfg.File != nil {
+		if f := res.Cfg.File; f.Fault != nil {
+			return f.Fault
+		} else if f.FaultKey != "" && ex.Seqs != nil {
+			if seq := ex.Seqs.Get(f.FaultKey); seq != nil {
+				return seq
+			}
+		}
+	}
 	for _, seq := range PlanFor(ex.Match.API, sequences.FlowFault).Resolve(ex.Seqs) {
 		if seq != nil {
 			return seq
@@ -250,6 +261,7 @@ func runErrorSequence(ex *Exchange, seq *sequences.Sequence, status int) (cont, 
 		mc.SetProperty(mediation.ScopeAxis2, "HTTP_SC", strconv.Itoa(status))
 	}
 	mc.Outcome = mediation.Continue
+	ex.FaultSequence = seq.Name
 	cont, err := seq.Mediate(mc)
 	if err != nil {
 		if mc.Logger != nil {

@@ -63,6 +63,9 @@ type Exchange struct {
 	// Span is the request's trace span, nil when tracing is off (the
 	// gateway starts it); sequence runs hang child spans off it.
 	Span trace.Span
+	// FaultSequence is the error sequence that handled a failure of this
+	// request (runErrorSequence sets it), for the fault log.
+	FaultSequence string
 }
 
 // Principal is the authenticated caller. Strings point into the config or

@@ -21,6 +21,9 @@ type Usage struct {
 	requestEvents bool
 	byAPI         map[*config.API]*apiMetrics
 	unmatched     *apiMetrics
+	// Faults, when set, keeps the last failed requests (faultlog.go);
+	// UsageOptions.Faults.
+	Faults *FaultLog
 }
 
 // unmatchedAPI labels requests that reached the chain without an API.
@@ -38,6 +41,7 @@ type apiMetrics struct {
 type UsageOptions struct {
 	Publisher *analytics.Publisher // events go there; nil: none
 	Registry  *prometheus.Registry // the metrics are registered (or rebound) there
+	Faults    *FaultLog            // keeps the last failed requests; nil: none
 }
 
 // NewUsage registers the metrics on opts.Registry and binds their children
@@ -73,7 +77,7 @@ func NewUsage(cfg *config.Config, opts UsageOptions) (*Usage, error) {
 		}
 		return m
 	}
-	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI), node: cfg.Cluster.Node}
+	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI), node: cfg.Cluster.Node, Faults: opts.Faults}
 	for i := range cfg.APIs {
 		a := &cfg.APIs[i]
 		u.byAPI[a] = bind(a.Tenant, a.SynapseName())
@@ -145,6 +149,7 @@ func (u *Usage) Complete(ex *Exchange) {
 	if ex.Timing.Mediation > 0 {
 		m.mediation.Observe(ex.Timing.Mediation.Seconds())
 	}
+	u.recordFault(ex, status, m)
 	if u.pub != nil {
 		var ev analytics.Event
 		u.fill(&ev, ex, m)

@@ -36,5 +36,5 @@ func RegisteredClasses() []string { return classReg.sorted() }
 
 // UnknownClassError is the deploy error text for a class nobody registered.
 func UnknownClassError(name string) string {
-	return fmt.Sprintf("unknown class mediator %q: register a Go mediator with mediation.RegisterClass", name)
+	return fmt.Sprintf("unknown class mediator %q: register a Go mediator with mediation.RegisterClass, or load a WebAssembly module with name=\"wasm:KEY\" (README: Custom mediators in WebAssembly)", name)
 }

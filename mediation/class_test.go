@@ -51,7 +51,7 @@ func TestRegisterClass(t *testing.T) {
 
 func TestUnknownClassError(t *testing.T) {
 	got := UnknownClassError("org.x.Y")
-	want := `unknown class mediator "org.x.Y": register a Go mediator with mediation.RegisterClass`
+	want := `unknown class mediator "org.x.Y": register a Go mediator with mediation.RegisterClass, or load a WebAssembly module with name="wasm:KEY" (README: Custom mediators in WebAssembly)`
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

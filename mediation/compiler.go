@@ -60,6 +60,11 @@ type Compiler struct {
 	// not, so the deployer recompiles the file when one of them changes.
 	Resources []string
 
+	// Links is state mediators of one file share while it compiles:
+	// a clone or iterate finds the timeout of the aggregate with its id
+	// there (filled in before the first request, read-only after).
+	Links map[string]any
+
 	resolving []string // resource keys being compiled, outermost first (cycle guard)
 
 	// collect and errs: see CollectErrors.

@@ -5,6 +5,7 @@ import (
 	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 	"net/netip"
+	"time"
 )
 
 // Direction tells which way a message flows: In is the request path, Out the
@@ -134,6 +135,20 @@ type MessageContext struct {
 	gateBuf     []byte
 	// bodyState is the body gate's record per direction (body.go).
 	bodyState [2]bodyState
+
+	// Deadline, when set, bounds this context's backend calls: a scatter
+	// branch's calls end when its aggregate stops waiting (fork.go).
+	Deadline time.Time
+	// pending are clone/iterate results waiting for an aggregate;
+	// branches counts the request's scatter branches (shared by its
+	// forks); forked marks a branch context (fork.go).
+	pending  []*Scattered
+	branches *BranchCount
+	forked   bool
+	// branchOf is the id of the scatter this context is a branch of;
+	// arrived the aggregate that collected it (fork.go).
+	branchOf string
+	arrived  Mediator
 }
 
 // Limits bound payload parsing and nesting.
@@ -150,6 +165,13 @@ type Limits struct {
 	// key and length counts); zero fields mean no limit. See threat.go.
 	XML  XMLLimits
 	JSON JSONLimits
+	// MaxBranches bounds the clone/iterate branches of one request (0:
+	// DefaultMaxBranches); Inflight the branches running at once across
+	// all requests (nil: no bound); AggregateTimeout how long a scatter
+	// waits when its aggregate names no timeout (0: the default). fork.go.
+	MaxBranches      int
+	Inflight         *Inflight
+	AggregateTimeout time.Duration
 }
 
 // DefaultLimits are used when a context is created with zero Limits.
@@ -158,6 +180,7 @@ var DefaultLimits = Limits{MaxXMLDepth: 256, MaxJSONDepth: 256, MaxSeqDepth: 64}
 // Reset clears the context for reuse with new transport objects.
 func (mc *MessageContext) Reset(req *fasthttp.Request, resp *fasthttp.Response) {
 	mc.ReleaseBody()
+	mc.releasePending()
 	props, axis2, hdrs := mc.Props, mc.Axis2, mc.inHeaders[:0]
 	props.Reset()
 	axis2.Reset()
@@ -288,6 +311,23 @@ func (mc *MessageContext) SetContentType(ct string) {
 		mc.pin = formatPin{}
 	}
 	mc.setContentTypeHeader(ct)
+}
+
+// SetXMLPayloadKeepType replaces the payload with XML bytes (body is a
+// plain XML element, labelled application/xml) without changing the type
+// the message is written in, as Synapse's enrich and script setPayloadXML
+// do: they change the SOAP body and leave the axis2 messageType alone, so
+// Axis2's formatter writes the new XML in the request's format. A message
+// declared JSON (a JSON request, or messageType set) stays JSON on the
+// wire: the XML is converted by SerializeForWire (<error><code>404 goes
+// out as {"error":{"code":404}}). Any other type is relabelled XML.
+func (mc *MessageContext) SetXMLPayloadKeepType(body []byte) {
+	declared := mc.MessageType()
+	mc.SetBody(body)
+	mc.SetContentType("application/xml")
+	if FormatOf(declared) == FormatJSON {
+		mc.declareMessageType(declared)
+	}
 }
 
 func (mc *MessageContext) setContentTypeHeader(ct string) {

@@ -44,7 +44,10 @@ func JSONString(e Expression, mc *MessageContext) (s string, structured bool, er
 		if err != nil {
 			return "", false, err
 		}
-		return JSONText(v), isStructured(v), nil
+		if isStructured(v) {
+			return x.orderedText(mc, v), true, nil
+		}
+		return JSONText(v), false, nil
 	case *exprLang:
 		v, _ := x.Value(mc)
 		if v == nil {
@@ -142,11 +145,15 @@ func (j *jsonPathExpr) Value(mc *MessageContext) (any, error) {
 }
 
 // String is Synapse's stringValueOf for JSONPath: a primitive's plain text,
-// an object's or array's JSON, and "null" when nothing matches.
+// an object's or array's JSON (members in the payload's order), and
+// "null" when nothing matches.
 func (j *jsonPathExpr) String(mc *MessageContext) (string, error) {
 	v, err := j.Value(mc)
 	if err != nil {
 		return "", err
+	}
+	if isStructured(v) {
+		return j.orderedText(mc, v), nil
 	}
 	return JSONText(v), nil
 }
@@ -205,4 +212,45 @@ func JSONText(v any) string {
 		return w.JSON(v)
 	}
 	return fmt.Sprint(v)
+}
+
+// orderedText writes v, the structured match of j, with its objects in the
+// payload's order: the key order of the JSON body's text, or the document
+// order of the XML payload it was converted from. The matches are found
+// again as normalized paths (jp's Locate) and followed in the order
+// source; a payload whose order cannot be read gives sorted keys.
+func (j *jsonPathExpr) orderedText(mc *MessageContext, v any) string {
+	src := PayloadOrder(mc)
+	if src == nil || j.root {
+		return string(AppendJSONOrdered(nil, v, src))
+	}
+	doc, err := mc.JSON()
+	if err != nil {
+		return JSONText(v)
+	}
+	locs := j.path.Locate(doc, 0)
+	switch {
+	case len(locs) == 1:
+		return string(AppendJSONOrdered(nil, v, orderAt(src, locs[0])))
+	case len(locs) > 1:
+		if list, ok := v.([]any); ok && len(list) == len(locs) {
+			subs := make(listOrder, len(locs))
+			for i, l := range locs {
+				subs[i] = orderAt(src, l)
+			}
+			return string(AppendJSONOrdered(nil, v, subs))
+		}
+	}
+	return JSONText(v)
+}
+
+// StructuredText is v, an object or array e (a json-eval) gave, as JSON
+// text with the payload's member order; ok is false for any other value
+// or expression, whose text JSONText gives.
+func StructuredText(e Expression, mc *MessageContext, v any) (text string, ok bool) {
+	j, isPath := e.(*jsonPathExpr)
+	if !isPath || !isStructured(v) {
+		return "", false
+	}
+	return j.orderedText(mc, v), true
 }

@@ -1,10 +1,10 @@
 package mediation
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/antchfx/xmlquery"
-	"github.com/ohler55/ojg/oj"
 )
 
 // SerializeForWire writes the current message's payload in the type its
@@ -51,9 +51,13 @@ func (mc *MessageContext) convertPayload(to PayloadFormat) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := jsonWriters.Get().(*oj.Writer)
-		defer jsonWriters.Put(w)
-		return []byte(w.JSON(v)), nil
+		// members in document order, as Synapse's XML-to-JSON formatter
+		// writes them (the map has none)
+		doc, err := mc.XMLPayload()
+		if err != nil {
+			return nil, err
+		}
+		return AppendJSONOrdered(nil, v, ElementOrder(payloadElement(doc))), nil
 	}
 	doc, err := mc.XMLPayload()
 	if err != nil {
@@ -132,4 +136,56 @@ func appendElementXML(dst []byte, el *xmlquery.Node) []byte {
 	dst = append(dst, el.OutputXML(true)...)
 	el.Attr = saved
 	return dst
+}
+
+// logXMLDecl is the declaration Axiom's toString writes before an
+// envelope (lower-case utf-8, single quotes), which WSO2 log lines carry.
+const logXMLDecl = "<?xml version='1.0' encoding='utf-8'?>"
+
+// AppendLogEnvelope appends the payload as WSO2's <log level="full"> prints
+// it after "Envelope: " (Axiom's SOAPEnvelope.toString): the XML
+// declaration, then a SOAP envelope received as such as it arrived, or
+// Axis2's SOAP 1.1 envelope around the built payload (XML root element,
+// <text> wrapper, <xformValues>); an empty body is <soapenv:Body/>. No
+// empty Header is written, as none shows in WSO2's logs. JSON payloads are
+// not written here: WSO2 logs them as "Payload: " and their text.
+func (mc *MessageContext) AppendLogEnvelope(dst []byte) ([]byte, error) {
+	if err := mc.CheckPayload(); err != nil {
+		return dst, err
+	}
+	dst = append(dst, logXMLDecl...)
+	switch mc.BodyFormat() {
+	case FormatSOAP11, FormatSOAP12:
+		return append(dst, stripXMLDecl(bytes.TrimSpace(mc.Body()))...), nil
+	}
+	doc, err := mc.XMLPayload()
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, `<soapenv:Envelope xmlns:soapenv="`+SOAP11NS+`">`...)
+	if hdr := SOAPPart(doc, "Header"); hasElementChild(hdr) {
+		dst = append(dst, "<soapenv:Header>"...)
+		dst = appendChildrenXML(dst, hdr)
+		dst = append(dst, "</soapenv:Header>"...)
+	}
+	if body := SOAPPart(doc, "Body"); hasElementChild(body) {
+		dst = append(dst, "<soapenv:Body>"...)
+		dst = appendChildrenXML(dst, body)
+		dst = append(dst, "</soapenv:Body>"...)
+	} else {
+		dst = append(dst, "<soapenv:Body/>"...)
+	}
+	return append(dst, "</soapenv:Envelope>"...), nil
+}
+
+// stripXMLDecl drops a leading <?xml ...?> declaration and the blanks
+// after it.
+func stripXMLDecl(b []byte) []byte {
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return b
+	}
+	if i := bytes.Index(b, []byte("?>")); i >= 0 {
+		return bytes.TrimLeft(b[i+2:], " \t\r\n")
+	}
+	return b
 }

@@ -39,7 +39,14 @@ func TestSerializeForWire(t *testing.T) {
 				`<soapenv:Header><m:trace xmlns:m="urn:m">t1</m:trace></soapenv:Header>` +
 				`<soapenv:Body><m:getQuote xmlns:m="urn:m"><m:symbol>IBM</m:symbol></m:getQuote></soapenv:Body></soapenv:Envelope>`},
 		{"form to json", `a=1&b=x+y&b=z&1st=%C3%A9`, "application/x-www-form-urlencoded", "application/json",
-			`{"xformValues":{"1st":"é","a":1,"b":["x y","z"]}}`},
+			`{"xformValues":{"a":1,"b":["x y","z"],"1st":"é"}}`}, // form order kept
+		{"xml to json in document order", `<order id="o-1" channel="web"><zulu>1</zulu><alpha><yankee>2</yankee><bravo>x</bravo></alpha>` +
+			`<line><sku>b</sku><qty>2</qty></line><mike/><line><sku>a</sku><qty>1.5</qty></line></order>`, "application/xml", "application/json",
+			`{"order":{"@id":"o-1","@channel":"web","zulu":1,"alpha":{"yankee":2,"bravo":"x"},"line":[{"sku":"b","qty":2},{"sku":"a","qty":1.5}],"mike":null}}`},
+		{"jsonObject to json in document order", `<jsonObject><zulu>1</zulu><alpha>2</alpha><list>3</list><list>4</list></jsonObject>`,
+			"application/xml", "application/json", `{"zulu":1,"alpha":2,"list":[3,4]}`},
+		{"jsonArray to json", `<jsonArray><jsonElement><zulu>1</zulu><alpha>2</alpha></jsonElement><jsonElement>3</jsonElement></jsonArray>`,
+			"application/xml", "application/json", `[{"zulu":1,"alpha":2},3]`},
 		{"form to xml", `a=1&b%5B%5D=2`, "application/x-www-form-urlencoded", "application/xml",
 			`<xformValues><a>1</a><b__>2</b__></xformValues>`},
 		{"json to form", `{"a":1,"b":"x y&z"}`, "application/json", "application/x-www-form-urlencoded", `a=1&b=x+y%26z`},

@@ -116,3 +116,11 @@ func (p *Props) Reset() {
 	p.slots = [indexSize]uint8{}
 	p.scan = false
 }
+
+// clone is a copy of p that shares no storage with it (a scatter branch's
+// scopes).
+func (p *Props) clone() Props {
+	c := *p
+	c.kv = append([]prop(nil), p.kv...)
+	return c
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"runtime"
 	"time"
 
+	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/dryrun"
 	"github.com/seqgate/seqgate/handlers/explain"
@@ -33,6 +35,15 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.sw.Handle))
 	mux.Handle("GET /admin/traces/{id}", s.debug.TracesHandler())
 	mux.HandleFunc("GET /admin/apis", s.apis)
+	mux.HandleFunc("GET /admin/explain", s.explain)
+	mux.HandleFunc("GET /admin/listeners", s.listeners)
+	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
+		faults := []handlers.FaultRecord{}
+		if s.faults != nil {
+			faults = append(faults, s.faults.Recent()...)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"faults": faults})
+	})
 	mux.HandleFunc("GET /admin/config", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.configStatus())
 	})
@@ -62,6 +73,37 @@ func (s *server) apis(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"apis": list})
+}
+
+// explain answers what `seqgate explain -json <tenant> <method> <path>`
+// prints, for the running config and repository: the web console's
+// Explain page asks it.
+func (s *server) explain(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	method, path := q.Get("method"), q.Get("path")
+	if method == "" || path == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "explain: method and path are required (?tenant=&method=&path=)"})
+		return
+	}
+	rep, err := explain.Explain(explain.Input{Config: s.cfg.Load(), ConfigFile: s.path, Repo: s.repo}, q.Get("tenant"), method, path)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// listeners are the addresses the process listens on (as bound: a :0 in
+// the config shows its port) and whether the admin listener needs a token.
+func (s *server) listeners(w http.ResponseWriter, _ *http.Request) {
+	addr := func(l net.Listener) string {
+		if l == nil {
+			return ""
+		}
+		return l.Addr().String()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"http": addr(s.ln), "https": addr(s.tlsLn), "admin": addr(s.adminLn),
+		"admin_token": s.cfg.Load().Listen.AdminToken != ""})
 }
 
 // configStatus is the config file, its generation (1 at start, +1 per

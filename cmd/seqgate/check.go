@@ -80,6 +80,7 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 // (sequences.NameWarnings): "<tenant>: sequence <name>: near miss of ...".
 // They deploy and show active, so they are warnings, not errors.
 func nameWarnings(cfg *config.Config, repo *deploy.Repository) []string {
+	cfg, _ = cfg.WithFileAPIs(repo.AllAPIs()) // an api file's API runs its <api>--In/Out too
 	var out []string
 	for _, ts := range repo.Status() {
 		for _, w := range tenantNameWarnings(cfg, ts.Domain, repo.Set(ts.Domain).Names()) {

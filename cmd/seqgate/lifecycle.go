@@ -63,6 +63,8 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 		s.closeListeners()
 		return 1
 	}
+	// the gateway built before the repository loaded has no api files yet
+	s.watchAPIFiles()
 	for _, w := range nameWarnings(s.cfg.Load(), s.repo) { // also what `seqgate check` warns about
 		s.log.Warn("sequence never runs", zap.String("reason", w))
 	}

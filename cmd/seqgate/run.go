@@ -23,6 +23,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/accesslog"
 	"github.com/seqgate/seqgate/handlers/admin"
 	"github.com/seqgate/seqgate/handlers/authn"
@@ -101,6 +102,7 @@ type server struct {
 	tracing     tracerState            // fixed at start
 	authn       *authn.Registry        // JWKS fetchers, introspection caches: kept across reloads
 	debug       *dryrun.Hook           // admin dry-run and X-Seqgate-Trace; kept across reloads
+	faults      *handlers.FaultLog     // the last failed requests (GET /admin/faults); kept across reloads
 	bundles     bundleState            // extension bundles (wire_bundles.go)
 	access      *accesslog.Log         // fixed at start; nil when access_log is off
 	reloadCount *prometheus.CounterVec // seqgate_config_reloads_total{result}
@@ -190,6 +192,7 @@ func assemble(cfg *config.Config, log *zap.Logger) (*server, error) {
 			return nil, &configError{"access_log.output", strings.TrimPrefix(err.Error(), "access_log.output: ")}
 		}
 	}
+	s.faults = handlers.NewFaultLog(handlers.DefaultFaultLog)
 	s.useLibrary(cfg)
 	gw, err := s.newGateway(cfg)
 	if err != nil {

@@ -20,7 +20,8 @@ import (
 // publisher, the tracer, the debug hook. It runs at start and on every
 // config reload.
 func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
-	router, err := route.New(cfg) // a bad router refuses the config before anything long-lived is built
+	cfg = withFileAPIs(cfg, s.repo, s.log) // API-M api files serve next to the config's APIs
+	router, err := route.New(cfg)          // a bad router refuses the config before anything long-lived is built
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +41,7 @@ func (s *server) newGateway(cfg *config.Config) (*gateway.Gateway, error) {
 		Repo: s.repo, Router: router, Logger: s.log, Registry: s.reg, Authn: s.authnRegistry(),
 		Throttle: store, ThrottleHealth: health, Publisher: pub, Tracer: tracer,
 		Debug: s.debugHook(), BackendTLS: s.backendTLS, Clients: s.runningClients(), AccessLog: s.access,
+		Faults: s.faults,
 	})
 	s.retainAuthn(cfg)
 	return gw, err

@@ -21,7 +21,10 @@ func isHome(dir string) bool {
 
 // validateHome loads every tenant of the home once, through the deploy
 // package (no watching), and reports each refused sequence, endpoint,
-// library, local entry and registry file with its file:line reason. The
+// library, local entry, registry and api file with its file:line reason;
+// also an api file whose context another one of its tenant already serves
+// (the YAML config's APIs are not known here: `seqgate check` with the
+// config sees those clashes). The
 // tenants are the numeric folders of repository/tenants; their domains are
 // unknown here (the config names them) and shown as tenant-<id>.
 func validateHome(home string) int {
@@ -40,6 +43,8 @@ func validateHome(home string) int {
 	defer repo.Close()
 	repo.Reload()
 	files, refused, errs := repoProblems(repo)
+	errs = append(errs, apiClashes(repo, tenants)...)
+	sort.Strings(errs)
 	for _, e := range errs {
 		fmt.Fprintln(os.Stderr, e)
 	}
@@ -57,7 +62,7 @@ func repoProblems(repo *deploy.Repository) (files, refused int, errs []string) {
 		if ts.Error != "" {
 			errs = append(errs, ts.Domain+": "+ts.Error)
 		}
-		for _, group := range [][]deploy.FileStatus{ts.Files, ts.EndpointFiles, ts.Library.Files, ts.LocalEntryFiles, ts.RegistryFiles} {
+		for _, group := range [][]deploy.FileStatus{ts.Files, ts.EndpointFiles, ts.Library.Files, ts.LocalEntryFiles, ts.RegistryFiles, ts.APIFiles} {
 			for _, f := range group {
 				files++
 				if f.State == deploy.StateRefused {
@@ -69,4 +74,16 @@ func repoProblems(repo *deploy.Repository) (files, refused int, errs []string) {
 	}
 	sort.Strings(errs)
 	return files, refused, errs
+}
+
+// apiClashes reports the deployed api files the gateway would still refuse:
+// a context served twice in a tenant, a default-version API without its
+// versioned one.
+func apiClashes(repo *deploy.Repository, tenants []config.Tenant) []string {
+	_, refused := (&config.Config{Tenants: tenants}).WithFileAPIs(repo.AllAPIs())
+	out := make([]string, 0, len(refused))
+	for _, r := range refused {
+		out = append(out, r.Error())
+	}
+	return out
 }

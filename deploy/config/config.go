@@ -11,6 +11,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // SuperTenantDomain and SuperTenantID name the super tenant, as in WSO2.
@@ -96,6 +98,15 @@ type Limits struct {
 	// or To address whose host comes from the request would otherwise add
 	// one per distinct host, forever. Default 1024.
 	MaxBackendHosts int `yaml:"max_backend_hosts"`
+	// MaxBranchesPerRequest bounds the clone/iterate branches (and
+	// foreach elements) of one request, nested ones included; past it the
+	// mediator fails (the fault sequence runs). Default 64.
+	MaxBranchesPerRequest int `yaml:"max_branches_per_request"`
+	// MaxInflightBranches bounds the clone/iterate branches running at
+	// once across all requests, so a burst of fan-out requests cannot
+	// multiply the backend calls without bound; a scatter that would pass
+	// it fails at once (never queued). Default 1024.
+	MaxInflightBranches int `yaml:"max_inflight_branches"`
 
 	MaxXMLDepth  int `yaml:"max_xml_depth"`  // default 256
 	MaxJSONDepth int `yaml:"max_json_depth"` // default 256
@@ -127,6 +138,10 @@ type Timeouts struct {
 	Write      Duration `yaml:"write"`   // client response write, default 30s
 	Idle       Duration `yaml:"idle"`    // keep-alive idle, default 120s
 	Backend    Duration `yaml:"backend"` // whole backend call, default 60s
+	// Aggregate is how long a clone or iterate waits for its branches
+	// when the aggregate with its id (in the same file) sets no
+	// completeCondition timeout: Synapse would wait forever. Default 60s.
+	Aggregate Duration `yaml:"aggregate"`
 }
 
 // Log configures zap.
@@ -200,6 +215,11 @@ type API struct {
 	// CORS overrides the global cors section for this API (cors.go); nil
 	// follows it.
 	CORS *CORS `yaml:"cors"`
+	// File is the API-M api file this API comes from (apim.go); nil for
+	// the config's own APIs. Aliases are further contexts it serves (a
+	// default-version API's), without the version.
+	File    *sequences.API `yaml:"-"`
+	Aliases []string       `yaml:"-"`
 }
 
 // Resource is one resource of an API.
@@ -209,6 +229,8 @@ type Resource struct {
 	Auth        string   `yaml:"auth"`         // "" inherits the API's; "none" makes it unauthenticated; "mtls" needs a client certificate
 	Scopes      []string `yaml:"scopes"`       // a token must carry one of them (else 403 900910)
 	Tier        string   `yaml:"tier"`         // resource level: one quota shared by every caller of the resource
+	// File is the <resource> of an api file (apim.go); nil in the config.
+	File *sequences.APIResource `yaml:"-"`
 }
 
 // Duration is a time.Duration written as "30s", "1m".

@@ -78,6 +78,7 @@ func (c *Config) defaults() {
 	setDur(&c.Timeouts.Write, DefaultWriteTimeout)
 	setDur(&c.Timeouts.Idle, DefaultIdleTimeout)
 	setDur(&c.Timeouts.Backend, DefaultBackendTimeout)
+	setDur(&c.Timeouts.Aggregate, DefaultAggregateTimeout)
 	c.Log.Level = strings.ToLower(c.Log.Level)
 	c.Log.Format = strings.ToLower(c.Log.Format)
 	setStr(&c.Log.Level, "info")

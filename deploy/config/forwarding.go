@@ -54,3 +54,10 @@ func (c *Config) validateForwarding(p *problems) {
 		}
 	}
 }
+
+// Defaults of the scatter-gather bounds (clone, iterate, aggregate).
+const (
+	DefaultMaxBranchesPerRequest = 64
+	DefaultMaxInflightBranches   = 1024
+	DefaultAggregateTimeout      = Duration(60e9)
+)

@@ -31,6 +31,8 @@ var LimitTable = []LimitSpec{
 	{"max_response_body_bytes", DefaultMaxRespBytes, true, "502", "mediation/endpoint client, handlers/gateway stream.go"},
 	{"max_hops", DefaultMaxHops, false, "508", "handlers/gateway forward.go"},
 	{"max_backend_hosts", DefaultMaxBackendHosts, false, "least recently used idle client evicted", "mediation/endpoint client pool"},
+	{"max_branches_per_request", DefaultMaxBranchesPerRequest, false, "mediation error", "mediation/mediators scatter (clone, iterate, foreach)"},
+	{"max_inflight_branches", DefaultMaxInflightBranches, false, "mediation error", "mediation/mediators scatter, across requests"},
 	{"max_buffered_bytes", DefaultMaxBuffered, true, "503", "mediation Budget"},
 	{"max_xml_elements", DefaultMaxXMLElements, false, "400", "mediation payload scan"},
 	{"max_xml_attributes", DefaultMaxXMLAttributes, false, "400", "mediation payload scan"},

@@ -52,6 +52,7 @@ func (c *Config) validateTop(p *problems) {
 		{"timeouts.write", int64(c.Timeouts.Write)},
 		{"timeouts.idle", int64(c.Timeouts.Idle)},
 		{"timeouts.backend", int64(c.Timeouts.Backend)},
+		{"timeouts.aggregate", int64(c.Timeouts.Aggregate)},
 	}
 	for _, x := range positive {
 		if x.v <= 0 {

@@ -47,6 +47,9 @@ func (c *Config) validateAPIs(p *problems, domains, tiers map[string]bool) {
 // imported, so that config stays a leaf package; a router test checks that
 // both agree.
 func (a *API) SynapseName() string {
+	if a.File != nil { // an API-M api file names itself
+		return a.File.SynapseName()
+	}
 	n := strings.ReplaceAll(a.Provider, "@", "-AT-") + "--" + a.Name
 	if a.Version != "" {
 		n += ":v" + a.Version

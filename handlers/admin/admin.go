@@ -46,6 +46,9 @@ func Handler(repo *deploy.Repository, reg *prometheus.Registry) *Mux {
 	mux.HandleFunc("GET /admin/tenants/{tenant}/sequences/{name}", seqs.get)
 	mux.HandleFunc("PUT /admin/tenants/{tenant}/sequences/{name}", seqs.put)
 	mux.HandleFunc("DELETE /admin/tenants/{tenant}/sequences/{name}", seqs.remove)
+	mux.HandleFunc("GET /admin/tenants/{tenant}/sequences/{name}/source", seqs.source)
+	mux.HandleFunc("POST /admin/tenants/{tenant}/sequences/{name}/validate", seqs.validate)
+	Console(mux)
 	mux.HandleFunc("GET /admin/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(OpenAPI)

@@ -69,14 +69,8 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUploadBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", MaxUploadBytes))
-			return
-		}
-		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
+	data, ok := readUpload(w, r)
+	if !ok {
 		return
 	}
 	path, exists, other := a.fileOf(st, name)
@@ -84,17 +78,8 @@ func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusConflict, fmt.Sprintf("%s defines sequence %q, not %q: nothing written (PUT that name, or DELETE it first)", filepath.Base(path), other, name))
 		return
 	}
-	// Errors name the file as the operator knows it (its name in the
-	// tenant's folder, as /admin/sequences lists it), never the server's
-	// path: the client uploaded a body, not a file on this machine.
-	shown := filepath.Base(path)
-	seq, err := sequences.CompileWith(path, data, a.repo.Resources(st.Domain))
-	if err == nil && seq.Name != name {
-		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", shown, seq.Line, seq.Name, name)
-	}
-	if err != nil {
-		msg := strings.ReplaceAll(err.Error(), path, shown)
-		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": msg, "written": false})
+	if _, err := a.compile(st, name, path, data); err != nil {
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "written": false})
 		return
 	}
 	if old, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(old, data) {
@@ -163,6 +148,112 @@ func (a sequenceAPI) remove(w http.ResponseWriter, r *http.Request) {
 	a.repo.Reload()
 	writeJSON(w, map[string]any{"tenant": st.Domain, "name": name, "file": path, "deleted": true,
 		"serving": a.repo.Set(st.Domain).Get(name) != nil})
+}
+
+// readUpload reads a sequence upload, answering 413 or 400 itself.
+func readUpload(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUploadBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", MaxUploadBytes))
+			return nil, false
+		}
+		writeError(w, http.StatusBadRequest, "reading body: "+err.Error())
+		return nil, false
+	}
+	return data, true
+}
+
+// compile compiles data as PUT would deploy it at path: with the tenant's
+// local entries and registry, and the root element must name name.
+// Errors name the file as the operator knows it (its name in the tenant's
+// folder, as /admin/sequences lists it), never the server's path: the
+// client uploaded a body, not a file on this machine.
+func (a sequenceAPI) compile(st *deploy.TenantStatus, name, path string, data []byte) (*sequences.Sequence, error) {
+	shown := filepath.Base(path)
+	seq, err := sequences.CompileWith(path, data, a.repo.Resources(st.Domain))
+	if err == nil && seq.Name != name {
+		err = fmt.Errorf("%s:%d: <sequence>: name %q does not match the URL's %q", shown, seq.Line, seq.Name, name)
+	}
+	if err != nil {
+		return seq, errors.New(strings.ReplaceAll(err.Error(), path, shown))
+	}
+	return seq, nil
+}
+
+// validate compiles the body exactly as PUT would and writes nothing: the
+// console's editor checks a draft before saving. 200 {"valid": true,
+// "warnings"} or 422 {"valid": false, "error", "line"} (line 0 when the
+// compiler named none).
+func (a sequenceAPI) validate(w http.ResponseWriter, r *http.Request) {
+	st, name := a.target(w, r)
+	if st == nil {
+		return
+	}
+	data, ok := readUpload(w, r)
+	if !ok {
+		return
+	}
+	path, _, _ := a.fileOf(st, name)
+	seq, err := a.compile(st, name, path, data)
+	if err != nil {
+		shown := filepath.Base(path)
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"valid": false, "error": err.Error(), "line": errorLine(shown, err.Error()), "file": shown})
+		return
+	}
+	warnings := seq.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	writeJSON(w, map[string]any{"valid": true, "name": seq.Name, "file": filepath.Base(path), "warnings": warnings})
+}
+
+// errorLine is the line a compile error names (path:line: ...), 0 if none.
+func errorLine(path, msg string) int {
+	rest, ok := strings.CutPrefix(msg, path+":")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+		if n > 1<<24 {
+			return 0
+		}
+	}
+	return n
+}
+
+// source answers the XML of the file that defines {name} (the one PUT
+// and DELETE act on) with its state: the console's editor opens it. The
+// file on disk is the running version unless the state is refused (then
+// serving_last_good says whether an older version still serves).
+func (a sequenceAPI) source(w http.ResponseWriter, r *http.Request) {
+	st, name := a.target(w, r)
+	if st == nil {
+		return
+	}
+	path, exists, other := a.fileOf(st, name)
+	if !exists || other != "" {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no file of tenant %s defines sequence %s", st.Domain, name))
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	out := map[string]any{"tenant": st.Domain, "name": name, "file": path, "xml": string(data), "state": "", "serving_last_good": false}
+	for _, f := range st.Files {
+		if f.Path == path {
+			out["state"], out["error"], out["serving_last_good"] = f.State, f.Error, f.ServingLastGood
+		}
+	}
+	writeJSON(w, out)
 }
 
 // answer reports the file's state after the reload.

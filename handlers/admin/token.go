@@ -8,7 +8,9 @@ import (
 )
 
 // RequireToken guards every path of next but /healthz and /readyz (the
-// probes of load balancers and Kubernetes, which reveal nothing) with
+// probes of load balancers and Kubernetes, which reveal nothing) and the
+// web console's static files (ConsolePath: the same public page in every
+// binary, which asks for the token and sends it on each API call) with
 // "Authorization: Bearer <token>". An empty token returns next unchanged:
 // config validation only allows that on a loopback address.
 //
@@ -20,7 +22,7 @@ func RequireToken(token string, next http.Handler) http.Handler {
 	}
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || ConsolePath(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/route"
@@ -14,6 +15,7 @@ type APISummary struct {
 	APIInfo
 	Tier      string            `json:"tier,omitempty"`
 	APITier   string            `json:"api_tier,omitempty"`
+	Backend   []string          `json:"backend,omitempty"` // base URLs, round-robin
 	Resources []ResourceSummary `json:"resources"`
 	Flows     []Flow            `json:"flows"` // in, out, fault
 }
@@ -28,6 +30,7 @@ type ResourceSummary struct {
 
 // APIs summarises every API of the config, in config order.
 func APIs(in Input) ([]APISummary, error) {
+	in.Config, _ = in.Config.WithFileAPIs(in.Repo.AllAPIs()) // and the API-M api files
 	router := in.Router
 	if router == nil {
 		var err error
@@ -39,8 +42,8 @@ func APIs(in Input) ([]APISummary, error) {
 	out := make([]APISummary, 0, len(router.APIs()))
 	for _, a := range router.APIs() {
 		domain := a.Tenant.Domain
-		s := APISummary{APIInfo: *apiInfo(in.Config, a), Tier: a.Cfg.Tier, APITier: a.Cfg.APITier,
-			Flows: flows(in.Repo.Set(domain), tenantStatus(in.Repo, domain), src, a)}
+		s := APISummary{APIInfo: *apiInfo(in.Config, a), Tier: a.Cfg.Tier, APITier: a.Cfg.APITier, Backend: backendURLs(a.Cfg.Backend),
+			Flows: flows(in.Repo.Set(domain), tenantStatus(in.Repo, domain), src, a, nil)}
 		for i := range a.Cfg.Resources {
 			s.Resources = append(s.Resources, resource(in.Config, a.Cfg, &a.Cfg.Resources[i]))
 		}
@@ -56,4 +59,18 @@ func resource(cfg *config.Config, api *config.API, r *config.Resource) ResourceS
 	}
 	return ResourceSummary{ResourceInfo: ResourceInfo{Template: r.URITemplate, Methods: orEmpty(r.Methods), From: resourceKey(cfg, api, r)},
 		Auth: auth, Scopes: r.Scopes, Tier: r.Tier}
+}
+
+// backendURLs are the API's backend base URLs without any user:password
+// part: the admin API shows where traffic goes, not credentials.
+func backendURLs(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, b := range list {
+		if u, err := url.Parse(b); err == nil && u.User != nil {
+			u.User = nil
+			b = u.String()
+		}
+		out = append(out, b)
+	}
+	return out
 }

@@ -53,7 +53,7 @@ type APIInfo struct {
 	Version string `json:"version"`
 	Tenant  string `json:"tenant"`
 	Prefix  string `json:"prefix"`
-	From    string `json:"from"` // config key, apis[i]
+	From    string `json:"from"` // config key, apis[i]; an API-M api file: file:line
 }
 
 // ResourceInfo is the matched resource.
@@ -74,8 +74,18 @@ type Level struct {
 // Chain is the handler chain in the order requests and responses run it.
 type Chain struct {
 	Handlers []string `json:"handlers"`
-	Position string   `json:"extension_handler_position"`
-	From     string   `json:"from"` // "config.yaml:12 extension_handler_position" or "default"
+	Position string   `json:"extension_handler_position,omitempty"`
+	From     string   `json:"from"` // "config.yaml:12 extension_handler_position" or "default"; an api file: its <handlers>
+	// Classes are an API-M api file's <handlers>, in order, each with what
+	// seqgate runs for it (sequences.HandlerClasses).
+	Classes []HandlerClass `json:"classes,omitempty"`
+}
+
+// HandlerClass is one <handler class> of an api file and its mapping.
+type HandlerClass struct {
+	Class string `json:"class"`
+	Role  string `json:"role"` // cors, auth, throttle, usage, extension or no-op
+	From  string `json:"from"` // file:line
 }
 
 // Explain routes method and path for tenant (a domain; "" or carbon.super
@@ -94,6 +104,8 @@ func Explain(in Input, tenant, method, path string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// API-M api files serve next to the config's APIs (cmd/seqgate does the same)
+	in.Config, _ = in.Config.WithFileAPIs(in.Repo.AllAPIs())
 	router := in.Router
 	if router == nil {
 		if router, err = route.New(in.Config); err != nil {
@@ -123,7 +135,7 @@ func Explain(in Input, tenant, method, path string) (*Report, error) {
 	rep.Scopes = res.Scopes
 	rep.Throttle = levels(in.Config, m.API.Cfg, res)
 	rep.Chain = chain(in.Config, m.API.Cfg, src)
-	rep.Flows = flows(in.Repo.Set(tenant), st, src, m.API)
+	rep.Flows = flows(in.Repo.Set(tenant), st, src, m.API, m.Resource)
 	return rep, nil
 }
 
@@ -168,6 +180,9 @@ func apiInfo(cfg *config.Config, a *route.API) *APIInfo {
 }
 
 func apiKey(cfg *config.Config, a *config.API) string {
+	if a.File != nil {
+		return fmt.Sprintf("%s:%d", a.File.File, a.File.Line)
+	}
 	for i := range cfg.APIs {
 		if &cfg.APIs[i] == a {
 			return fmt.Sprintf("apis[%d]", i)
@@ -177,6 +192,9 @@ func apiKey(cfg *config.Config, a *config.API) string {
 }
 
 func resourceKey(cfg *config.Config, a *config.API, r *config.Resource) string {
+	if r.File != nil && a.File != nil {
+		return fmt.Sprintf("%s:%d", a.File.File, r.File.Line)
+	}
 	for i := range a.Resources {
 		if &a.Resources[i] == r {
 			return fmt.Sprintf("%s.resources[%d]", apiKey(cfg, a), i)

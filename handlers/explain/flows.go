@@ -36,12 +36,37 @@ type Step struct {
 
 // flows are the in, out and fault flows of a matched API, from the plan
 // the extension handler and HandleFault run (handlers.PlanFor).
-func flows(set *sequences.Set, st *deploy.TenantStatus, src *sources, api *route.API) []Flow {
+func flows(set *sequences.Set, st *deploy.TenantStatus, src *sources, api *route.API, res *route.Resource) []Flow {
 	out := make([]Flow, 0, 3)
 	for _, fl := range []sequences.Flow{sequences.FlowIn, sequences.FlowOut, sequences.FlowFault} {
-		out = append(out, planFlow(set, st, src, handlers.PlanFor(api, fl)))
+		f := planFlow(set, st, src, handlers.PlanFor(api, fl))
+		if s, ok := resourceStep(set, res, fl); ok { // an api file's resource runs after the handlers
+			f.Steps, f.Note = append(f.Steps, s), ""
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// resourceStep is the in or out sequence of an API-M api file's resource.
+func resourceStep(set *sequences.Set, res *route.Resource, fl sequences.Flow) (Step, bool) {
+	if res == nil || res.Cfg.File == nil || fl == sequences.FlowFault {
+		return Step{}, false
+	}
+	f := res.Cfg.File
+	seq, key := f.In, f.InKey
+	if fl == sequences.FlowOut {
+		seq, key = f.Out, f.OutKey
+	}
+	switch {
+	case seq != nil:
+		return Step{Sequence: seq.Name, Runs: true, File: fmt.Sprintf("%s:%d", seq.File, seq.Line)}, true
+	case key != "" && set.Get(key) != nil:
+		return Step{Sequence: key, Runs: true, File: set.Get(key).File}, true
+	case key != "":
+		return Step{Sequence: key, Why: "no file defines " + key}, true
+	}
+	return Step{}, false
 }
 
 // planFlow is one flow's steps: each name of the plan, whether it runs

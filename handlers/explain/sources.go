@@ -11,6 +11,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // sources says where a setting came from: the config file's key and line,
@@ -63,6 +64,9 @@ func (named) HandleResponse(*handlers.Exchange) bool { return true }
 // always present; each passes requests it has nothing to do with), with
 // cors first when api has CORS on (handlers.WithCORS).
 func chain(cfg *config.Config, api *config.API, src *sources) *Chain {
+	if api.File != nil {
+		return fileChain(cfg, api)
+	}
 	hs := handlers.Chain(cfg.ExtensionHandlerPosition, named("auth"), named("throttle"), named("usage"), named("extension"))
 	c := &Chain{Position: cfg.ExtensionHandlerPosition, From: src.topKey("extension_handler_position")}
 	if cfg.EffectiveCORS(api).Enabled() { // handlers.WithCORS: first, before auth
@@ -70,6 +74,25 @@ func chain(cfg *config.Config, api *config.API, src *sources) *Chain {
 	}
 	for _, h := range hs {
 		c.Handlers = append(c.Handlers, h.Name())
+	}
+	return c
+}
+
+// fileChain is the chain of an API-M api file's API: its <handlers> list
+// mapped by handlers.FileChain (the gateway's own function), then the
+// resource's sequences.
+func fileChain(cfg *config.Config, api *config.API) *Chain {
+	byRole := map[sequences.HandlerRole]handlers.Handler{sequences.RoleAuth: named("auth"),
+		sequences.RoleThrottle: named("throttle"), sequences.RoleUsage: named("usage"), sequences.RoleExtension: named("extension")}
+	if cfg.EffectiveCORS(api).Enabled() {
+		byRole[sequences.RoleCORS] = named("cors")
+	}
+	c := &Chain{From: api.File.File + " <handlers>"}
+	for _, h := range handlers.FileChain(api.File, byRole, named("resource")) {
+		c.Handlers = append(c.Handlers, h.Name())
+	}
+	for _, h := range api.File.Handlers {
+		c.Classes = append(c.Classes, HandlerClass{Class: h.Class, Role: string(h.Role), From: fmt.Sprintf("%s:%d", api.File.File, h.Line)})
 	}
 	return c
 }

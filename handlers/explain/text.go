@@ -39,7 +39,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			p.line("  %-13s %s %s (%s)", l.Level, l.Tier, l.Limit, l.From)
 		}
 	}
-	p.line("chain     %s (extension_handler_position %s: %s)", strings.Join(r.Chain.Handlers, " -> "), r.Chain.Position, r.Chain.From)
+	if len(r.Chain.Classes) > 0 || r.Chain.Position == "" {
+		p.line("chain     %s (from %s)", strings.Join(r.Chain.Handlers, " -> "), r.Chain.From)
+		for _, c := range r.Chain.Classes {
+			p.line("  %-9s %s (%s)", c.Role, c.Class, c.From)
+		}
+	} else {
+		p.line("chain     %s (extension_handler_position %s: %s)", strings.Join(r.Chain.Handlers, " -> "), r.Chain.Position, r.Chain.From)
+	}
 	for _, f := range r.Flows {
 		p.flow(f)
 	}

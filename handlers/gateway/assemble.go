@@ -17,6 +17,7 @@ import (
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/mediation/endpoint"
+	"github.com/seqgate/seqgate/sequences"
 )
 
 // Deps are the parts of a gateway that outlive one config: the server
@@ -46,6 +47,8 @@ type Deps struct {
 	// AccessLog is the access log, kept across reloads (access_log is
 	// fixed at start); nil: off.
 	AccessLog *accesslog.Log
+	// Faults keeps the last failed requests across reloads; nil: none kept.
+	Faults *handlers.FaultLog
 }
 
 // Assemble builds everything a config decides per request: router,
@@ -74,13 +77,26 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	usage, err := handlers.NewUsage(cfg, handlers.UsageOptions{Publisher: d.Publisher, Registry: d.Registry})
+	usage, err := handlers.NewUsage(cfg, handlers.UsageOptions{Publisher: d.Publisher, Registry: d.Registry, Faults: d.Faults})
 	if err != nil {
 		return nil, err
 	}
 	ext := handlers.NewExtension(handlers.ExtensionOptions{Logger: d.Logger, Tracer: d.Tracer})
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
+	// an API-M api file's API runs its own <handlers> list, then its resource
+	byRole := map[sequences.HandlerRole]handlers.Handler{sequences.RoleAuth: auth, sequences.RoleThrottle: throttle,
+		sequences.RoleUsage: usage, sequences.RoleExtension: ext}
+	if cors != nil {
+		byRole[sequences.RoleCORS] = cors
+	}
+	resource := handlers.NewResource(ext)
+	apiChains := map[*route.API][]handlers.Handler{}
+	for _, a := range router.APIs() {
+		if a.Cfg.File != nil {
+			apiChains[a] = handlers.FileChain(a.Cfg.File, byRole, resource)
+		}
+	}
 
 	backends, err := NewBackends(router.APIs(), BackendOptions{
 		Timeout: cfg.Timeouts.Backend.D(), MaxResponseBody: cfg.Limits.MaxResponseBodyBytes, TLS: d.BackendTLS,
@@ -90,8 +106,8 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 		return nil, err
 	}
 	return New(Options{
-		Router: router, Repo: d.Repo, Chain: chain, Backends: backends, Logger: d.Logger,
-		Limits: PayloadLimits(cfg.Limits), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
+		Router: router, Repo: d.Repo, Chain: chain, APIChains: apiChains, Backends: backends, Logger: d.Logger,
+		Limits: scatterLimits(PayloadLimits(cfg.Limits), cfg), Tracer: d.Tracer, Debug: d.Debug, CORS: cors,
 		Forwarding: Forwarding{MaxHops: cfg.Limits.MaxHops, Trusted: cfg.Forwarding.Prefixes()},
 		Budget:     mediation.NewBudget(cfg.Limits.MaxBufferedBytes),
 		AccessLog:  d.AccessLog,
@@ -124,5 +140,18 @@ func PayloadLimits(l config.Limits) mediation.Limits {
 		JSON: mediation.JSONLimits{Keys: l.MaxJSONKeys, ArrayLength: l.MaxJSONArrayLength,
 			StringLength: l.MaxJSONStringLength, KeyLength: l.MaxJSONKeyLength,
 			DuplicateKeys: l.JSONDuplicateKeys == config.JSONDuplicateKeysAllow},
+		MaxBranches: l.MaxBranchesPerRequest,
 	}
+}
+
+// inflight counts the scatter branches running in this process, across
+// config generations: a reload changes its bound, never its count.
+var inflight = mediation.NewInflight(0)
+
+// scatterLimits adds the process-wide scatter-gather bounds.
+func scatterLimits(l mediation.Limits, cfg *config.Config) mediation.Limits {
+	inflight.SetMax(cfg.Limits.MaxInflightBranches)
+	l.Inflight = inflight
+	l.AggregateTimeout = cfg.Timeouts.Aggregate.D()
+	return l
 }

@@ -26,12 +26,15 @@ import (
 
 // Options wires a Gateway.
 type Options struct {
-	Router   *route.Router
-	Repo     *deploy.Repository
-	Chain    []handlers.Handler
-	Backends *Backends
-	Limits   mediation.Limits
-	Logger   *zap.Logger
+	Router *route.Router
+	Repo   *deploy.Repository
+	Chain  []handlers.Handler
+	// APIChains are the chains of the APIs that bring their own (API-M
+	// api files: handlers.FileChain); other APIs run Chain.
+	APIChains map[*route.API][]handlers.Handler
+	Backends  *Backends
+	Limits    mediation.Limits
+	Logger    *zap.Logger
 	// Tracer starts each request's server span; nil when tracing is off,
 	// which then costs one nil check per request.
 	Tracer trace.Tracer
@@ -88,7 +91,8 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 	mc.Logger = g.opts.Logger
 	mc.Limits = g.opts.Limits
 	mc.Budget = g.opts.Budget
-	defer mc.ReleaseBody() // the request's share of the buffer budget
+	defer mc.ReleaseBody()    // the request's share of the buffer budget
+	defer mc.ReleaseScatter() // branch contexts no aggregate took
 	if g.opts.Debug != nil {
 		g.opts.Debug.Begin(ctx, mc)
 	}
@@ -105,6 +109,11 @@ func (g *Gateway) Handle(ctx *fasthttp.RequestCtx) {
 		if m := g.opts.CORS.PreflightMethod(ex.Match.API, &ctx.Request.Header); m != nil {
 			st = g.opts.Router.Match(m, ctx.Request.URI().PathOriginal(), &ex.Match)
 		}
+	}
+	if a := ex.Match.API; st == 0 && a.Cfg.File != nil && a.Cfg.File.HTTPSOnly() && !ctx.IsTLS() {
+		// an API-M api file with transports="https": Synapse does not
+		// select it for a plain HTTP request, so no API matches
+		ex.Match.API, ex.Match.Resource, st = nil, nil, route.StatusNotFound
 	}
 	if g.opts.Tracer != nil {
 		ex.Span = tracing.StartRequest(g.opts.Tracer, &ctx.Request.Header, spanRequest(ctx, ex, st))
@@ -145,7 +154,11 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc := ex.MC
 	mc.Dir = mediation.In
 	var to mediation.Endpoint // nil: the API's backend
-	if !handlers.RunRequest(g.opts.Chain, ex) {
+	chain := g.opts.Chain
+	if c, ok := g.opts.APIChains[ex.Match.API]; ok {
+		chain = c
+	}
+	if !handlers.RunRequest(chain, ex) {
 		switch mc.Outcome {
 		case mediation.Respond:
 			if g.requestToWire(ex) {
@@ -166,6 +179,18 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 		default:
 			return // a handler wrote the response (401, 429, fault...)
 		}
+	} else if mc.ParentStopped() {
+		// A clone or iterate without continueParent left results for an
+		// aggregate: the original message stops there as in Synapse, and
+		// the response path (where the aggregate is) runs without a
+		// backend call, on the first branch's answer
+		// (mediation/mediators/scatter.go).
+		if !g.requestToWire(ex) {
+			return
+		}
+		requestToResponse(mc)
+		branchToResponse(mc, mc.FirstArrival())
+		mc.Outcome = mediation.Loopback
 	}
 	if mc.Outcome != mediation.Loopback && !g.callBackend(ex, to) {
 		return
@@ -173,7 +198,7 @@ func (g *Gateway) serve(ex *handlers.Exchange) {
 	mc.Dir = mediation.Out
 	mc.Outcome = mediation.Continue
 	mc.InvalidatePayload()
-	if handlers.RunResponse(g.opts.Chain, ex) || mc.Outcome == mediation.Respond {
+	if handlers.RunResponse(chain, ex) || mc.Outcome == mediation.Respond {
 		g.answer(ex)
 	} else if mc.Outcome == mediation.Drop {
 		drop(mc)

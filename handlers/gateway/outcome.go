@@ -41,6 +41,25 @@ func requestToResponse(mc *mediation.MessageContext) {
 	}
 }
 
+// branchToResponse makes a scatter branch's answer (status, Content-Type,
+// body) the response; nil leaves the response as it is.
+func branchToResponse(mc, b *mediation.MessageContext) {
+	if b == nil {
+		return
+	}
+	status := fasthttp.StatusOK
+	if sc, ok := b.Property(mediation.ScopeAxis2, "HTTP_SC"); ok {
+		if n, err := strconv.Atoi(sc); err == nil && n >= 100 && n <= 599 {
+			status = n
+		}
+	}
+	mc.Resp.SetStatusCode(status)
+	if ct := b.ContentType(); ct != "" {
+		mc.Resp.Header.SetContentType(ct)
+	}
+	mc.Resp.SetBody(b.Body())
+}
+
 // payloadLabel is the Content-Type of a payload that lost its label:
 // API-M's error sequences remove the axis2 ContentType after building their
 // payload, and Axis2's formatter then labels it from the message type. The

@@ -54,6 +54,13 @@ func SetProperties(mc *mediation.MessageContext, m *Match, method, requestURI []
 	for i, v := range m.Vars {
 		p.Set(m.Resource.varKeys[i], v.Value)
 	}
+	if m.Resource != nil && query != nil {
+		for _, q := range m.Resource.qvars { // an api file's ?q={q}: bound when the request has q
+			if v := query.Peek(q.param); v != nil {
+				p.Set(q.key, string(v))
+			}
+		}
+	}
 	postfix := m.Postfix
 	if i := bytes.IndexByte(requestURI, '?'); i >= 0 && i+1 < len(requestURI) {
 		postfix = postfix + "?" + string(requestURI[i+1:])

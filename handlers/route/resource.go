@@ -27,16 +27,26 @@ type Resource struct {
 	methods methodSet
 	segs    []segment
 	star    bool     // template ends in /*: anything may follow
+	ext     string   // an API-M url-mapping *.json: ".json", which the last segment must end with
 	varKeys []string // "uri.var.<name>" per variable, in template order
+	// qvars are an api file uri-template's query part (?q={q}): the query
+	// parameter each variable is bound from, when the request has it.
+	qvars []queryVar
 }
 
 type segment struct {
-	lit   string // literal text; "" for a variable
-	isVar bool
-	name  string
+	lit    string // literal text; "" for a variable
+	isVar  bool
+	isRest bool // {+name}: the rest of the path, slashes included (last segment only)
+	name   string
 }
 
+type queryVar struct{ param, key string }
+
 func newResource(api *config.API, c *config.Resource) (*Resource, error) {
+	if c.File != nil {
+		return newFileResource(api, c)
+	}
 	if err := config.CheckURITemplate(c.URITemplate); err != nil {
 		return nil, fmt.Errorf("uri_template %q: %w", c.URITemplate, err)
 	}
@@ -72,6 +82,60 @@ func newResource(api *config.API, c *config.Resource) (*Resource, error) {
 	return r, nil
 }
 
+// newFileResource compiles a <resource> of an API-M api file: a
+// url-mapping (exact /menu, prefix /menu/* or /*, extension *.json) or a
+// uri-template ({var}, a last {+var} taking the rest of the path, /*, and
+// a query part ?q={q}), as Synapse's dispatchers read them.
+// sequences.CheckAPITemplate has checked it at deploy time.
+func newFileResource(api *config.API, c *config.Resource) (*Resource, error) {
+	auth := c.AuthMethods(api)
+	r := &Resource{Cfg: c, Methods: c.Methods, Template: c.URITemplate, AuthMethods: auth,
+		AuthRequired: auth != 0, MTLS: auth.Has(config.AuthSetMTLS)}
+	for _, m := range c.Methods {
+		r.methods |= methodBit(m)
+	}
+	t := c.URITemplate
+	if c.File.URLMapping && strings.HasPrefix(t, "*.") {
+		r.ext = t[1:]
+		return r, nil
+	}
+	path, query, _ := strings.Cut(t, "?")
+	if query != "" {
+		for _, kv := range strings.Split(query, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			r.qvars = append(r.qvars, queryVar{param: k, key: "uri.var." + strings.Trim(v, "{}")})
+		}
+	}
+	path = strings.Trim(path, "/")
+	if path == "" {
+		r.star = c.File.URLMapping && strings.HasSuffix(t, "*") || !c.File.URLMapping && t == "/*"
+		return r, nil
+	}
+	parts := strings.Split(path, "/")
+	if parts[len(parts)-1] == "*" {
+		r.star = true
+		parts = parts[:len(parts)-1]
+	}
+	for _, p := range parts {
+		switch {
+		case !c.File.URLMapping && strings.HasPrefix(p, "{+"):
+			name := p[2 : len(p)-1]
+			r.segs = append(r.segs, segment{isVar: true, isRest: true, name: name})
+			r.varKeys = append(r.varKeys, "uri.var."+name)
+		case !c.File.URLMapping && strings.HasPrefix(p, "{"):
+			name := p[1 : len(p)-1]
+			r.segs = append(r.segs, segment{isVar: true, name: name})
+			r.varKeys = append(r.varKeys, "uri.var."+name)
+		default:
+			r.segs = append(r.segs, segment{lit: p})
+		}
+	}
+	return r, nil
+}
+
+// urlMapping reports whether the resource is an api file's url-mapping.
+func (r *Resource) urlMapping() bool { return r.Cfg.File != nil && r.Cfg.File.URLMapping }
+
 // Allows reports whether the resource accepts method.
 func (r *Resource) Allows(method []byte) bool {
 	return r.methods == 0 || r.methods&methodBit(string(method)) != 0
@@ -93,12 +157,18 @@ func (r *Resource) moreSpecific(o *Resource) bool {
 
 func (r *Resource) rank(i int) int {
 	switch {
-	case i < len(r.segs) && r.segs[i].isVar:
-		return 2
-	case i < len(r.segs):
-		return 3
-	case i == len(r.segs) && !r.star:
+	case r.ext != "" && i == 0: // *.json: after every path, before /*
 		return 1
+	case r.ext != "":
+		return -1
+	case i < len(r.segs) && r.segs[i].isRest:
+		return 4
+	case i < len(r.segs) && r.segs[i].isVar:
+		return 5
+	case i < len(r.segs):
+		return 6
+	case i == len(r.segs) && !r.star:
+		return 2
 	case i == len(r.segs):
 		return 0
 	}
@@ -113,10 +183,17 @@ func (r *Resource) match(post []byte, m *Match) bool {
 	if len(s) > 0 && s[0] == '/' {
 		s = s[1:]
 	}
+	if r.ext != "" {
+		return hasSuffix(s, r.ext) && len(s) > len(r.ext) && s[len(s)-len(r.ext)-1] != '/'
+	}
 	for i := range r.segs {
 		if len(s) == 0 {
 			m.Vars = m.Vars[:mark]
 			return false
+		}
+		if r.segs[i].isRest { // {+name}: the rest of the path
+			m.Vars = append(m.Vars, Var{Name: r.segs[i].name, Value: unescape(s)})
+			return true
 		}
 		cur := s
 		s = nil
@@ -166,4 +243,8 @@ func methodBit(m string) methodSet {
 		return 1 << 6
 	}
 	return 0
+}
+
+func hasSuffix(s []byte, suffix string) bool {
+	return len(s) >= len(suffix) && string(s[len(s)-len(suffix):]) == suffix
 }

@@ -90,15 +90,20 @@ func (r *Router) add(c *config.API, tiers map[string]*config.Tier) error {
 		return fmt.Errorf("tenant %q is not declared", c.Tenant)
 	}
 	key := c.Context + "/" + c.Version
-	if _, dup := tr.apis[key]; dup {
-		return fmt.Errorf("%s is served twice in tenant %s", key, c.Tenant)
-	}
 	name := sequences.APIName(c.Provider, c.Name, c.Version)
+	if c.File != nil { // an API-M api file: the context carries the version
+		key, name = c.Context, c.File.SynapseName()
+	}
+	for _, k := range append([]string{key}, c.Aliases...) {
+		if _, dup := tr.apis[k]; dup {
+			return fmt.Errorf("%s is served twice in tenant %s", k, c.Tenant)
+		}
+	}
 	a := &API{
 		Cfg: c, Tenant: tr.tenant, Name: name,
 		InSeq:   sequences.APISequenceName(name, mediation.In),
 		OutSeq:  sequences.APISequenceName(name, mediation.Out),
-		Context: tenantPrefix(tr.tenant) + c.Context,
+		Context: tenantPrefix(tr.tenant) + c.Context, // API-M's files: the context with the version, as Synapse's REST_API_CONTEXT
 		Prefix:  tenantPrefix(tr.tenant) + key,
 		Tier:    tiers[c.Tier],
 	}
@@ -109,8 +114,18 @@ func (r *Router) add(c *config.API, tiers map[string]*config.Tier) error {
 		}
 		a.Resources = append(a.Resources, res)
 	}
-	sort.SliceStable(a.Resources, func(i, j int) bool { return a.Resources[i].moreSpecific(a.Resources[j]) })
+	sort.SliceStable(a.Resources, func(i, j int) bool {
+		// an api file: Synapse's dispatchers try every url-mapping resource
+		// before any uri-template one, then the most specific
+		if ui, uj := a.Resources[i].urlMapping(), a.Resources[j].urlMapping(); ui != uj {
+			return ui
+		}
+		return a.Resources[i].moreSpecific(a.Resources[j])
+	})
 	tr.apis[key] = a
+	for _, k := range c.Aliases { // default-version contexts route to the versioned API
+		tr.apis[k] = a
+	}
 	r.apis = append(r.apis, a)
 	return nil
 }

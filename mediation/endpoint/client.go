@@ -233,6 +233,10 @@ func parseTarget(raw string) (*target, error) {
 		rest, isTLS = raw[len("https://"):], true
 	default:
 		scheme, _, _ := strings.Cut(raw, ":")
+		if strings.EqualFold(scheme, "ws") || strings.EqualFold(scheme, "wss") {
+			// API-M's dispatchSeq: the WebSocket inbound endpoint's target
+			return nil, fmt.Errorf("url %q: scheme %q is not http or https (WebSocket endpoints are not supported: seqgate proxies HTTP)", raw, scheme)
+		}
 		return nil, fmt.Errorf("url %q: scheme %q is not http or https", raw, scheme)
 	}
 	host, pathq := rest, ""

@@ -109,6 +109,10 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 	if timeout <= 0 {
 		timeout = pool.timeout()
 	}
+	timeout, ok := mc.TimeLeft(timeout) // a scatter branch gives up with its aggregate
+	if !ok {
+		return errorf(CodeTimeout, l.Name(), "the scatter-gather deadline passed before the call")
+	}
 	// The client's request may have come over TLS (scheme https) and the
 	// backend may not, or the other way round: the scheme must be the
 	// target's. URI() parses the Host header, so this comes after every

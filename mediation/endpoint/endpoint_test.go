@@ -226,6 +226,7 @@ func TestCompileErrors(t *testing.T) {
 		{"empty", `<endpoint/>`, "empty endpoint"},
 		{"two kinds", `<endpoint><address uri="http://h"/><default/></endpoint>`, "found a second one"},
 		{"bad scheme", `<endpoint><address uri="jms:/q"/></endpoint>`, `scheme "jms" is not http or https`},
+		{"websocket scheme", `<endpoint><http method="GET" uri-template="ws://localhost:9763/chat"/></endpoint>`, `WebSocket endpoints are not supported`},
 		{"websocket template", `<endpoint><http method="GET" uri-template="ws://localhost:9763/chat"/></endpoint>`, `scheme "ws"`},
 		{"bad format", `<endpoint><address uri="http://h" format="json"/></endpoint>`, "format="},
 		{"bad method", `<endpoint><http method="FETCH" uri-template="http://h"/></endpoint>`, "method="},

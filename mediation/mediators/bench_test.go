@@ -2,6 +2,7 @@ package mediators
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -33,6 +34,9 @@ func BenchmarkMediators(b *testing.B) {
 		{"out-skipped", `<out><property name="a" value="b"/></out>`},
 		{"builder", `<builder><messageBuilder contentType="application/json"/></builder>`},
 		{"makefault-soap11", `<makefault version="soap11"><code expression="$ctx:SOAP_FAULT_CODE"/><reason value="Authentication Failure"/><detail expression="$trp:X-Trace"/></makefault>`},
+		{"makefault-soap12", `<makefault version="soap12"><code value="soap12Env:Receiver" xmlns:soap12Env="http://www.w3.org/2003/05/soap-envelope"/><reason expression="$trp:X-Trace"/></makefault>`},
+		// Synapse samples 7 and 370: no version, a SOAP 1.2 code selects SOAP 1.2.
+		{"makefault-soap12-implied", `<makefault><code value="tns:Receiver" xmlns:tns="http://www.w3.org/2003/05/soap-envelope"/><reason value="Invalid custom quote request"/></makefault>`},
 		{"class-noop", `<class name="org.wso2.carbon.apimgt.usage.publisher.APIMgtThrottleUsageHandler"/>`},
 		{"class-regex-protector", `<property name="regex" value=".*drop\s+table.*|.*'.*"/><property name="threatType" value="SQL-Injection"/><class name="org.wso2.carbon.apimgt.gateway.mediators.RegularExpressionProtector"/>`},
 		{"script", `<script language="expr">mc.setProperty("trace", mc.getHeader("X-Trace")); mc.getProperty("trace") != "blocked"</script>`},
@@ -139,4 +143,42 @@ func BenchmarkCacheThrottle(b *testing.B) {
 			release.Mediate(e.mc)
 		}
 	})
+}
+
+// BenchmarkScatterGather measures clone, iterate, aggregate and foreach:
+// forking the branch contexts, running them on their goroutines and
+// merging the answers. The local cases run a one-property target (the cost
+// of the machinery alone); iterate-backend sends each of the four parts to
+// a real backend on 127.0.0.1. The body is put back each round.
+func BenchmarkScatterGather(b *testing.B) {
+	be := startScatterBackend(b)
+	const req = "POST /orders/1.0.0/o HTTP/1.1\nHost: h\nContent-Type: application/xml\n\n" +
+		"<orders><order><id>1</id></order><order><id>2</id></order><order><id>3</id></order><order><id>4</id></order></orders>\n"
+	const local = `<target><sequence><property name="p" value="1"/></sequence></target>`
+	benches := []struct{ name, src string }{
+		{"clone-aggregate", `<clone id="c">` + local + local + `</clone><aggregate id="c"><onComplete expression="//order"/></aggregate>`},
+		{"iterate-aggregate", `<iterate id="i" expression="//order">` + local + `</iterate><aggregate id="i"><onComplete expression="//order"/></aggregate>`},
+		{"iterate-backend", `<iterate id="i" expression="//order"><target><endpoint><address uri="` + be + `/quote"/></endpoint></target></iterate>
+			<aggregate id="i"><onComplete expression="//quote"/></aggregate>`},
+		{"foreach", `<foreach expression="//order"><sequence><property name="p" value="1"/></sequence></foreach>`},
+	}
+	for _, bb := range benches {
+		b.Run(bb.name, func(b *testing.B) {
+			l, _, err := compileSnippet(bb.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := newEnv(b, req, "")
+			e.mc.Limits.MaxBranches = math.MaxInt // one context stands for every request: no per-request count
+			body := append([]byte(nil), e.mc.Body()...)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				e.mc.SetBody(body)
+				if _, err := l.Mediate(e.mc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

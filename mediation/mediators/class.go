@@ -31,6 +31,13 @@ func newClass(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, err
 	if name == "" {
 		return nil, c.Errorf(el, "name attribute is required")
 	}
+	if strings.HasPrefix(name, wasmClassPrefix) {
+		props, err := classProperties(el, c)
+		if err != nil {
+			return nil, err
+		}
+		return newWasmClass(el, c, name, props) // a module from the repository (wasm_class.go)
+	}
 	f, ok := mediation.LookupClass(name)
 	if !ok {
 		return nil, c.Errorf(el, "%s", mediation.UnknownClassError(name))

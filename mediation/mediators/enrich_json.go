@@ -71,11 +71,10 @@ func replaceBody(mc *mediation.MessageContext, v enrichValue) error {
 			xmlquery.AddChild(body, n)
 		}
 		return writeBack(mc, doc, true, false)
-	case v.kind == valXML:
+	case v.kind == valXML && isXMLContentType(mc.ContentType()):
 		mc.SetBody([]byte(v.String()))
-		if !isXMLContentType(mc.ContentType()) {
-			mc.SetContentType("application/xml")
-		}
+	case v.kind == valXML:
+		mc.SetXMLPayloadKeepType([]byte(v.String()))
 	default:
 		mc.SetBody([]byte(v.String()))
 	}
@@ -192,11 +191,20 @@ func jsonOf(v enrichValue) any {
 }
 
 func setJSONBody(mc *mediation.MessageContext, v any) error {
-	b, err := jsonBytes(v)
-	if err != nil {
-		return err
+	var src mediation.KeyOrder
+	if isJSONBody(mc) {
+		// the body still holds the text v was parsed from: its members keep
+		// their order, as Synapse's streamed JSON does
+		if b, err := mc.CheckedBody(); err == nil {
+			src = mediation.JSONTextOrder(b)
+		}
 	}
-	mc.SetBody(b)
+	return setJSONBodyFrom(mc, v, src)
+}
+
+// setJSONBodyFrom writes v as the JSON body, objects in src's key order.
+func setJSONBodyFrom(mc *mediation.MessageContext, v any, src mediation.KeyOrder) error {
+	mc.SetBody(mediation.AppendJSONOrdered(nil, v, src))
 	return nil
 }
 

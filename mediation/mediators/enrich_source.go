@@ -193,7 +193,11 @@ func (s *enrichSource) custom(mc *mediation.MessageContext) (enrichValue, error)
 		if err != nil {
 			return enrichValue{}, err
 		}
-		return enrichValue{kind: valJSON, json: copyJSON(v)}, nil
+		out := enrichValue{kind: valJSON, json: copyJSON(v)}
+		// an object keeps the payload's member order as text (a property
+		// or a replaced body gets it byte for byte)
+		out.raw, _ = mediation.StructuredText(s.expr, mc, v)
+		return out, nil
 	}
 	t, err := s.expr.String(mc)
 	return enrichValue{kind: valText, text: t}, err

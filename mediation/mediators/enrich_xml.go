@@ -26,10 +26,11 @@ func writeBack(mc *mediation.MessageContext, doc *xmlquery.Node, wasEnv, wasJSON
 	kids := elementChildren(mediation.SOAPPart(doc, "Body"))
 	if wasJSON {
 		var v any
+		var src mediation.KeyOrder
 		if len(kids) > 0 {
-			v = mediation.ElementToJSON(kids[0])
+			v, src = mediation.ElementToJSON(kids[0]), mediation.ElementOrder(kids[0])
 		}
-		return setJSONBody(mc, v)
+		return setJSONBodyFrom(mc, v, src)
 	}
 	var b strings.Builder
 	for _, k := range kids {

@@ -17,7 +17,9 @@ import (
 // (simple: To, addressing fields, Direction; headers: the transport
 // headers; full: simple plus the payload; custom: only the properties),
 // then the child <property> values as "name = value", joined by the
-// separator. It is written as one zap entry at the category's level, and
+// separator; full ends with WSO2's "Envelope: <?xml ...?><soapenv:Envelope
+// ..." (or "Payload: " and the JSON text) after the properties, as WSO2's
+// LogMediator does, so parsers of its logs read ours. It is written as one zap entry at the category's level, and
 // nothing is formatted when that level is disabled: log mediators sit on
 // the hot path of most sequences.
 type logMediator struct {
@@ -64,15 +66,15 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 	case logHeaders:
 		l.headers(b, mc)
 	case logFull:
-		body, err := mc.CheckedBody()
-		if err != nil {
-			return false, fmt.Errorf("log level=\"full\": %w", err)
-		}
 		l.simple(b, mc)
-		l.item(b, "Payload: ", string(body))
 	}
 	if err := l.properties(b, mc); err != nil {
 		return false, err
+	}
+	if l.level == logFull {
+		if err := l.payload(b, mc); err != nil {
+			return false, fmt.Errorf("log level=\"full\": %w", err)
+		}
 	}
 	// One allocation: the message string zap gets (it may keep it, for
 	// example in a request trace, so it cannot share the pooled buffer).
@@ -92,6 +94,30 @@ var logBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // its buffer in the pool.
 const maxPooledLogBuf = 64 << 10
 
+// payload ends a full line as WSO2's LogMediator does (after the
+// properties, which its simple part already holds): a JSON payload as
+// "Payload: " and its text, any other (XML, SOAP, text, form, none) as
+// "Envelope: " and the SOAP envelope Axis2 holds for it, declaration first
+// (mediation.AppendLogEnvelope), so parsers of WSO2 logs read our lines.
+func (l *logMediator) payload(b *bytes.Buffer, mc *mediation.MessageContext) error {
+	body, err := mc.CheckedBody()
+	if err != nil {
+		return err
+	}
+	if mc.BodyFormat() == mediation.FormatJSON {
+		l.item(b, "Payload: ", string(body))
+		return nil
+	}
+	b.WriteString(l.sep)
+	b.WriteString("Envelope: ")
+	out, err := mc.AppendLogEnvelope(b.AvailableBuffer())
+	if err != nil {
+		return err
+	}
+	b.Write(out)
+	return nil
+}
+
 func (l *logMediator) item(b *bytes.Buffer, label, v string) {
 	b.WriteString(l.sep)
 	b.WriteString(label)
@@ -106,16 +132,13 @@ func (l *logMediator) simple(b *bytes.Buffer, mc *mediation.MessageContext) {
 		to = string(mc.Req.Header.RequestURI())
 	}
 	l.item(b, "To: ", to)
-	for _, f := range [...]struct{ prop, label string }{
-		{"From", "From: "}, {"Action", "WSAction: "}, {"ReplyTo", "ReplyTo: "},
-	} {
-		if v, ok := mc.Props.Get(f.prop); ok && v != "" {
-			l.item(b, f.label, v)
-		}
-	}
+	// Synapse's order: From, WSAction, SOAPAction, ReplyTo, MessageID.
+	l.prop(b, mc, "From", "From: ")
+	l.prop(b, mc, "Action", "WSAction: ")
 	if sa := mc.Req.Header.Peek("SOAPAction"); len(sa) > 0 {
 		l.item(b, "SOAPAction: ", string(sa))
 	}
+	l.prop(b, mc, "ReplyTo", "ReplyTo: ")
 	if id, ok := mc.Property(mediation.ScopeDefault, "MessageID"); ok && id != "" {
 		l.item(b, "MessageID: ", id)
 	}
@@ -123,6 +146,12 @@ func (l *logMediator) simple(b *bytes.Buffer, mc *mediation.MessageContext) {
 		l.item(b, "Direction: ", "response")
 	} else {
 		l.item(b, "Direction: ", "request")
+	}
+}
+
+func (l *logMediator) prop(b *bytes.Buffer, mc *mediation.MessageContext, name, label string) {
+	if v, ok := mc.Props.Get(name); ok && v != "" {
+		l.item(b, label, v)
 	}
 }
 

@@ -146,11 +146,8 @@ func scriptSetPayloadJSON(mc *mediation.MessageContext, a []any) (any, error) {
 		}
 		text = s
 	} else {
-		b, err := json.Marshal(a[0])
-		if err != nil {
-			return nil, err
-		}
-		text = string(b)
+		// a value from getPayloadJSON keeps the payload's member order
+		text = string(mediation.AppendJSONOrdered(nil, a[0], mediation.PayloadOrder(mc)))
 	}
 	mc.SetBody([]byte(text))
 	mc.SetContentType("application/json")

@@ -188,7 +188,7 @@ func (vm *jsVM) jsonText() string {
 			return string(b)
 		}
 	}
-	return mediation.JSONText(v)
+	return mediation.PayloadJSONText(mc, v)
 }
 
 func (vm *jsVM) getPayloadJSON() goja.Value {
@@ -270,6 +270,12 @@ func (vm *jsVM) setPayloadXML(v goja.Value) {
 	}
 	if err := checkXML(s); err != nil {
 		vm.throw("setPayloadXML", err)
+	}
+	if mediation.FormatOf(mc.ContentType()) == mediation.FormatJSON {
+		// Synapse leaves messageType alone: a JSON message is written as
+		// JSON, the new XML converted on the wire.
+		mc.SetXMLPayloadKeepType([]byte(s))
+		return
 	}
 	mc.SetBody([]byte(s))
 	switch mc.BodyFormat() {

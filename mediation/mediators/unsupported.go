@@ -12,14 +12,6 @@ import (
 var refused = map[string]string{
 	"xslt": "xslt is not supported: no XSLT engine is built in; " +
 		`transform with payloadFactory or script language="expr"`,
-	"clone": "unsupported mediator: clone (scatter-gather sends copies of one request to several " +
-		"endpoints and needs aggregate; seqgate runs one message per request: use call for each backend)",
-	"iterate": "unsupported mediator: iterate (splitting a message into messages sent on their own " +
-		"needs aggregate; seqgate runs one message per request)",
-	"aggregate": "unsupported mediator: aggregate (it waits for the messages clone or iterate sent; " +
-		"seqgate runs one message per request)",
-	"foreach": "unsupported mediator: foreach (not yet built: no corpus sequence uses it; " +
-		`transform arrays with payloadFactory or script language="expr")`,
 	"store": "unsupported mediator: store (message stores and processors are a message broker " +
 		"feature, not an API gateway's)",
 }

@@ -63,8 +63,9 @@ type gateway struct {
 // echo backend.
 type api struct{ name, context, backend string }
 
-// start writes seqs (file name → sequence XML) into the super tenant's
-// sequences folder, configures apis (and extra YAML) and starts seqgate.
+// start writes seqs (file name → sequence XML, where {{echo}} is the echo
+// backend's URL) into the super tenant's sequences folder, configures apis
+// (and extra YAML) and starts seqgate.
 func start(t *testing.T, seqs map[string]string, apis []api, extraYAML string) *gateway {
 	t.Helper()
 	root := t.TempDir()
@@ -74,6 +75,7 @@ func start(t *testing.T, seqs map[string]string, apis []api, extraYAML string) *
 		t.Fatal(err)
 	}
 	for name, xml := range seqs {
+		xml = strings.ReplaceAll(xml, "{{echo}}", be.url) // a sequence calling the echo backend itself
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(xml), 0o644); err != nil {
 			t.Fatal(err)
 		}

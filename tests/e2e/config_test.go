@@ -21,6 +21,13 @@ type gwConfig struct {
 	APIs     []apiDef       // nil means just ordersAPI()
 	CORS     map[string]any // the global cors section; nil: none
 	Extra    map[string]any // further top-level sections, as is
+	// Setup, when set, writes more of the home before the binary starts
+	// (it gets the super tenant's and acme.com's sequences folders).
+	Setup func(superSeqDir, acmeSeqDir string) `yaml:"-"`
+	// Limits and Timeouts are more keys of those sections (a limit here
+	// wins over MaxBody's max_body_bytes).
+	Limits   map[string]int
+	Timeouts map[string]string
 }
 
 // apiDef is one API of the config; Backend is a path on the test backend.
@@ -105,6 +112,12 @@ func (c gwConfig) yaml(traffic, admin, backendURL string) string {
 	}
 	if c.CORS != nil {
 		doc["cors"] = c.CORS
+	}
+	for k, v := range c.Limits {
+		doc["limits"].(map[string]int)[k] = v
+	}
+	if c.Timeouts != nil {
+		doc["timeouts"] = c.Timeouts
 	}
 	for k, v := range c.Extra {
 		doc[k] = v

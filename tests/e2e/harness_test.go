@@ -60,6 +60,9 @@ func startGateway(t *testing.T, cfg gwConfig, files ...seqFile) *gateway {
 	for _, f := range files {
 		writeSeq(t, g.dirOf(f.Tenant), f.File, f.XML)
 	}
+	if cfg.Setup != nil {
+		cfg.Setup(g.superDir, g.acmeDir)
+	}
 	g.client = newClient()
 	for attempt := 0; attempt < 3; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
@@ -135,13 +138,13 @@ func (g *gateway) dirOf(tenant int) string {
 }
 
 // makeRepo creates the WSO2 layout under dir/home (the config's
-// repository) and returns the super tenant's and tenant 1's sequences
+// repository), with the super tenant's api and endpoints folders, and returns the super tenant's and tenant 1's sequences
 // folders.
 func makeRepo(t *testing.T, dir string) (superDir, acmeDir string) {
 	t.Helper()
 	superDir = filepath.Join(dir, "home", "repository", "deployment", "server", "synapse-configs", "default", "sequences")
 	acmeDir = filepath.Join(dir, "home", "repository", "tenants", "1", "synapse-configs", "default", "sequences")
-	for _, d := range []string{superDir, acmeDir} {
+	for _, d := range []string{superDir, acmeDir, filepath.Join(superDir, "..", "api"), filepath.Join(superDir, "..", "endpoints")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}

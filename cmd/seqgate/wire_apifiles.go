@@ -1,0 +1,65 @@
+package main
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/seqgate/seqgate/deploy"
+	"github.com/seqgate/seqgate/deploy/config"
+)
+
+// API Manager's api files (each tenant's synapse-configs/default/api,
+// deployed by the repository) join the config's own APIs whenever the
+// gateway is built: at start, on a config reload, and when the repository
+// signals that a tenant's list of APIs changed. A file the config cannot
+// serve (its context is taken) is logged as refused; the rest serve.
+
+// withFileAPIs is cfg plus the api files the repository serves now.
+func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) *config.Config {
+	if repo == nil {
+		return cfg
+	}
+	eff, refused := cfg.WithFileAPIs(repo.AllAPIs())
+	byPath := make(map[string]string, len(refused))
+	for _, r := range refused {
+		log.Error("api refused", zap.String("tenant", r.Tenant), zap.String("file", r.File), zap.Error(r))
+		byPath[r.File] = r.Error()
+	}
+	repo.SetAPIRefusals(byPath) // shown in /admin/sequences as the file's state
+	return eff
+}
+
+// watchAPIFiles rebuilds the gateway now (the repository has just loaded)
+// and whenever the repository signals a changed list of APIs. The signal
+// only wakes a goroutine: it may come from inside a config reload, which
+// holds the lock the rebuild takes.
+func (s *server) watchAPIFiles() {
+	wake := make(chan struct{}, 1)
+	s.repo.OnAPIsChanged(func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	s.rebuildForAPIs()
+	go func() {
+		for range wake {
+			s.rebuildForAPIs()
+		}
+	}()
+}
+
+// rebuildForAPIs builds the gateway of the running config with the api
+// files deployed now and swaps it in; a failure keeps the running one.
+func (s *server) rebuildForAPIs() {
+	s.reloads.mu.Lock()
+	defer s.reloads.mu.Unlock()
+	gw, err := s.newGateway(s.cfg.Load())
+	if err != nil {
+		s.log.Error("api files: the gateway with the changed apis does not build; the running one stays", zap.Error(err))
+		return
+	}
+	prev := s.sw.Load()
+	s.sw.Store(gw)
+	prev.Clients().Retire(gw.Clients())
+	s.log.Info("gateway rebuilt for the changed api files")
+}
