@@ -263,21 +263,23 @@ func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
 	if len(changed) == 0 {
 		return
 	}
-	markStale(t.seq, changed)
-	markStaleAPIs(t.api, changed)
+	markStale(t.seq, changed, seqKeys)
+	markStale(t.api, changed, func(a *sequences.API) []string { return a.Keys })
 	for f := range numFlows {
-		markStale(t.lib.folders[f], changed)
+		markStale(t.lib.folders[f], changed, seqKeys)
 	}
 }
 
-// markStale flags the files to recompile after the resources changed.
-func markStale(d *folder[sequences.Sequence], changed map[string]bool) {
+// markStale flags the files to recompile after the resources changed: those
+// that failed, and those whose last version looked up a changed key (keys
+// lists them: a sequence's resources, an api file's keys).
+func markStale[T any](d *folder[T], changed map[string]bool, keys func(*T) []string) {
 	for _, f := range d.files {
 		if f.latest == nil {
 			f.stale = true
 			continue
 		}
-		for _, k := range f.latest.Resources {
+		for _, k := range keys(f.latest) {
 			if changed[normalizeKey(k)] {
 				f.stale = true
 				break
@@ -285,3 +287,6 @@ func markStale(d *folder[sequences.Sequence], changed map[string]bool) {
 		}
 	}
 }
+
+// seqKeys are the resources a sequence looked up.
+func seqKeys(s *sequences.Sequence) []string { return s.Resources }
