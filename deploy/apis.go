@@ -140,20 +140,3 @@ func (t *tenant) logAPIChanges(old, cur []*sequences.API) {
 		t.log.Info("api undeployed", zap.String("api", a.SynapseName()), zap.String("file", a.File))
 	}
 }
-
-// markStaleAPIs flags the api files to recompile after the resources
-// changed (markStale for sequences).
-func markStaleAPIs(d *folder[sequences.API], changed map[string]bool) {
-	for _, f := range d.files {
-		if f.latest == nil {
-			f.stale = true
-			continue
-		}
-		for _, k := range f.latest.Keys {
-			if changed[normalizeKey(k)] {
-				f.stale = true
-				break
-			}
-		}
-	}
-}

@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"sort"
-
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/mediation"
@@ -33,40 +31,20 @@ func (r *Repository) Resources(domain string) mediation.Resolver {
 // linkEndpoints is link for the endpoints folder, with the same rules: a
 // refused newest version falls back to the last good one.
 func linkEndpoints(files []*file[endpoint.Named]) (*endpoint.Set, []FileStatus) {
-	entries := make([]endpoint.Entry, len(files))
-	fellBack := make([]bool, len(files))
-	for i, f := range files {
-		ep, err := f.offer()
-		entries[i] = endpoint.Entry{File: f.path, EP: ep, Err: err}
-	}
-	for {
-		set, reports := endpoint.Build(entries)
-		retry := false
-		for i, f := range files {
-			if !reports[i].Served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
-				fellBack[i], retry = true, true
-				entries[i] = endpoint.Entry{File: f.path, EP: f.good, Err: reports[i].Err}
+	set, out, _ := linkFiles(files, nil, epEntry, endpoint.Build, epVerdict,
+		func(st *FileStatus, ep *endpoint.Named, _ endpoint.Report) {
+			if st.Endpoints = []string{}; ep != nil {
+				st.Endpoints = append(st.Endpoints, ep.Name)
 			}
-		}
-		if retry {
-			continue
-		}
-		out := make([]FileStatus, len(files))
-		for i, f := range files {
-			st := FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}, Endpoints: []string{}}
-			if reports[i].Served {
-				f.good = entries[i].EP
-				st.Endpoints = append(st.Endpoints, f.good.Name)
-			}
-			if err := reports[i].Err; err != nil {
-				st.State, st.Error, st.ServingLastGood = StateRefused, err.Error(), reports[i].Served
-			}
-			out[i] = st
-		}
-		sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-		return set, out
-	}
+		})
+	return set, out
 }
+
+func epEntry(path string, ep *endpoint.Named, err error) endpoint.Entry {
+	return endpoint.Entry{File: path, EP: ep, Err: err}
+}
+
+func epVerdict(r endpoint.Report) (bool, error) { return r.Served, r.Err }
 
 // logEndpointChanges logs deployed, updated and undeployed endpoints, and
 // each newly refused file once.

@@ -157,50 +157,71 @@ func (t *tenant) reloadLocked(announce bool) (apisChanged bool) {
 // link builds the Set from each file's newest version, then the library's
 // per-API copies (extra, after the files: a file's claim on a name wins).
 // A file whose newest version compiles but is refused when linked
-// (duplicate name, cycle) falls back to its last good version, and the
-// build is repeated; every round moves at least one file to its fallback,
-// so it ends. It returns the reports of the extra entries.
+// (duplicate name, cycle) falls back to its last good version (linkFiles).
+// It returns the reports of the extra entries.
 func link(files []*file[sequences.Sequence], extra []sequences.Entry) (*sequences.Set, []FileStatus, []sequences.Report) {
-	entries := make([]sequences.Entry, len(files), len(files)+len(extra))
-	fellBack := make([]bool, len(files))
-	for i, f := range files {
-		seq, err := f.offer()
-		entries[i] = sequences.Entry{File: f.path, Seq: seq, Err: err}
-	}
-	entries = append(entries, extra...)
-	n := len(files)
-	for {
-		set, reports := sequences.Build(entries)
-		retry := false
-		for i, f := range files {
-			if !reports[i].Served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
-				fellBack[i], retry = true, true
-				entries[i] = sequences.Entry{File: f.path, Seq: f.good, Err: reports[i].Err}
+	set, out, reports := linkFiles(files, extra, seqEntry, sequences.Build, seqVerdict,
+		func(st *FileStatus, seq *sequences.Sequence, r sequences.Report) {
+			if st.Warnings = r.Warnings; seq != nil {
+				st.Sequences = append(st.Sequences, seq.Name)
 			}
-		}
-		if !retry {
-			return set, commit(files, entries[:n], reports[:n]), reports[n:]
-		}
-	}
+		})
+	return set, out, reports[len(files):]
 }
 
-// commit records what is served from each file and builds its status.
-func commit(files []*file[sequences.Sequence], entries []sequences.Entry, reports []sequences.Report) []FileStatus {
-	out := make([]FileStatus, len(files))
+func seqEntry(path string, seq *sequences.Sequence, err error) sequences.Entry {
+	return sequences.Entry{File: path, Seq: seq, Err: err}
+}
+
+func seqVerdict(r sequences.Report) (bool, error) { return r.Served, r.Err }
+
+// linkFiles links the files' newest versions, then extra (mk makes a
+// file's entry, build links them all, verdict reads a report). A file
+// whose newest version compiles but is refused when linked (duplicate name,
+// cycle) falls back to its last good version, offered with the refusal as
+// its error, and the build is repeated; every round moves at least one
+// file to its fallback, so it ends. It records what each file serves
+// (f.good) and returns the set, the files' statuses sorted by name (fill
+// adds the names served, given the version served or nil, and the report)
+// and every report, the files' first. Sequences and endpoints share it so
+// their fallback cannot drift.
+func linkFiles[T, E, R, S any](files []*file[T], extra []E, mk func(path string, v *T, err error) E,
+	build func([]E) (S, []R), verdict func(R) (bool, error), fill func(*FileStatus, *T, R)) (S, []FileStatus, []R) {
+	n := len(files)
+	entries := append(make([]E, n, n+len(extra)), extra...)
+	offered, fellBack := make([]*T, n), make([]bool, n)
 	for i, f := range files {
-		r := reports[i]
-		st := FileStatus{File: f.name, Path: f.path, State: StateActive, Warnings: r.Warnings, Sequences: []string{}}
-		if r.Served {
-			f.good = entries[i].Seq
-			st.Sequences = append(st.Sequences, f.good.Name)
-		}
-		if r.Err != nil {
-			st.State, st.Error, st.ServingLastGood = StateRefused, r.Err.Error(), r.Served
-		}
-		out[i] = st
+		v, err := f.offer()
+		offered[i], entries[i] = v, mk(f.path, v, err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
-	return out
+	for {
+		set, reports := build(entries)
+		retry := false
+		for i, f := range files {
+			if served, err := verdict(reports[i]); !served && !fellBack[i] && f.latest != nil && f.good != nil && f.good != f.latest {
+				fellBack[i], retry = true, true
+				offered[i], entries[i] = f.good, mk(f.path, f.good, err)
+			}
+		}
+		if retry {
+			continue
+		}
+		out := make([]FileStatus, n)
+		for i, f := range files {
+			served, err := verdict(reports[i])
+			out[i] = FileStatus{File: f.name, Path: f.path, State: StateActive, Sequences: []string{}}
+			var v *T
+			if served {
+				f.good, v = offered[i], offered[i]
+			}
+			fill(&out[i], v, reports[i])
+			if err != nil {
+				out[i].State, out[i].Error, out[i].ServingLastGood = StateRefused, err.Error(), served
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+		return set, out, reports
+	}
 }
 
 // setResourceFolders places the local-entries folder (beside sequences)
@@ -251,21 +272,23 @@ func (t *tenant) reloadResources(st *TenantStatus, now time.Time) {
 	if len(changed) == 0 {
 		return
 	}
-	markStale(t.seq, changed)
-	markStaleAPIs(t.api, changed)
+	markStale(t.seq, changed, seqKeys)
+	markStale(t.api, changed, func(a *sequences.API) []string { return a.Keys })
 	for f := range numFlows {
-		markStale(t.lib.folders[f], changed)
+		markStale(t.lib.folders[f], changed, seqKeys)
 	}
 }
 
-// markStale flags the files to recompile after the resources changed.
-func markStale(d *folder[sequences.Sequence], changed map[string]bool) {
+// markStale flags the files to recompile after the resources changed: those
+// that failed, and those whose last version looked up a changed key (keys
+// lists them: a sequence's resources, an api file's keys).
+func markStale[T any](d *folder[T], changed map[string]bool, keys func(*T) []string) {
 	for _, f := range d.files {
 		if f.latest == nil {
 			f.stale = true
 			continue
 		}
-		for _, k := range f.latest.Resources {
+		for _, k := range keys(f.latest) {
 			if changed[normalizeKey(k)] {
 				f.stale = true
 				break
@@ -273,3 +296,6 @@ func markStale(d *folder[sequences.Sequence], changed map[string]bool) {
 		}
 	}
 }
+
+// seqKeys are the resources a sequence looked up.
+func seqKeys(s *sequences.Sequence) []string { return s.Resources }

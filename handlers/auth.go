@@ -47,13 +47,16 @@ type Auth struct {
 
 type ckKey struct{ tenant, consumerKey string }
 
-// NewAuth is NewAuthWith without verifiers: plain keys and mtls only.
-func NewAuth(cfg *config.Config) (*Auth, error) { return NewAuthWith(cfg, nil) }
+// AuthOptions are what Auth takes besides the config.
+type AuthOptions struct {
+	Verifiers *authn.Set // credential verifiers (authn.New); nil: plain keys and mtls only
+}
 
-// NewAuthWith indexes the applications' keys and consumer keys and uses
-// the verifiers of set (nil: none). The config must be validated (keys
-// unique); a duplicate here is still refused.
-func NewAuthWith(cfg *config.Config, set *authn.Set) (*Auth, error) {
+// NewAuth indexes the applications' keys and consumer keys and uses the
+// verifiers of opts. The config must be validated (keys unique); a
+// duplicate here is still refused.
+func NewAuth(cfg *config.Config, opts AuthOptions) (*Auth, error) {
+	set := opts.Verifiers
 	if set == nil {
 		set = &authn.Set{}
 	}

@@ -73,7 +73,7 @@ func newMethodsFixture(t testing.TB) *methodsFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := NewAuthWith(cfg, set)
+	auth, err := NewAuth(cfg, AuthOptions{Verifiers: set})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestAuthMTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &fixture{cfg: cfg, router: r}
-	auth, err := NewAuth(cfg)
+	auth, err := NewAuth(cfg, AuthOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 func TestAuth(t *testing.T) {
 	f := newFixture(t)
-	auth, err := NewAuth(f.cfg)
+	auth, err := NewAuth(f.cfg, AuthOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestAuth(t *testing.T) {
 
 func TestAuthProperties(t *testing.T) {
 	f := newFixture(t)
-	auth, _ := NewAuth(f.cfg)
+	auth, _ := NewAuth(f.cfg, AuthOptions{})
 	ex := f.exchange(t, "POST", "/orders/v1/42?x=1", "apikey", "key-super-1")
 	if !auth.HandleRequest(ex) {
 		t.Fatal("refused")
@@ -88,14 +88,14 @@ func TestAuthProperties(t *testing.T) {
 func TestNewAuthRefusesDuplicateKeys(t *testing.T) {
 	f := newFixture(t)
 	f.cfg.Applications[1].Keys = append(f.cfg.Applications[1].Keys, "key-super-1")
-	if _, err := NewAuth(f.cfg); err == nil || strings.Contains(err.Error(), "key-super-1") {
+	if _, err := NewAuth(f.cfg, AuthOptions{}); err == nil || strings.Contains(err.Error(), "key-super-1") {
 		t.Errorf("got %v; want an error that does not print the key", err)
 	}
 }
 
 func BenchmarkAuth(b *testing.B) {
 	f := newFixture(b)
-	auth, _ := NewAuth(f.cfg)
+	auth, _ := NewAuth(f.cfg, AuthOptions{})
 	ex := f.exchange(b, "GET", "/orders/v1/42", "apikey", "key-super-1")
 	method, uri := []byte("GET"), []byte("/orders/v1/42")
 	b.ReportAllocs()

@@ -25,19 +25,21 @@ type Extension struct {
 	tracer trace.Tracer // the request spans' tracer, for sequence spans; nil: tracing off
 }
 
-// NewExtension builds the handler; log receives mediation errors.
-func NewExtension(log *zap.Logger) *Extension {
+// ExtensionOptions are what the extension handler takes; it reads no config.
+type ExtensionOptions struct {
+	Logger *zap.Logger // receives mediation errors; nil: none
+	// Tracer is the request spans' tracer, so each sequence run's span
+	// comes from it instead of a provider lookup; nil: tracing off.
+	Tracer trace.Tracer
+}
+
+// NewExtension builds the handler.
+func NewExtension(opts ExtensionOptions) *Extension {
+	log := opts.Logger
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Extension{log: log}
-}
-
-// WithTracer gives the handler the tracer of the request spans, so each
-// sequence run's span comes from it instead of a provider lookup.
-func (e *Extension) WithTracer(t trace.Tracer) *Extension {
-	e.tracer = t
-	return e
+	return &Extension{log: log, tracer: opts.Tracer}
 }
 
 // Name implements Handler.

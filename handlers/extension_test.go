@@ -131,7 +131,7 @@ func TestExtension(t *testing.T) {
 		{"other API's sequence ignored", map[string]string{"admin--Open:vv1--In": `<h.mark v="x"/>`}, mediation.In, true, "", mediation.Continue},
 		{"Fault direction does not exist", map[string]string{"WSO2AM--Ext--Fault": `<h.mark v="x"/>`}, mediation.In, true, "", mediation.Continue},
 	}
-	ext := NewExtension(nil)
+	ext := NewExtension(ExtensionOptions{})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ex := f.exchange(t, "GET", "/orders/v1/1")
@@ -160,7 +160,7 @@ func TestExtension(t *testing.T) {
 
 func TestExtensionErrors(t *testing.T) {
 	f := newFixture(t)
-	ext := NewExtension(nil)
+	ext := NewExtension(ExtensionOptions{})
 	cases := []struct {
 		name       string
 		seqs       map[string]string
@@ -230,7 +230,7 @@ func BenchmarkExtension(b *testing.B) {
 		{"global+api", map[string]string{glIn: `<h.mark v="g"/>`, apiIn: `<h.mark v="a"/>`}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			ext := NewExtension(nil)
+			ext := NewExtension(ExtensionOptions{})
 			ex := f.exchange(b, "GET", "/orders/v1/1")
 			var set *sequences.Set
 			if bc.seqs != nil {

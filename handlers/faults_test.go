@@ -13,7 +13,7 @@ import (
 // leaves it to the handler, one that answers itself, one that fails).
 func TestSendHandlerFault(t *testing.T) {
 	f := newFixture(t)
-	auth, err := NewAuth(f.cfg)
+	auth, err := NewAuth(f.cfg, AuthOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,8 @@ type Usage struct {
 	requestEvents bool
 	byAPI         map[*config.API]*apiMetrics
 	unmatched     *apiMetrics
-	// Faults, when set, keeps the last failed requests (faultlog.go).
+	// Faults, when set, keeps the last failed requests (faultlog.go);
+	// UsageOptions.Faults.
 	Faults *FaultLog
 }
 
@@ -36,10 +37,17 @@ type apiMetrics struct {
 	mediation   prometheus.Observer
 }
 
-// NewUsage registers the metrics on reg and binds their children per API.
-// Events go to pub (nil: none); the publisher outlives config generations,
-// so the caller owns it.
-func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Registry) (*Usage, error) {
+// UsageOptions are what outlives one config generation: the caller owns them.
+type UsageOptions struct {
+	Publisher *analytics.Publisher // events go there; nil: none
+	Registry  *prometheus.Registry // the metrics are registered (or rebound) there
+	Faults    *FaultLog            // keeps the last failed requests; nil: none
+}
+
+// NewUsage registers the metrics on opts.Registry and binds their children
+// per API.
+func NewUsage(cfg *config.Config, opts UsageOptions) (*Usage, error) {
+	pub, reg := opts.Publisher, opts.Registry
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "seqgate_requests_total", Help: "Requests served, by tenant, API and status class.",
 	}, []string{"tenant", "api", "status"})
@@ -69,7 +77,7 @@ func NewUsage(cfg *config.Config, pub *analytics.Publisher, reg *prometheus.Regi
 		}
 		return m
 	}
-	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI), node: cfg.Cluster.Node}
+	u := &Usage{byAPI: map[*config.API]*apiMetrics{}, unmatched: bind("", unmatchedAPI), node: cfg.Cluster.Node, Faults: opts.Faults}
 	for i := range cfg.APIs {
 		a := &cfg.APIs[i]
 		u.byAPI[a] = bind(a.Tenant, a.SynapseName())

@@ -27,7 +27,7 @@ func TestUsageEventAndMetrics(t *testing.T) {
 	f := newFixture(t)
 	pub, logs := logPublisher(t)
 	reg := prometheus.NewRegistry()
-	u, err := NewUsage(f.cfg, pub, reg)
+	u, err := NewUsage(f.cfg, UsageOptions{Publisher: pub, Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestUsageRequestEvents(t *testing.T) {
 			f := newFixture(t)
 			f.cfg.Analytics.RequestEvents = tc.on
 			pub, logs := logPublisher(t)
-			u, err := NewUsage(f.cfg, pub, prometheus.NewRegistry())
+			u, err := NewUsage(f.cfg, UsageOptions{Publisher: pub, Registry: prometheus.NewRegistry()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestUsageEventsOff(t *testing.T) {
 	f.cfg.Usage.Events = &off
 	pub, logs := logPublisher(t)
 	reg := prometheus.NewRegistry()
-	u, err := NewUsage(f.cfg, pub, reg)
+	u, err := NewUsage(f.cfg, UsageOptions{Publisher: pub, Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestUsageEventsOff(t *testing.T) {
 	}
 	// a config reload builds a second Usage on the same registry: it
 	// binds to the registered collectors and the counts carry on
-	u2, err := NewUsage(f.cfg, nil, reg)
+	u2, err := NewUsage(f.cfg, UsageOptions{Registry: reg})
 	if err != nil {
 		t.Fatalf("second Usage on one registry: %v", err)
 	}
@@ -199,7 +199,7 @@ func BenchmarkUsage(b *testing.B) {
 			log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(discard{}), zapcore.InfoLevel))
 			pub := analytics.New(analytics.Options{Buffer: 1 << 16, Targets: []analytics.Target{{Sink: analytics.NewLogSink(log)}}})
 			defer pub.Close()
-			u, err := NewUsage(f.cfg, pub, prometheus.NewRegistry())
+			u, err := NewUsage(f.cfg, UsageOptions{Publisher: pub, Registry: prometheus.NewRegistry()})
 			if err != nil {
 				b.Fatal(err)
 			}

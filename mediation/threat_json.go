@@ -6,6 +6,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/seqgate/seqgate/internal/hexdigit"
 )
 
 // jsonFrame is one open object or array while scanning.
@@ -136,17 +138,11 @@ func hex4(s []byte) rune {
 	}
 	var r rune
 	for _, c := range s[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
+		v, ok := hexdigit.Value(c)
+		if !ok {
 			return -1
 		}
-		r = r<<4 | rune(c)
+		r = r<<4 | rune(v)
 	}
 	return r
 }

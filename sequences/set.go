@@ -2,8 +2,8 @@ package sequences
 
 import (
 	"fmt"
-	"sort"
 
+	"github.com/seqgate/seqgate/internal/linkset"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -115,82 +115,39 @@ type Report struct {
 // path. A reference to a missing sequence is only a warning: WSO2 resolves
 // keys at run time, and the run-time depth guard covers dynamic keys.
 func Build(entries []Entry) (*Set, []Report) {
-	reports := make([]Report, len(entries))
-	set := &Set{byName: make(map[string]*Sequence, len(entries))}
+	in := make([]linkset.Entry[Sequence], len(entries))
 	for i, e := range entries {
-		reports[i].Err = e.Err
-		if e.Seq == nil {
-			continue
-		}
-		reports[i].Warnings = append(reports[i].Warnings, e.Seq.Warnings...)
-		if err := set.admit(e.Seq); err != nil {
-			if reports[i].Err == nil {
-				reports[i].Err = err
-			}
-			continue
-		}
-		reports[i].Served = true
+		in[i] = linkset.Entry[Sequence]{Item: e.Seq, Err: e.Err}
 	}
-	for n := range set.byName {
-		set.names = append(set.names, n)
-	}
-	sort.Strings(set.names)
-	set.readsBody = make(map[string]bool)
+	byName, names, linked := linkset.Build(seqKind, in)
+	set := &Set{byName: byName, names: names, readsBody: make(map[string]bool)}
 	for _, n := range set.names {
 		if set.reads(n, map[string]bool{}) {
 			set.readsBody[n] = true
 		}
 	}
+	reports := make([]Report, len(entries))
 	for i, e := range entries {
-		if reports[i].Served {
+		reports[i] = Report{Served: linked[i].Served, Err: linked[i].Err}
+		if e.Seq != nil {
+			reports[i].Warnings = append(reports[i].Warnings, e.Seq.Warnings...)
+		}
+		if linked[i].Served {
 			reports[i].Warnings = append(reports[i].Warnings, set.missingRefs(e.Seq)...)
 		}
 	}
 	return set, reports
 }
 
-// admit adds seq unless its name is taken or it closes a reference cycle.
-func (s *Set) admit(seq *Sequence) error {
-	if prev, dup := s.byName[seq.Name]; dup {
-		return linkError(seq, fmt.Sprintf("sequence %q is already deployed from %s; refused from %s", seq.Name, prev.File, seq.File))
-	}
-	for _, ref := range seq.edges() {
-		if path := s.pathTo(ref, seq.Name, map[string]bool{}); path != nil {
-			return linkError(seq, "sequence reference cycle: "+formatCycle(seq.Name, path))
-		}
-	}
-	s.byName[seq.Name] = seq
-	return nil
-}
-
-// pathTo returns the reference path from "from" to "to" through admitted
-// sequences (from first, to last), or nil when there is none.
-func (s *Set) pathTo(from, to string, seen map[string]bool) []string {
-	if from == to {
-		return []string{to}
-	}
-	if seen[from] {
-		return nil
-	}
-	seen[from] = true
-	seq := s.byName[from]
-	if seq == nil {
-		return nil
-	}
-	for _, next := range seq.edges() {
-		if p := s.pathTo(next, to, seen); p != nil {
-			return append([]string{from}, p...)
-		}
-	}
-	return nil
-}
-
-func formatCycle(start string, path []string) string {
-	out := start
-	for _, n := range path {
-		out += " -> " + n
-	}
-	return out
+// seqKind links sequences by their static references (Sequence.edges).
+var seqKind = linkset.Kind[Sequence]{
+	Noun: "sequence",
+	Name: func(s *Sequence) string { return s.Name },
+	File: func(s *Sequence) string { return s.File },
+	Refs: (*Sequence).edges,
+	Fail: func(s *Sequence, msg string) error {
+		return &mediation.CompileError{File: s.File, Line: s.Line, Element: "sequence", Msg: msg}
+	},
 }
 
 // missingRefs warns about static references the Set cannot resolve now.
@@ -205,8 +162,4 @@ func (s *Set) missingRefs(seq *Sequence) []string {
 		}
 	}
 	return out
-}
-
-func linkError(seq *Sequence, msg string) error {
-	return &mediation.CompileError{File: seq.File, Line: seq.Line, Element: "sequence", Msg: msg}
 }

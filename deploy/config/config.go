@@ -67,7 +67,8 @@ type Listen struct {
 
 // Limits bound what a client may send.
 // Every limit, its default and the status it returns is listed in README.md
-// and SECURITY.md.
+// and SECURITY.md. A numeric limit needs a row in LimitTable (limits.go),
+// which gives its default and its positive check (TestLimitTableCoversLimits).
 type Limits struct {
 	MaxBodyBytes   int `yaml:"max_body_bytes"`   // default 10 MiB; larger bodies get 413
 	MaxURIBytes    int `yaml:"max_uri_bytes"`    // request target, default 8 KiB; 414

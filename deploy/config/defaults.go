@@ -72,9 +72,6 @@ func (c *Config) defaults() {
 	c.CORS.defaults(true)
 	c.ExtensionHandlerPosition = strings.ToLower(strings.TrimSpace(c.ExtensionHandlerPosition))
 	setStr(&c.ExtensionHandlerPosition, PositionBottom)
-	setInt(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
-	setInt(&c.Limits.MaxXMLDepth, DefaultMaxXMLDepth)
-	setInt(&c.Limits.MaxJSONDepth, DefaultMaxJSONDepth)
 	c.Limits.defaults()
 	setDur(&c.Timeouts.HeaderRead, DefaultHeaderReadTimeout)
 	setDur(&c.Timeouts.Read, DefaultReadTimeout)
@@ -104,32 +101,6 @@ func (c *Config) defaults() {
 	for i := range c.APIs {
 		c.APIs[i].defaults()
 	}
-}
-
-// defaults fills the connection and threat-protector limits.
-func (l *Limits) defaults() {
-	setInt(&l.MaxURIBytes, DefaultMaxURIBytes)
-	setInt(&l.MaxHeaderBytes, DefaultMaxHeaderBytes)
-	setInt(&l.MaxHeaders, DefaultMaxHeaders)
-	setInt(&l.MaxConns, DefaultMaxConns)
-	setInt(&l.MaxResponseBodyBytes, DefaultMaxRespBytes)
-	setInt(&l.MaxHops, DefaultMaxHops)
-	setInt(&l.MaxBackendHosts, DefaultMaxBackendHosts)
-	setInt(&l.MaxBranchesPerRequest, DefaultMaxBranchesPerRequest)
-	setInt(&l.MaxInflightBranches, DefaultMaxInflightBranches)
-	if l.MaxBufferedBytes == 0 {
-		l.MaxBufferedBytes = DefaultMaxBuffered
-	}
-	setInt(&l.MaxXMLElements, DefaultMaxXMLElements)
-	setInt(&l.MaxXMLAttributes, DefaultMaxXMLAttributes)
-	setInt(&l.MaxXMLAttributeLength, DefaultMaxXMLAttributeLength)
-	setInt(&l.MaxXMLChildren, DefaultMaxXMLChildren)
-	setInt(&l.MaxXMLTextLength, DefaultMaxXMLTextLength)
-	setInt(&l.MaxJSONKeys, DefaultMaxJSONKeys)
-	setInt(&l.MaxJSONArrayLength, DefaultMaxJSONArrayLength)
-	setInt(&l.MaxJSONStringLength, DefaultMaxJSONStringLength)
-	setInt(&l.MaxJSONKeyLength, DefaultMaxJSONKeyLength)
-	setStr(&l.JSONDuplicateKeys, JSONDuplicateKeysRefuse)
 }
 
 // defaults fills an API: tenant, auth, one catch-all resource when none is

@@ -42,32 +42,11 @@ func (c *Config) validateTop(p *problems) {
 	if c.ExtensionHandlerPosition != PositionTop && c.ExtensionHandlerPosition != PositionBottom {
 		p.add("extension_handler_position: %q is not top or bottom", c.ExtensionHandlerPosition)
 	}
+	c.Limits.validate(p)
 	positive := []struct {
 		key string
 		v   int64
 	}{
-		{"limits.max_body_bytes", int64(c.Limits.MaxBodyBytes)},
-		{"limits.max_xml_depth", int64(c.Limits.MaxXMLDepth)},
-		{"limits.max_json_depth", int64(c.Limits.MaxJSONDepth)},
-		{"limits.max_uri_bytes", int64(c.Limits.MaxURIBytes)},
-		{"limits.max_header_bytes", int64(c.Limits.MaxHeaderBytes)},
-		{"limits.max_headers", int64(c.Limits.MaxHeaders)},
-		{"limits.max_conns", int64(c.Limits.MaxConns)},
-		{"limits.max_response_body_bytes", int64(c.Limits.MaxResponseBodyBytes)},
-		{"limits.max_hops", int64(c.Limits.MaxHops)},
-		{"limits.max_backend_hosts", int64(c.Limits.MaxBackendHosts)},
-		{"limits.max_branches_per_request", int64(c.Limits.MaxBranchesPerRequest)},
-		{"limits.max_inflight_branches", int64(c.Limits.MaxInflightBranches)},
-		{"limits.max_buffered_bytes", c.Limits.MaxBufferedBytes},
-		{"limits.max_xml_elements", int64(c.Limits.MaxXMLElements)},
-		{"limits.max_xml_attributes", int64(c.Limits.MaxXMLAttributes)},
-		{"limits.max_xml_attribute_length", int64(c.Limits.MaxXMLAttributeLength)},
-		{"limits.max_xml_children", int64(c.Limits.MaxXMLChildren)},
-		{"limits.max_xml_text_length", int64(c.Limits.MaxXMLTextLength)},
-		{"limits.max_json_keys", int64(c.Limits.MaxJSONKeys)},
-		{"limits.max_json_array_length", int64(c.Limits.MaxJSONArrayLength)},
-		{"limits.max_json_string_length", int64(c.Limits.MaxJSONStringLength)},
-		{"limits.max_json_key_length", int64(c.Limits.MaxJSONKeyLength)},
 		{"timeouts.header_read", int64(c.Timeouts.HeaderRead)},
 		{"timeouts.read", int64(c.Timeouts.Read)},
 		{"timeouts.write", int64(c.Timeouts.Write)},

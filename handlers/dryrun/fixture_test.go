@@ -105,7 +105,7 @@ func newGateway(t *testing.T, backendURL string, hook *Hook) *gateway.Gateway {
 	}
 	return gateway.New(gateway.Options{
 		Router: router, Repo: repo, Backends: backends, Logger: zap.NewNop(),
-		Chain: []handlers.Handler{handlers.NewExtension(nil)}, Debug: hook,
+		Chain: []handlers.Handler{handlers.NewExtension(handlers.ExtensionOptions{})}, Debug: hook,
 	})
 }
 

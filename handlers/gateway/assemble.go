@@ -69,7 +69,7 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth, err := handlers.NewAuthWith(cfg, set)
+	auth, err := handlers.NewAuth(cfg, handlers.AuthOptions{Verifiers: set})
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +77,11 @@ func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	usage, err := handlers.NewUsage(cfg, d.Publisher, d.Registry)
+	usage, err := handlers.NewUsage(cfg, handlers.UsageOptions{Publisher: d.Publisher, Registry: d.Registry, Faults: d.Faults})
 	if err != nil {
 		return nil, err
 	}
-	usage.Faults = d.Faults
-	ext := handlers.NewExtension(d.Logger).WithTracer(d.Tracer)
+	ext := handlers.NewExtension(handlers.ExtensionOptions{Logger: d.Logger, Tracer: d.Tracer})
 	cors := handlers.NewCORS(cfg, router.APIs()) // nil when no API has CORS on
 	chain := handlers.WithCORS(cors, handlers.Chain(cfg.ExtensionHandlerPosition, auth, throttle, usage, ext))
 	// a tenant's tenant-conf.json may put the extension handler at the

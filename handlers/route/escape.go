@@ -3,25 +3,15 @@ package route
 // Percent-decoding helpers that work on the raw request bytes without
 // allocating unless a decoded copy must be kept.
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
+import "github.com/seqgate/seqgate/internal/hexdigit"
 
 // DecodeAt returns the byte at s[i] after percent-decoding and the index of
 // the next one (the router, and the gateway's path guard, so both read an
 // escape alike); a malformed escape is taken literally.
 func DecodeAt(s []byte, i int) (byte, int) {
 	if s[i] == '%' && i+2 < len(s) {
-		hi, ok1 := unhex(s[i+1])
-		lo, ok2 := unhex(s[i+2])
+		hi, ok1 := hexdigit.Value(s[i+1])
+		lo, ok2 := hexdigit.Value(s[i+2])
 		if ok1 && ok2 {
 			return hi<<4 | lo, i + 3
 		}

@@ -1,9 +1,7 @@
 package endpoint
 
 import (
-	"fmt"
-	"sort"
-
+	"github.com/seqgate/seqgate/internal/linkset"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -63,63 +61,29 @@ type Report struct {
 
 // Build links entries into a Set: a name already claimed by an earlier
 // entry is refused with an error naming both files, and so is an endpoint
-// whose key references would close a cycle. References to missing
+// whose key references would close a cycle (the error gives the path, as
+// for sequences: both use linkset). References to missing
 // endpoints are resolved at run time (error 305100 if still missing).
 func Build(entries []Entry) (*Set, []Report) {
-	reports := make([]Report, len(entries))
-	s := &Set{byName: make(map[string]*Named, len(entries))}
+	in := make([]linkset.Entry[Named], len(entries))
 	for i, e := range entries {
-		reports[i].Err = e.Err
-		if e.EP == nil {
-			continue
-		}
-		if err := s.admit(e.EP); err != nil {
-			if reports[i].Err == nil {
-				reports[i].Err = err
-			}
-			continue
-		}
-		reports[i].Served = true
+		in[i] = linkset.Entry[Named]{Item: e.EP, Err: e.Err}
 	}
-	for n := range s.byName {
-		s.names = append(s.names, n)
+	byName, names, linked := linkset.Build(namedKind, in)
+	reports := make([]Report, len(entries))
+	for i, r := range linked {
+		reports[i] = Report{Served: r.Served, Err: r.Err}
 	}
-	sort.Strings(s.names)
-	return s, reports
+	return &Set{byName: byName, names: names}, reports
 }
 
-func (s *Set) admit(n *Named) error {
-	if prev := s.byName[n.Name]; prev != nil {
-		return linkError(n, fmt.Sprintf("endpoint %q is already deployed from %s; refused from %s", n.Name, prev.File, n.File))
-	}
-	for _, ref := range n.Refs {
-		if s.reaches(ref, n.Name, map[string]bool{}) {
-			return linkError(n, fmt.Sprintf("endpoint reference cycle: %q references %q, which leads back to it", n.Name, ref))
-		}
-	}
-	s.byName[n.Name] = n
-	return nil
-}
-
-// reaches reports whether from references to (directly or not).
-func (s *Set) reaches(from, to string, seen map[string]bool) bool {
-	if from == to {
-		return true
-	}
-	if seen[from] {
-		return false
-	}
-	seen[from] = true
-	if n := s.byName[from]; n != nil {
-		for _, r := range n.Refs {
-			if s.reaches(r, to, seen) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func linkError(n *Named, msg string) error {
-	return &mediation.CompileError{File: n.File, Line: n.Line, Element: "endpoint", Msg: msg}
+// namedKind links named endpoints by their key references (Named.Refs).
+var namedKind = linkset.Kind[Named]{
+	Noun: "endpoint",
+	Name: func(n *Named) string { return n.Name },
+	File: func(n *Named) string { return n.File },
+	Refs: func(n *Named) []string { return n.Refs },
+	Fail: func(n *Named, msg string) error {
+		return &mediation.CompileError{File: n.File, Line: n.Line, Element: "endpoint", Msg: msg}
+	},
 }

@@ -45,7 +45,7 @@ func TestBuild(t *testing.T) {
 	want := []struct {
 		served bool
 		err    string
-	}{{true, ""}, {true, ""}, {false, `endpoint "a" is already deployed from a.xml; refused from a2.xml`}, {true, ""}, {false, "endpoint reference cycle"}}
+	}{{true, ""}, {true, ""}, {false, `endpoint "a" is already deployed from a.xml; refused from a2.xml`}, {true, ""}, {false, "d.xml:1: <endpoint>: endpoint reference cycle: d -> c -> d"}}
 	for i, w := range want {
 		r := reports[i]
 		if r.Served != w.served || (w.err == "") != (r.Err == nil) || (r.Err != nil && !strings.Contains(r.Err.Error(), w.err)) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/seqgate/seqgate/internal/hexdigit"
 	"github.com/seqgate/seqgate/mediation"
 )
 
@@ -180,7 +181,8 @@ func keep(s string, i int, reserved bool) bool {
 }
 
 func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	_, ok := hexdigit.Value(c)
+	return ok
 }
 
 // noDotSegments percent-encodes the dots of every "." or ".." segment of an
