@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/seqgate/seqgate/internal/hexdigit"
+	"github.com/seqgate/seqgate/mediation/hexdigit"
 )
 
 // jsonFrame is one open object or array while scanning.

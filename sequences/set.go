@@ -3,8 +3,8 @@ package sequences
 import (
 	"fmt"
 
-	"github.com/seqgate/seqgate/internal/linkset"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/linkset"
 )
 
 // Set is a tenant's deployed sequences, immutable once built: a reload

@@ -3,7 +3,7 @@ package route
 // Percent-decoding helpers that work on the raw request bytes without
 // allocating unless a decoded copy must be kept.
 
-import "github.com/seqgate/seqgate/internal/hexdigit"
+import "github.com/seqgate/seqgate/mediation/hexdigit"
 
 // DecodeAt returns the byte at s[i] after percent-decoding and the index of
 // the next one (the router, and the gateway's path guard, so both read an

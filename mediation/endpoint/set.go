@@ -1,8 +1,8 @@
 package endpoint
 
 import (
-	"github.com/seqgate/seqgate/internal/linkset"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/linkset"
 )
 
 // Named is one deployed <endpoint name="..."> file.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/seqgate/seqgate/internal/hexdigit"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/hexdigit"
 )
 
 // uriTemplate is an http endpoint's uri-template, split at deploy time

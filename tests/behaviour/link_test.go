@@ -6,7 +6,7 @@ import (
 )
 
 // TestReferenceCycleNamesPath: a cycle among sequences and one among named
-// endpoints are refused alike (one linker, internal/linkset), and both
+// endpoints are refused alike (one linker, mediation/linkset), and both
 // errors give the path, so the operator sees which files close it.
 func TestReferenceCycleNamesPath(t *testing.T) {
 	t.Parallel()
