@@ -23,6 +23,9 @@ var apimSrcDir = filepath.Join("..", "..", "..", "shared", "conformance", "apim-
 // junk test APIs' "http://" and "http/appserver/resource" stay as written.
 var endpointURL = regexp.MustCompile(`uri-template="https?://[^"/{]+(/[^"{]*)?"`)
 
+// sandboxURL is the rewritten URL of an endpoint named *_APIsandboxEndpoint*.
+var sandboxURL = regexp.MustCompile(`(<endpoint name="[^"]*_APIsandboxEndpoint[^"]*">\s*<http uri-template="http://[^/"]+)/be/`)
+
 // apimRefused are the files refused on purpose, with the reason.
 var apimRefused = map[string]string{
 	"admin--Long-name-so-we-can-test-api-cards-long-names-is-bad-though_vv1.xml": "uri-template",
@@ -83,6 +86,9 @@ func apimHome(t *testing.T, superSeqDir, backendURL string) {
 			sub := endpointURL.FindStringSubmatch(m)
 			return `uri-template="` + backendURL + "/be/" + stem + sub[1] + `"`
 		})
+		// The sandbox endpoints go to /sb/ instead, so that the choice by
+		// AM_KEY_TYPE (the files' own filter) shows in the backend's path.
+		out = sandboxURL.ReplaceAllString(out, "${1}/sb/")
 		writeFile(t, filepath.Join(apiDir, filepath.Base(f)), out)
 	}
 	writeFile(t, filepath.Join(apiDir, "admin--Carte_v1.0.0.xml"), carteAPI("/menu"))
@@ -202,6 +208,14 @@ func TestAPIMGatewayHome(t *testing.T) {
 		got := g.lastPath(t, rec, r.ID)
 		if c.backend == "" && got != "" || !strings.HasPrefix(got, c.backend) {
 			t.Errorf("%s %s: backend saw %q, want %q", c.method, c.path, got, c.backend)
+		}
+	}
+	// endpoint choice by key type: the file's filter on $ctx:AM_KEY_TYPE,
+	// which the auth handler sets from the application's key_type
+	for key, want := range map[string]string{keyApp1: "/be/", keySbox: "/sb/"} {
+		r := g.doReq("GET", "/pizzashack/1.0.0/menu", withKey(key), "")
+		if got := g.lastPath(t, rec, r.ID); r.Status != http.StatusOK || got != want+"admin--PizzaShackAPI_v1.0.0/am/sample/pizzashack/v1/api/menu" {
+			t.Errorf("key %s: %d, backend saw %q, want %s...", key, r.Status, got, want)
 		}
 	}
 	if r := g.doReq("GET", "/t/acme.com/carte/1.0.0/menu", withKey(keyAcme), ""); r.Status != http.StatusOK ||
