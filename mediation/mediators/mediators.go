@@ -1,8 +1,11 @@
-// Package mediators holds the built-in Synapse mediators: log, property,
-// header, filter, switch, payloadFactory, respond, drop, loopback and the
-// sequence reference. Each file registers one mediator in init() under its
-// XML element name; importing the package (for its side effect) makes them
-// available to mediation.Compiler.
+// Package mediators holds the built-in Synapse mediators: aggregate,
+// builder, cache, call, callout, class (Go classes and wasm: modules),
+// clone, drop, enrich, filter, foreach, header, in/out, iterate, log,
+// loopback, makefault, payloadFactory, property, respond, script, send,
+// sequence, switch, throttle and validate. Each file registers one mediator
+// in init() under its XML element name; importing the package (for its
+// side effect) makes them available to mediation.Compiler. README.md says
+// how to add one.
 //
 // Every factory does its parsing, validation and expression compilation at
 // deploy time; Mediate only evaluates.
