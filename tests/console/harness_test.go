@@ -2,7 +2,9 @@
 // browser: Debian's chromium, driven through the DevTools protocol
 // (github.com/chromedp/chromedp), against the seqgate binary on
 // 127.0.0.1 with a real backend. The tests skip, saying so, when no
-// chromium is installed (CI installs it: .ci/run).
+// chromium is installed (CI installs it: .ci/run). TestConsoleFirefox runs
+// the core of them in Firefox over WebDriver BiDi (bidi_test.go); it skips
+// the same way without firefox-esr.
 //
 // SEQGATE_CONSOLE_SCREENSHOTS=1 writes a screenshot of each page into
 // tests/console/screenshots/ (the README shows them); without it nothing is written, so
