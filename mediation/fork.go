@@ -40,6 +40,9 @@ func (mc *MessageContext) Fork() (*MessageContext, error) {
 	f.reserved, f.answerShare, f.gateBuf = 0, 0, nil
 	f.pending = nil
 	f.forked, f.branchOf, f.arrived = true, "", nil
+	// The XML byte index keeps its storage across Reset: a copy would share
+	// it with the parent and the other branches, which scan in parallel.
+	f.xmlIdx = xmlIndex{}
 	f.InvalidatePayload()
 	return f, nil
 }
