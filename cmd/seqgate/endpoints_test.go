@@ -62,7 +62,7 @@ func TestGatewayEndpoints(t *testing.T) {
 		body, hdr, hdrVal     string
 		backendHit, secondHit bool
 	}{
-		{"call", "200", `"path":"/a"`, "X-Saw-Req-Added", "/quote/IBM", true, true},
+		{"call", "200", `"path":"/a"`, "X-Saw-Req-Added", "/quote/IBM/a", true, true}, // the request's postfix /a is appended, as API-M does
 		{"send-inline", "200", `"path":"/other/a"`, "X-Out", "ran", false, true},
 		{"send-named", "200", `"path":"/named/a"`, "X-Out", "ran", false, true},
 		{"error-idiom", "403", `{"code":"900910","message":"denied"}`, "X-Out", "", false, false},

@@ -140,7 +140,7 @@ func (k *compiler) group(el *etree.Element, name string) (node, error) {
 
 // leaf compiles address, http and default.
 func (k *compiler) leaf(el *etree.Element, name string, props map[string]string) (node, error) {
-	l := &Leaf{name: name, kind: el.Tag, props: props, postfix: el.Tag != kindHTTP}
+	l := &Leaf{name: name, kind: el.Tag, props: props}
 	if err := k.target(el, l); err != nil {
 		return nil, err
 	}

@@ -42,7 +42,6 @@ type Leaf struct {
 	props   map[string]string
 	method  string // http method= (upper case); "" keeps the message's
 	format  string // address/default format=
-	postfix bool   // append REST_URL_POSTFIX (address and default)
 	timeout time.Duration
 	st      *state
 }
@@ -94,7 +93,10 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 		return err
 	}
 	var buf [256]byte
-	req.SetRequestURIBytes(t.requestURI(buf[:0], mc.RESTURLPostfix(), l.postfix))
+	// Every kind appends REST_URL_POSTFIX: address and default as Synapse's
+	// transport does, http too, as API-M documents and its generated
+	// <http> endpoints rely on.
+	req.SetRequestURIBytes(t.requestURI(buf[:0], mc.RESTURLPostfix(), true))
 	req.Header.SetHost(t.host)
 	l.shape(req)
 	applySOAPAction(mc, req)
@@ -290,4 +292,4 @@ func (c *atomicCounter) peek() uint32 { return c.n.Load() }
 // <endpoint>: Synapse's default endpoint, which sends to the To address
 // (plus REST_URL_POSTFIX, as the transport appends it). It is shared by
 // every To address, so it never suspends.
-var ToAddress mediation.Endpoint = &Leaf{kind: kindDefault, postfix: true, st: newState(&NoSuspension, nil)}
+var ToAddress mediation.Endpoint = &Leaf{kind: kindDefault, st: newState(&NoSuspension, nil)}

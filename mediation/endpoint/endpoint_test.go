@@ -103,8 +103,8 @@ func TestSendKinds(t *testing.T) {
 		{"address keeps its own query", `<endpoint><address uri="` + a.url + `/svc?k=v"/></endpoint>`, nil, "A POST /svc/x?y=1&k=v hello"},
 		{"format get drops the body", `<endpoint><address uri="` + a.url + `/g" format="get"/></endpoint>`, nil, "A GET /g/x?y=1 "},
 		{"http uri-template and method", `<endpoint><http method="put" uri-template="` + a.url + `/items/{uri.var.id}"/></endpoint>`,
-			map[string]string{"uri.var.id": "7 8"}, "A PUT /items/7%208 hello"},
-		{"http static template, GET", `<endpoint><http method="GET" uri-template="` + a.url + `/stock/IBM"/></endpoint>`, nil, "A GET /stock/IBM "},
+			map[string]string{"uri.var.id": "7 8"}, "A PUT /items/7%208/x?y=1 hello"},
+		{"http static template, GET", `<endpoint><http method="GET" uri-template="` + a.url + `/stock/IBM"/></endpoint>`, nil, "A GET /stock/IBM/x?y=1 "},
 		{"default sends to To", `<endpoint><default/></endpoint>`, map[string]string{"To": a.url + "/to"}, "A POST /to/x?y=1 hello"},
 	}
 	for _, tc := range cases {

@@ -185,11 +185,12 @@ func TestAPIMGatewayHome(t *testing.T) {
 		status       int
 		backend      string // path prefix the recording backend saw; "" none
 	}{
-		{"GET", "/pizzashack/1.0.0/menu", 200, "/be/admin--PizzaShackAPI_v1.0.0/am/sample/pizzashack/v1/api"},
+		// the resource path is appended to the <http> endpoint, as in API-M
+		{"GET", "/pizzashack/1.0.0/menu", 200, "/be/admin--PizzaShackAPI_v1.0.0/am/sample/pizzashack/v1/api/menu"},
 		{"GET", "/pizzashack/2.0.0/menu", 404, ""},
 		{"GET", "/pizzashack/1.0.0/nope", 404, ""},
 		{"PUT", "/pizzashack/1.0.0/menu", 405, ""},
-		{"GET", "/pizzashack/1.0.0/order/42", 200, "/be/admin--PizzaShackAPI_v1.0.0"},
+		{"GET", "/pizzashack/1.0.0/order/42", 200, "/be/admin--PizzaShackAPI_v1.0.0/am/sample/pizzashack/v1/api/order/42"},
 		{"GET", "/pet/1.0.0/pet/42", 200, "/be/SCANIA_bjxt3u--SwaggerPetstore_v1.0.0"},
 		{"GET", "/pet/1.0.0/pet/findByStatus", 200, "/be/SCANIA_bjxt3u--SwaggerPetstore_v1.0.0"},
 		{"GET", "/SCIS721/productdev/variantfamilyservice/v1/families/3", 200, "/be/admin--SCIS721_SCPL0190_REST_VariantFamilyService_V1_vv1"},
