@@ -174,8 +174,10 @@ func TestAPIMDedicatedBackend(t *testing.T) {
 			if r.Status != http.StatusOK {
 				t.Fatalf("status %d; body %s", r.Status, r.Body)
 			}
-			if got := be.one(t, r.ID).Path; got != "/dedicated/gw1" {
-				t.Errorf("backend path = %q, want /dedicated/gw1 (host and port from the system properties)", got)
+			// the request's /x follows the endpoint's path: API-M appends the
+			// resource to an <http> endpoint (REST_URL_POSTFIX)
+			if got := be.one(t, r.ID).Path; got != "/dedicated/gw1/x" {
+				t.Errorf("backend path = %q, want /dedicated/gw1/x (host and port from the system properties)", got)
 			}
 		})
 	}

@@ -61,7 +61,7 @@ func TestStockQuoteSequences(t *testing.T) {
 		t.Parallel()
 		behaviour(t, "docs-ei__StockQuoteSeq.xml", false)
 		g := startStockQuote(t)
-		r := g.send("POST", "/stockquote/1.0.0/quote", soapHeaders, quoteRequest("IBM"))
+		r := g.send("POST", "/stockquote/1.0.0", soapHeaders, quoteRequest("IBM"))
 		if r.Status != http.StatusOK {
 			t.Fatalf("status %d; body %s", r.Status, r.Body)
 		}
@@ -73,7 +73,7 @@ func TestStockQuoteSequences(t *testing.T) {
 		t.Parallel()
 		behaviour(t, "docs-ei__CallStockQuoteSeq.xml", false)
 		g := startStockQuote(t)
-		r := g.send("POST", "/stockquote/1.0.0/quote", soapHeaders, quoteRequest("IBM"))
+		r := g.send("POST", "/stockquote/1.0.0", soapHeaders, quoteRequest("IBM"))
 		if r.Status != http.StatusOK {
 			t.Fatalf("status %d; body %s", r.Status, r.Body)
 		}
@@ -86,14 +86,14 @@ func TestStockQuoteSequences(t *testing.T) {
 		if n := len(g.backend.byID(r.ID)); n != 0 {
 			t.Errorf("the API's own backend was called too")
 		}
-		g.send("POST", "/stockquote/1.0.0/quote", soapHeaders, quoteRequest("XYZ"))
+		g.send("POST", "/stockquote/1.0.0", soapHeaders, quoteRequest("XYZ"))
 		g.mustLog(t, "Sequence = CallStockQuoteSeq, Description = Invalid Symbol, Status = ERROR")
 	})
 	t.Run("docs-ei__TransformAndRespondSeq.xml", func(t *testing.T) {
 		t.Parallel()
 		behaviour(t, "docs-ei__TransformAndRespondSeq.xml", false)
 		g := startStockQuote(t)
-		r := g.send("POST", "/stockquote/1.0.0/quote", soapHeaders, quoteRequest("IBM"))
+		r := g.send("POST", "/stockquote/1.0.0", soapHeaders, quoteRequest("IBM"))
 		if r.Status != http.StatusOK {
 			t.Fatalf("status %d; body %s", r.Status, r.Body)
 		}
@@ -129,7 +129,7 @@ func TestStockQuoteSequences(t *testing.T) {
 			t.Parallel()
 			behaviour(t, c.file, false)
 			g := startStockQuote(t, c.leave...)
-			r := g.send("POST", "/stockquote/1.0.0/quote", soapHeaders, quoteRequest(c.sym))
+			r := g.send("POST", "/stockquote/1.0.0", soapHeaders, quoteRequest(c.sym))
 			g.mustLog(t, c.wantLog)
 			// Synapse's fault handler ends the flow: nothing after the
 			// failing mediator runs.

@@ -94,7 +94,7 @@ func TestCall(t *testing.T) {
 		oid := id(c, i)
 		return call{method: "GET", path: "/call/v1/x", header: map[string]string{"X-Id": oid},
 			check: func(a answer) error {
-				if a.status != 200 || a.body != "path=/called/"+oid {
+				if a.status != 200 || a.body != "path=/called/"+oid+"/x" { // the request's /x appended to the <http> endpoint
 					return fmt.Errorf("status %d body %q, want this request's call", a.status, a.body)
 				}
 				return nil
