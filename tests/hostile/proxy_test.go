@@ -254,9 +254,11 @@ func TestTemplateDotSegments(t *testing.T) {
 			t.Fatalf("u=%s: status %d body %q", u, r.status, r.body)
 		}
 		line, _, _ := strings.Cut(rb.last(t), "\r\n")
-		want := "GET /users/%2E%2E/profile HTTP/1.1"
+		// the request's postfix (/x?u=...) follows the template's path, as
+		// API-M appends it to an <http> endpoint
+		want := "GET /users/%2E%2E/profile/x?u=" + u + " HTTP/1.1"
 		if u == "." {
-			want = "GET /users/%2E/profile HTTP/1.1"
+			want = "GET /users/%2E/profile/x?u=. HTTP/1.1"
 		}
 		if line != want {
 			t.Errorf("u=%s: backend request line %q, want %q", u, line, want)
