@@ -13,6 +13,7 @@ func BenchmarkExpr(b *testing.B) {
 		{"get-property", "concat(get-property('a'), '-', $trp:X-Trace)"},
 		{"json-eval", "json-eval($.order.customer)"},
 		{"exprlang", `${var.user + "-" + payload.order.customer}`},
+		{"exprlang-object", `${payload.items[0]}`}, // written in the body's order
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

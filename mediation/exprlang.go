@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+	"github.com/ohler55/ojg/jp"
 	"go.uber.org/zap"
 )
 
@@ -29,6 +30,9 @@ type exprLang struct {
 	src       string
 	prog      *vm.Program
 	needsBody bool
+	// path: the expression is a plain payload path (see payloadPath), so
+	// an object it gives is written in the payload's member order.
+	path jp.Expr
 }
 
 func compileExprLang(src, body string) (Expression, error) {
@@ -52,7 +56,7 @@ func compileExprLang(src, body string) (Expression, error) {
 	if err != nil {
 		return nil, fmt.Errorf("${%s}: %w", body, err)
 	}
-	return &exprLang{src: src, prog: prog, needsBody: r.payload}, nil
+	return &exprLang{src: src, prog: prog, needsBody: r.payload, path: payloadPath(toks)}, nil
 }
 
 // Value runs the program. An evaluation error gives nil, as Synapse gives
@@ -96,13 +100,14 @@ func firstLine(s string) string {
 }
 
 // String renders the result: strings plain, numbers without a needless
-// fraction, objects and arrays as JSON, nothing as "".
+// fraction, objects and arrays as JSON (a payload path's in the payload's
+// member order, see payloadPath), nothing as "".
 func (e *exprLang) String(mc *MessageContext) (string, error) {
 	v, _ := e.Value(mc)
 	if v == nil {
 		return "", nil
 	}
-	return JSONText(normalizeNumber(v)), nil
+	return e.text(mc, v), nil
 }
 
 // Bool: booleans as is, "true"/"false" strings parsed, numbers non-zero,

@@ -24,7 +24,7 @@ func TestExprLang(t *testing.T) {
 		{"dollar path", "${$.order.id}", "42", true, true},
 		{"bracket member", `${payload["order"]["total"]}`, "19.5", true, true},
 		{"array index", "${payload.items[1].sku}", "B-2", true, true},
-		{"object as json", "${payload.items[0]}", `{"price":5,"qty":2,"sku":"A-1"}`, true, true},
+		{"object as json", "${payload.items[0]}", `{"sku":"A-1","qty":2,"price":5}`, true, true},
 		{"missing member empty", "${payload.nope.deeper}", "", false, true},
 		{"exists missing", "${exists(payload.nope.deeper)}", "false", false, true},
 		{"exists present", "${exists(payload.order)}", "true", true, true},

@@ -265,6 +265,12 @@ func orderAt(src KeyOrder, loc jp.Expr) KeyOrder {
 		if src == nil {
 			return nil
 		}
+		if ro, ok := src.(rawOrder); ok {
+			// JSON text: step with gjson directly, stopping at the
+			// member or item, without a KeyOrder per sibling
+			src = ro.step(f)
+			continue
+		}
 		switch f := f.(type) {
 		case jp.Child:
 			var next KeyOrder
@@ -287,6 +293,49 @@ func orderAt(src KeyOrder, loc jp.Expr) KeyOrder {
 		}
 	}
 	return src
+}
+
+// step is orderAt's one step in JSON text: member f of an object, item f
+// of an array (negative from the end); nil when there is none.
+func (o rawOrder) step(f jp.Frag) KeyOrder {
+	var next gjson.Result
+	found := false
+	switch f := f.(type) {
+	case jp.Child:
+		if !o.r.IsObject() {
+			return nil
+		}
+		o.r.ForEach(func(k, v gjson.Result) bool {
+			if k.Str == string(f) {
+				next, found = v, true
+			}
+			return !found
+		})
+	case jp.Nth:
+		if !o.r.IsArray() {
+			return nil
+		}
+		i := int(f)
+		if i < 0 {
+			n := 0
+			o.r.ForEach(func(_, _ gjson.Result) bool { n++; return true })
+			i += n
+		}
+		n := 0
+		o.r.ForEach(func(_, v gjson.Result) bool {
+			if n == i {
+				next, found = v, true
+			}
+			n++
+			return !found
+		})
+	default: // $ and anything else: stay
+		return o
+	}
+	if !found {
+		return nil
+	}
+	return rawOrder{next}
 }
 
 // listOrder is the order of several matches written as one array.

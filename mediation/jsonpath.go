@@ -53,7 +53,7 @@ func JSONString(e Expression, mc *MessageContext) (s string, structured bool, er
 		if v == nil {
 			return "", false, nil
 		}
-		return JSONText(normalizeNumber(v)), isStructured(v), nil
+		return x.text(mc, v), isStructured(v), nil
 	}
 	s, err = e.String(mc)
 	if err != nil {
@@ -244,13 +244,20 @@ func (j *jsonPathExpr) orderedText(mc *MessageContext, v any) string {
 	return JSONText(v)
 }
 
-// StructuredText is v, an object or array e (a json-eval) gave, as JSON
-// text with the payload's member order; ok is false for any other value
-// or expression, whose text JSONText gives.
+// StructuredText is v, an object or array e (a json-eval, or a ${...}
+// payload path) gave, as JSON text with the payload's member order; ok is
+// false for any other value or expression, whose text JSONText gives.
 func StructuredText(e Expression, mc *MessageContext, v any) (text string, ok bool) {
-	j, isPath := e.(*jsonPathExpr)
-	if !isPath || !isStructured(v) {
+	if !isStructured(v) {
 		return "", false
 	}
-	return j.orderedText(mc, v), true
+	switch x := e.(type) {
+	case *jsonPathExpr:
+		return x.orderedText(mc, v), true
+	case *exprLang:
+		if x.path != nil {
+			return x.text(mc, v), true
+		}
+	}
+	return "", false
 }

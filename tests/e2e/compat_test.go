@@ -268,3 +268,34 @@ func TestCompatJSONKeyOrderConversions(t *testing.T) {
 		t.Errorf("json-eval object as a header: %s, want the body's order", got)
 	}
 }
+
+// TestCompatJSONKeyOrderExpr: an object a ${...} payload path selects
+// (payload.x, $.x[0]) keeps the payload's member order in a payloadFactory
+// argument (evaluator="json": inserted as JSON; without it: as a string,
+// escaped) and a header, from a JSON body and from an XML one (document
+// order). expr-lang gives Go maps, so they came out with sorted keys
+// before (fails on the old binary).
+func TestCompatJSONKeyOrderExpr(t *testing.T) {
+	t.Parallel()
+	in := seq("admin--Orders:v1.0.0--In",
+		`<header name="X-First" scope="transport" expression="${$.items[0]}"/>`,
+		`<payloadFactory media-type="json"><format>{"wrapped":$1,"plain":"$2"}</format><args>`+
+			`<arg evaluator="json" expression="${payload.order}"/><arg expression="${payload.order.alpha}"/></args></payloadFactory>`,
+		`<property name="HTTP_SC" value="200" scope="axis2"/>`, `<respond/>`)
+	g := startGateway(t, gwConfig{APIs: []apiDef{ordersAPI()}}, seqFile{0, "orders_in.xml", in})
+	r := g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/json"),
+		`{"order":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"items":[{"sku":"b","qty":2}]}`)
+	want := `{"wrapped":{"zulu":1,"alpha":{"yankee":2,"bravo":3}},"plain":"{\"yankee\":2,\"bravo\":3}"}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Errorf("JSON: status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+	if got := r.Header.Get("X-First"); got != `{"sku":"b","qty":2}` {
+		t.Errorf("${$.items[0]} as a header: %s, want the body's order", got)
+	}
+	r = g.doReq("POST", "/orders/1.0.0/q", withKey(keyApp1, "Content-Type", "application/xml"),
+		`<order id="o-1"><zulu>1</zulu><alpha><yankee>2</yankee><bravo>x</bravo></alpha></order>`)
+	want = `{"wrapped":{"@id":"o-1","zulu":1,"alpha":{"yankee":2,"bravo":"x"}},"plain":"{\"yankee\":2,\"bravo\":\"x\"}"}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Errorf("XML: status %d body %s\nwant %s", r.Status, r.Body, want)
+	}
+}
