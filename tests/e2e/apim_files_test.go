@@ -325,3 +325,53 @@ func TestExplainAPIMFile(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIMFileAPISecurity: the APIAuthenticationHandler property API-M's
+// publisher writes, APISecurity (a real 3.2 gateway's PizzaShack file has
+// value "oauth2,oauth_basic_auth_api_key_mandatory"), sets the credentials
+// the API accepts: an oauth2-only API refuses an API key before the
+// backend; one that lists api_key takes it. (seqgate read only
+// "apiSecurity" and so opened every such API to API keys.)
+func TestAPIMFileAPISecurity(t *testing.T) {
+	rec := newBackend(t)
+	api := func(name, security string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<api xmlns="http://ws.apache.org/ns/synapse" name="admin--` + name + `" context="/` + name + `/1.0.0" version="1.0.0" version-type="context">
+   <resource methods="GET" url-mapping="/menu" faultSequence="fault">
+      <inSequence>
+         <send><endpoint><http uri-template="` + rec.url() + `/be/` + name + `"/></endpoint></send>
+      </inSequence>
+      <outSequence><send/></outSequence>
+   </resource>
+   <handlers>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.security.APIAuthenticationHandler">
+         <property name="RemoveOAuthHeadersFromOutMessage" value="true"/>
+         <property name="APISecurity" value="` + security + `"/>
+      </handler>
+   </handlers>
+</api>
+`
+	}
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir, _ string) {
+		apiDir := filepath.Join(superSeqDir, "..", "api")
+		if err := os.MkdirAll(apiDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(apiDir, "oauthonly.xml"), api("oauthonly", "oauth2,oauth_basic_auth_api_key_mandatory"))
+		writeFile(t, filepath.Join(apiDir, "withkey.xml"), api("withkey", "oauth2,api_key,oauth_basic_auth_api_key_mandatory"))
+	}})
+	before := rec.hits()
+	if r := g.doReq("GET", "/oauthonly/1.0.0/menu", withKey(keyApp1), ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("API key on an oauth2-only api file: %d %s, want 401", r.Status, r.Body)
+	}
+	if rec.hits() != before {
+		t.Error("the refused API key reached the backend")
+	}
+	r := g.doReq("GET", "/withkey/1.0.0/menu", withKey(keyApp1), "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("API key on an api file listing api_key: %d %s", r.Status, r.Body)
+	}
+	if p := rec.mustGet(t, r.ID).Path; p != "/be/withkey/menu" {
+		t.Errorf("backend path %q", p)
+	}
+}
