@@ -375,3 +375,44 @@ func TestAPIMFileAPISecurity(t *testing.T) {
 		t.Errorf("backend path %q", p)
 	}
 }
+
+// TestAPIMFileUnsetHostVar: an http endpoint whose uri-template's host
+// comes from a property that is not set (API-M's _TokenAPI_ sends to
+// https://{uri.var.hostname}:{uri.var.portnum}/oauth2/token, filled by a
+// handler seqgate maps to a no-op) is a 502 that says the host or port is
+// missing, and nothing is dialled (before: "lookup : no such host" or
+// "strconv.Atoi: parsing \"\"", a real 3.x _TokenAPI_ file gave the latter).
+func TestAPIMFileUnsetHostVar(t *testing.T) {
+	rec := newBackend(t)
+	port := rec.url()[strings.LastIndexByte(rec.url(), ':')+1:]
+	api := func(name, tmpl string) string {
+		return `<api xmlns="http://ws.apache.org/ns/synapse" name="` + name + `" context="/` + name + `">
+   <resource methods="POST" url-mapping="/*">
+      <inSequence><send><endpoint><http uri-template="` + tmpl + `"/></endpoint></send></inSequence>
+      <outSequence><send/></outSequence>
+   </resource>
+</api>
+`
+	}
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir, _ string) {
+		apiDir := filepath.Join(superSeqDir, "..", "api")
+		if err := os.MkdirAll(apiDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(apiDir, "nohost.xml"), api("nohost", "http://{uri.var.hostname}:"+port+"/oauth2/token"))
+		writeFile(t, filepath.Join(apiDir, "noport.xml"), api("noport", "http://{uri.var.hostname}:{uri.var.portnum}/oauth2/token"))
+	}})
+	for _, path := range []string{"/nohost", "/noport"} {
+		before := rec.hits()
+		r := g.doReq("POST", path, nil, "grant_type=client_credentials")
+		if r.Status != http.StatusBadGateway {
+			t.Errorf("%s: %d %s, want 502", path, r.Status, r.Body)
+		}
+		if rec.hits() != before {
+			t.Errorf("%s: the request reached the backend through an empty host", path)
+		}
+	}
+	if !strings.Contains(g.stderr.String(), `no host name or port`) {
+		t.Errorf("no clear error logged:\n%s", tail(g.stderr.String(), 2000))
+	}
+}
