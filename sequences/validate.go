@@ -16,8 +16,10 @@ func IsSequenceFile(name string) bool {
 	return strings.HasSuffix(name, ".xml") && !strings.HasPrefix(name, ".")
 }
 
-// ValidatePath checks a sequence file, or every sequence file under a
-// folder (recursively), the way deployment would: each file compiles, and
+// ValidatePath checks a sequence file, or every sequence file (.xml) and
+// API-M 4.x operation policy template (.j2, rendered from its spec's
+// defaults as a deployed one is) under a folder (recursively), the way
+// deployment would: each file compiles, and
 // the files of one folder (one tenant's sequences folder) claim distinct
 // names and form no reference cycle. It returns every error found, nil when
 // all is well.
@@ -57,7 +59,7 @@ func collect(path string) ([][]string, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !IsSequenceFile(d.Name()) {
+		if d.IsDir() || !(IsSequenceFile(d.Name()) || IsPolicyTemplate(d.Name())) {
 			return nil
 		}
 		dir := filepath.Dir(p)

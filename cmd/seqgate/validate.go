@@ -23,7 +23,7 @@ func validate(args []string) int {
 	if isHome(args[0]) {
 		return validateHome(args[0])
 	}
-	files, err := countXML(args[0])
+	files, err := countSequenceFiles(args[0])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "seqgate validate:", err)
 		return 2
@@ -41,7 +41,9 @@ func validate(args []string) int {
 	return 0
 }
 
-func countXML(path string) (int, error) {
+// countSequenceFiles counts what ValidatePath checks: .xml sequences and
+// .j2 operation policy templates.
+func countSequenceFiles(path string) (int, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return 0, err
@@ -51,7 +53,7 @@ func countXML(path string) (int, error) {
 	}
 	n := 0
 	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".xml") {
+		if err == nil && !d.IsDir() && (sequences.IsSequenceFile(d.Name()) || sequences.IsPolicyTemplate(d.Name())) {
 			n++
 		}
 		return err

@@ -153,6 +153,8 @@ type spec struct {
 	apiTierNode       *yaml.Node
 	endpoint          *yaml.Node // endpointConfig (mapping; 3.x JSON strings are decoded)
 	backendURLs       []string   // from OpenAPI (x-wso2-production-endpoints, servers)
+	sandboxURLs       []string   // from OpenAPI (x-wso2-sandbox-endpoints)
+	sandboxNode       *yaml.Node
 	backendNode       *yaml.Node
 	ops               []op
 	cors              *yaml.Node
@@ -442,7 +444,11 @@ func (im *importer) openAPIFile(doc *yaml.Node, file string) {
 		s.backendNode, s.backendURLs = serverNode, []string{serverURL}
 	}
 	if ep := get(doc, "x-wso2-sandbox-endpoints"); ep != nil {
-		im.note(file, line(ep), "sandbox endpoints not mapped (only production)")
+		s.sandboxNode = ep
+		s.sandboxURLs = strs(get(ep, "urls"))
+		if t := str(get(ep, "type")); t != "" && t != "http" && t != "loadbalance" && t != "load_balance" {
+			im.note(file, line(ep), "x-wso2-sandbox-endpoints type %q: mapped as round-robin over the urls", t)
+		}
 	}
 	s.cors = get(doc, "x-wso2-cors")
 	if s.cors != nil && get(s.cors, "corsConfigurationEnabled") == nil {
@@ -674,25 +680,29 @@ func (im *importer) emit(s *spec) {
 		im.note(s.file, where(s.isDefault), "isDefaultVersion: the version-less URL %s is not served, only %s/%s", ctx, ctx, s.version)
 	}
 
-	// Backend: production endpoints only.
+	// Backends: production endpoints are backend, sandbox endpoints
+	// sandbox_backend (SANDBOX keys reach them, as in API-M).
 	if s.endpoint != nil {
-		a.Backend = im.productionURLs(s.endpoint, s.file)
+		a.Backend, a.SandboxBackend = im.endpointURLs(s.endpoint, s.file)
 	} else {
-		a.Backend = s.backendURLs
+		a.Backend, a.SandboxBackend = s.backendURLs, s.sandboxURLs
 	}
-	var kept []string
-	for _, u := range a.Backend {
-		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || strings.ContainsAny(u, "{}") {
-			n := s.endpoint
-			if n == nil {
-				n = s.backendNode
-			}
-			im.note(s.file, where(n), "backend %q is not a plain http(s) URL: left out", u)
-			continue
+	plain := func(urls []string, n *yaml.Node, what string) []string {
+		if s.endpoint != nil {
+			n = s.endpoint
 		}
-		kept = append(kept, u)
+		var kept []string
+		for _, u := range urls {
+			if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || strings.ContainsAny(u, "{}") {
+				im.note(s.file, where(n), "%s %q is not a plain http(s) URL: left out", what, u)
+				continue
+			}
+			kept = append(kept, u)
+		}
+		return kept
 	}
-	a.Backend = kept
+	a.Backend = plain(a.Backend, s.backendNode, "backend")
+	a.SandboxBackend = plain(a.SandboxBackend, s.sandboxNode, "sandbox backend")
 	if len(a.Backend) == 0 {
 		im.note(s.file, where(s.ctxNode), "not imported: %s has no production endpoint seqgate can call", name)
 		return
@@ -881,36 +891,36 @@ func (im *importer) auth(s *spec) (string, bool) {
 	return strings.Join(dedupe(methods), ","), true
 }
 
-// productionURLs reads endpointConfig's production endpoints: one
-// {url: ...} or a list of them (load_balance); failover keeps the primary.
-func (im *importer) productionURLs(ep *yaml.Node, file string) []string {
+// endpointURLs reads endpointConfig's production and sandbox endpoints:
+// each one {url: ...} or a list of them (load_balance); failover keeps the
+// primaries (production_failovers / sandbox_failovers are not used).
+func (im *importer) endpointURLs(ep *yaml.Node, file string) (prod, sandbox []string) {
 	t := strings.ToLower(str(get(ep, "endpoint_type")))
 	switch t {
 	case "", "http", "address", "load_balance":
 	case "failover":
-		im.note(file, line(ep), "failover endpoints: only the production primary is used")
+		im.note(file, line(ep), "failover endpoints: only the production and sandbox primaries are used")
 	default:
 		im.note(file, line(ep), "endpoint_type %q not mapped", t)
-		return nil
-	}
-	if n := get(ep, "sandbox_endpoints"); n != nil {
-		im.note(file, line(n), "sandbox endpoints not mapped (only production)")
+		return nil, nil
 	}
 	if n := get(ep, "endpoint_security"); n != nil && (boolean(get(n, "production", "enabled")) || boolean(get(n, "sandbox", "enabled"))) {
 		im.note(file, line(n), "endpoint_security (backend credentials) not mapped: add them with a sequence")
 	}
-	prod := get(ep, "production_endpoints")
-	var out []string
-	if prod != nil && prod.Kind == yaml.SequenceNode {
-		for _, e := range prod.Content {
-			if u := str(get(e, "url")); u != "" {
-				out = append(out, u)
+	urls := func(n *yaml.Node) []string {
+		var out []string
+		if n != nil && n.Kind == yaml.SequenceNode {
+			for _, e := range n.Content {
+				if u := str(get(e, "url")); u != "" {
+					out = append(out, u)
+				}
 			}
+		} else if u := str(get(n, "url")); u != "" {
+			out = append(out, u)
 		}
-	} else if u := str(get(prod, "url")); u != "" {
-		out = append(out, u)
+		return out
 	}
-	return out
+	return urls(get(ep, "production_endpoints")), urls(get(ep, "sandbox_endpoints"))
 }
 
 // cors maps corsConfiguration (x-wso2-cors) when it is enabled.

@@ -62,7 +62,7 @@ func TestImportProjects(t *testing.T) {
 		input, api            string
 		context, tenant, auth string
 		tier, apiTier         string
-		backend               string
+		backend, sandbox      string
 		resources             []res
 		seqs                  []string // per-API sequence names written
 		notes                 []string // substrings of notes, each must appear
@@ -71,6 +71,7 @@ func TestImportProjects(t *testing.T) {
 			input: "testdata/PizzaShackAPI-1.0.0", api: "PizzaShackAPI",
 			context: "/pizzashack", auth: "oauth2,apikey", tier: "Gold", apiTier: "50KPerMin",
 			backend: "https://localhost:9443/am/sample/pizzashack/v1/api/",
+			sandbox: "https://localhost:9443/am/sample/pizzashack/v1/sandbox/",
 			resources: []res{
 				{"POST", "/order", "", "20KPerMin", "order_pizza"},
 				{"GET", "/menu", "none", "", ""},
@@ -78,12 +79,13 @@ func TestImportProjects(t *testing.T) {
 				{"PUT DELETE", "/order/{orderId}", "", "", "order_pizza"},
 			},
 			seqs:  []string{"admin--PizzaShackAPI:v1.0.0--In", "admin--PizzaShackAPI:v1.0.0--Out"},
-			notes: []string{"api.yaml:71: sandbox endpoints not mapped", "api.yaml:25: subscription tiers Gold, Unlimited"},
+			notes: []string{"api.yaml:25: subscription tiers Gold, Unlimited"},
 		},
 		{
 			input: "testdata/PhoneVerification-1.0.0", api: "PhoneVerification",
 			context: "/phoneverify", tenant: "acme.com", auth: "oauth2,apikey", tier: "Bronze",
 			backend: "http://ws.cdyne.com/phoneverify/phoneverify.asmx http://ws2.cdyne.com/phoneverify/phoneverify.asmx",
+			sandbox: "http://sandbox.cdyne.com/phoneverify/phoneverify.asmx",
 			resources: []res{
 				{"GET", "/CheckPhoneNumber", "", "", "verify_phone"},
 				{"POST", "/CheckPhoneNumber", "", "10KPerMin", ""},
@@ -111,12 +113,13 @@ func TestImportProjects(t *testing.T) {
 		{
 			input: "testdata/petstore-swagger2.json", api: "PetstoreLegacy",
 			context: "/legacy-pets", auth: "apikey", apiTier: "10KPerMin", backend: "https://petstore.swagger.io/v2",
+			sandbox: "https://sandbox.petstore.swagger.io/v2 https://sandbox2.petstore.swagger.io/v2",
 			resources: []res{
 				{"GET", "/pet/{petId}", "", "", ""},
 				{"DELETE", "/pet/{petId}", "", "", "pet_admin"},
 				{"GET", "/store/inventory", "none", "", ""},
 			},
-			notes: []string{"petstore-swagger2.json:13: scopes are checked on oauth2 tokens and basic users only"},
+			notes: []string{"petstore-swagger2.json:14: scopes are checked on oauth2 tokens and basic users only"},
 		},
 	}
 	for _, tc := range cases {
@@ -132,6 +135,9 @@ func TestImportProjects(t *testing.T) {
 			}
 			if got := strings.Join(a.Backend, " "); got != tc.backend {
 				t.Errorf("backend %q, want %q", got, tc.backend)
+			}
+			if got := strings.Join(a.SandboxBackend, " "); got != tc.sandbox {
+				t.Errorf("sandbox_backend %q, want %q", got, tc.sandbox)
 			}
 			if len(a.Resources) != len(tc.resources) {
 				t.Fatalf("%d resources, want %d: %+v", len(a.Resources), len(tc.resources), a.Resources)
@@ -338,6 +344,10 @@ func TestImportPolicies(t *testing.T) {
 	if a.Auth != "apikey" || a.Tier != "Bronze" || len(a.Resources) != 3 {
 		t.Errorf("api %+v", a)
 	}
+	// 4.x failover endpointConfig: the production and sandbox primaries.
+	if strings.Join(a.Backend, " ") != "http://orders.internal:8080/v2" || strings.Join(a.SandboxBackend, " ") != "http://orders-sandbox.internal:8080/v2" {
+		t.Errorf("backend %v sandbox_backend %v", a.Backend, a.SandboxBackend)
+	}
 	seqs := map[string]string{}
 	for _, s := range r.Sequences {
 		seqs[s.Name] = string(s.Data)
@@ -367,7 +377,8 @@ func TestImportPolicies(t *testing.T) {
 	}
 	all := notesText(r)
 	for _, want := range []string{
-		"api.yaml:73: policy maskCard v1: no template",
+		"api.yaml:77: policy maskCard v1: no template",
+		"api.yaml:18: failover endpoints: only the production and sandbox primaries are used",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no note %q in:\n%s", want, all)

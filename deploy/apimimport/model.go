@@ -54,17 +54,19 @@ type Issuer struct {
 
 // API is an apis[] entry.
 type API struct {
-	Provider  string     `yaml:"provider"`
-	Name      string     `yaml:"name"`
-	Version   string     `yaml:"version"`
-	Context   string     `yaml:"context"`
-	Tenant    string     `yaml:"tenant,omitempty"`
-	Auth      string     `yaml:"auth,omitempty"`
-	Tier      string     `yaml:"tier,omitempty"`
-	APITier   string     `yaml:"api_tier,omitempty"`
-	Backend   []string   `yaml:"backend"`
-	Resources []Resource `yaml:"resources,omitempty"`
-	CORS      *CORS      `yaml:"cors,omitempty"`
+	Provider string   `yaml:"provider"`
+	Name     string   `yaml:"name"`
+	Version  string   `yaml:"version"`
+	Context  string   `yaml:"context"`
+	Tenant   string   `yaml:"tenant,omitempty"`
+	Auth     string   `yaml:"auth,omitempty"`
+	Tier     string   `yaml:"tier,omitempty"`
+	APITier  string   `yaml:"api_tier,omitempty"`
+	Backend  []string `yaml:"backend"`
+	// SandboxBackend: the project's sandbox endpoints, for SANDBOX keys.
+	SandboxBackend []string   `yaml:"sandbox_backend,omitempty"`
+	Resources      []Resource `yaml:"resources,omitempty"`
+	CORS           *CORS      `yaml:"cors,omitempty"`
 }
 
 // SynapseName is <provider>--<name>:v<version>, "@" written "-AT-", the

@@ -16,7 +16,7 @@ import (
 //
 //	<api context version version-type>   Context (the full path, version included, /t/<domain> dropped), Version
 //	<api name="prov--Name">              Provider prov, Name Name
-//	APIAuthenticationHandler             Auth: its apiSecurity property (oauth2, api_key, basic_auth, mutualssl), else apikey;
+//	APIAuthenticationHandler             Auth: its APISecurity property (oauth2, api_key, basic_auth, mutualssl), else apikey;
 //	                                     no such handler: auth none
 //	CORSRequestHandler                   CORS on, allowedOrigins / allowedMethods / allowHeaders / allowCredentials
 //	                                     (comma separated) over the global cors section
@@ -59,12 +59,17 @@ func fileContext(domain string, a *sequences.API) string {
 	return strings.TrimSuffix(ctx, "/")
 }
 
-// apiSecurity maps APIAuthenticationHandler's apiSecurity property (API-M
+// apiSecurity maps APIAuthenticationHandler's APISecurity property (API-M
 // 3.x/4.x: "oauth2,oauth_basic_auth_api_key_mandatory,api_key") onto auth
 // methods; the *_mandatory markers have no seqgate counterpart (any listed
-// credential is enough). API-M 2.x writes no property: apikey.
+// credential is enough). API-M 2.x writes no property: apikey. API-M's
+// publisher writes the name "APISecurity" (Synapse calls the handler's
+// setAPISecurity); "apiSecurity", which seqgate read before, is still read.
 func apiSecurity(h *sequences.APIHandler) string {
-	v, _ := h.Prop("apiSecurity")
+	v, ok := h.Prop("APISecurity")
+	if !ok {
+		v, _ = h.Prop("apiSecurity")
+	}
 	var out []string
 	for _, s := range strings.Split(v, ",") {
 		m := map[string]string{"oauth2": AuthOAuth2, "api_key": AuthAPIKey, "basic_auth": AuthBasic, "mutualssl": AuthMTLS}[strings.TrimSpace(s)]

@@ -255,6 +255,14 @@ func parseTarget(raw string) (*target, error) {
 			port = "443"
 		}
 	}
+	if hostname == "" || port == "" {
+		// "http://:8080/x", "https://:/x": what a uri-template gives when its
+		// uri.var.hostname / portnum are unset (API-M's _TokenAPI_ reads
+		// them from SynapsePropertiesHandler): refused here, before a DNS
+		// lookup of "" ("lookup : no such host") or a dial to port ""
+		// ("strconv.Atoi: parsing \"\"") that names neither cause.
+		return nil, fmt.Errorf("url %q: no host name or port", raw)
+	}
 	addr := net.JoinHostPort(hostname, port)
 	return &target{url: raw, addr: addr, serverName: hostname, tls: isTLS, host: host,
 		path: strings.TrimSuffix(path, "/"), exact: path, query: query}, nil

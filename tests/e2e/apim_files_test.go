@@ -339,3 +339,94 @@ func TestExplainAPIMFile(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIMFileAPISecurity: the APIAuthenticationHandler property API-M's
+// publisher writes, APISecurity (a real 3.2 gateway's PizzaShack file has
+// value "oauth2,oauth_basic_auth_api_key_mandatory"), sets the credentials
+// the API accepts: an oauth2-only API refuses an API key before the
+// backend; one that lists api_key takes it. (seqgate read only
+// "apiSecurity" and so opened every such API to API keys.)
+func TestAPIMFileAPISecurity(t *testing.T) {
+	rec := newBackend(t)
+	api := func(name, security string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<api xmlns="http://ws.apache.org/ns/synapse" name="admin--` + name + `" context="/` + name + `/1.0.0" version="1.0.0" version-type="context">
+   <resource methods="GET" url-mapping="/menu" faultSequence="fault">
+      <inSequence>
+         <send><endpoint><http uri-template="` + rec.url() + `/be/` + name + `"/></endpoint></send>
+      </inSequence>
+      <outSequence><send/></outSequence>
+   </resource>
+   <handlers>
+      <handler class="org.wso2.carbon.apimgt.gateway.handlers.security.APIAuthenticationHandler">
+         <property name="RemoveOAuthHeadersFromOutMessage" value="true"/>
+         <property name="APISecurity" value="` + security + `"/>
+      </handler>
+   </handlers>
+</api>
+`
+	}
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir, _ string) {
+		apiDir := filepath.Join(superSeqDir, "..", "api")
+		if err := os.MkdirAll(apiDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(apiDir, "oauthonly.xml"), api("oauthonly", "oauth2,oauth_basic_auth_api_key_mandatory"))
+		writeFile(t, filepath.Join(apiDir, "withkey.xml"), api("withkey", "oauth2,api_key,oauth_basic_auth_api_key_mandatory"))
+	}})
+	before := rec.hits()
+	if r := g.doReq("GET", "/oauthonly/1.0.0/menu", withKey(keyApp1), ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("API key on an oauth2-only api file: %d %s, want 401", r.Status, r.Body)
+	}
+	if rec.hits() != before {
+		t.Error("the refused API key reached the backend")
+	}
+	r := g.doReq("GET", "/withkey/1.0.0/menu", withKey(keyApp1), "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("API key on an api file listing api_key: %d %s", r.Status, r.Body)
+	}
+	if p := rec.mustGet(t, r.ID).Path; p != "/be/withkey/menu" {
+		t.Errorf("backend path %q", p)
+	}
+}
+
+// TestAPIMFileUnsetHostVar: an http endpoint whose uri-template's host
+// comes from a property that is not set (API-M's _TokenAPI_ sends to
+// https://{uri.var.hostname}:{uri.var.portnum}/oauth2/token, filled by a
+// handler seqgate maps to a no-op) is a 502 that says the host or port is
+// missing, and nothing is dialled (before: "lookup : no such host" or
+// "strconv.Atoi: parsing \"\"", a real 3.x _TokenAPI_ file gave the latter).
+func TestAPIMFileUnsetHostVar(t *testing.T) {
+	rec := newBackend(t)
+	port := rec.url()[strings.LastIndexByte(rec.url(), ':')+1:]
+	api := func(name, tmpl string) string {
+		return `<api xmlns="http://ws.apache.org/ns/synapse" name="` + name + `" context="/` + name + `">
+   <resource methods="POST" url-mapping="/*">
+      <inSequence><send><endpoint><http uri-template="` + tmpl + `"/></endpoint></send></inSequence>
+      <outSequence><send/></outSequence>
+   </resource>
+</api>
+`
+	}
+	g := startGateway(t, gwConfig{Setup: func(superSeqDir, _ string) {
+		apiDir := filepath.Join(superSeqDir, "..", "api")
+		if err := os.MkdirAll(apiDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(apiDir, "nohost.xml"), api("nohost", "http://{uri.var.hostname}:"+port+"/oauth2/token"))
+		writeFile(t, filepath.Join(apiDir, "noport.xml"), api("noport", "http://{uri.var.hostname}:{uri.var.portnum}/oauth2/token"))
+	}})
+	for _, path := range []string{"/nohost", "/noport"} {
+		before := rec.hits()
+		r := g.doReq("POST", path, nil, "grant_type=client_credentials")
+		if r.Status != http.StatusBadGateway {
+			t.Errorf("%s: %d %s, want 502", path, r.Status, r.Body)
+		}
+		if rec.hits() != before {
+			t.Errorf("%s: the request reached the backend through an empty host", path)
+		}
+	}
+	if !strings.Contains(g.stderr.String(), `no host name or port`) {
+		t.Errorf("no clear error logged:\n%s", tail(g.stderr.String(), 2000))
+	}
+}

@@ -89,6 +89,18 @@ func TestValidate(t *testing.T) {
 				`many\.xml:8: <propery>: unknown mediator <propery>; did you mean <property>\?$`,
 				`many\.xml:9: <property>: expression="json-eval\(": `,
 			}, `1 files?, 0 valid, 1 refused`, ""},
+		// API-M 4.x operation policies, rendered from their spec's defaults
+		// as the deployment renders them.
+		{"operation policies", map[string]string{
+			"addHeader_v1.j2":   "<header name=\"{{headerName}}\" scope=\"transport\" value=\"{{headerValue}}\"/>\n",
+			"addHeader_v1.yaml": "name: addHeader\npolicyAttributes:\n  - {name: headerName, defaultValue: X-A}\n  - {name: headerValue, defaultValue: '1'}\n",
+			"loop_v1.j2":        "<property name=\"a\" value=\"1\"/>\n{% for h in headers %}\n{% endfor %}\n",
+			"badmed_v1.j2":      "{% if on %}\n<header name=\"Y\" value=\"2\"/>\n{% endif %}\n<header name=\"X\" value=\"1\"/>\n<property name=\"b\" expression=\"count(\"/>\n",
+			"needs_v1.j2":       "<property name=\"{{p}}\" value=\"1\"/>\n",
+			"needs_v1.json":     `{"name": "needs", "policyAttributes": [{"name": "p", "required": true}]}`,
+		}, "", 1,
+			[]string{`loop_v1\.j2:2: .*unsupported Jinja tag`, `badmed_v1\.j2:5: <property>: expression="count\(": `, `needs_v1\.j2: .*required policy attributes p have no defaultValue`},
+			`4 files, 1 valid, 3 refused`, "addHeader_v1.j2"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

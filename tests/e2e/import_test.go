@@ -36,7 +36,7 @@ func TestImportProjectServes(t *testing.T) {
 	proj := filepath.Join(t.TempDir(), "PizzaShackAPI-1.0.0")
 	copyTree(t, filepath.Join(testdata, "PizzaShackAPI-1.0.0"), proj, strings.NewReplacer("https://localhost:9443", be.url()))
 	orders := filepath.Join(t.TempDir(), "OrdersAPI-2.0.0")
-	copyTree(t, filepath.Join(testdata, "OrdersAPI-2.0.0"), orders, strings.NewReplacer("http://orders.internal:8080", be.url()))
+	copyTree(t, filepath.Join(testdata, "OrdersAPI-2.0.0"), orders, strings.NewReplacer("http://orders.internal:8080", be.url(), "http://orders-sandbox.internal:8080", be.url()+"/sbx"))
 
 	phone := filepath.Join(t.TempDir(), "PhoneVerification-1.0.0") // 3.x, tenant acme.com
 	copyTree(t, filepath.Join(testdata, "PhoneVerification-1.0.0"), phone,
@@ -53,8 +53,8 @@ func TestImportProjectServes(t *testing.T) {
 			t.Errorf("import stdout lacks %q:\n%s", want, stdout)
 		}
 	}
-	if !strings.Contains(stderr, "api.yaml:71: sandbox endpoints not mapped") {
-		t.Errorf("import stderr lacks the sandbox note with file:line:\n%s", stderr)
+	if strings.Contains(stderr, "sandbox endpoints not mapped") {
+		t.Errorf("import stderr reports sandbox endpoints, which are now mapped:\n%s", stderr)
 	}
 	cfg := filepath.Join(out, "seqgate.yaml")
 	t.Setenv("SEQGATE_APIM_ISSUER", idp.issuer)
@@ -74,7 +74,7 @@ func TestImportProjectServes(t *testing.T) {
 	for attempt := 0; attempt < 3 && !started; attempt++ {
 		traffic, admin := freePort(t), freePort(t)
 		writeFile(t, cfg, string(base)+"listen: {http: \""+traffic+"\", admin: \""+admin+"\"}\n"+
-			"applications: [{name: Shop, keys: [shop-key-1]}]\nlifecycle: {drain_delay: 0s}\n")
+			"applications: [{name: Shop, keys: [shop-key-1]}, {name: ShopSandbox, key_type: SANDBOX, keys: [shop-sbx-1]}]\nlifecycle: {drain_delay: 0s}\n")
 		started = g.launch(cfg, traffic, admin)
 	}
 	if !started {
@@ -94,6 +94,25 @@ func TestImportProjectServes(t *testing.T) {
 	}
 	if menu.Header.Get("X-Pizza-Out") != "served" {
 		t.Errorf("the imported Out sequence did not run: response headers %v", menu.Header)
+	}
+
+	// A SANDBOX key reaches the sandbox endpoints of the 4.x projects
+	// (PizzaShack's http one, OrdersAPI's failover primary), a PRODUCTION
+	// key the production ones.
+	for _, c := range []struct{ path, key, want string }{
+		{"/pizzashack/1.0.0/order/42", "shop-sbx-1", "/am/sample/pizzashack/v1/sandbox/order/42"},
+		{"/pizzashack/1.0.0/order/42", "shop-key-1", "/am/sample/pizzashack/v1/api/order/42"},
+		{"/orders/2.0.0/orders/7", "shop-sbx-1", "/sbx/v2/orders/7"},
+		{"/orders/2.0.0/orders/7", "shop-key-1", "/v2/orders/7"},
+	} {
+		r := g.doReq("GET", c.path, withKey(c.key), "")
+		if r.Status != http.StatusOK {
+			t.Errorf("%s with %s: %d %s", c.path, c.key, r.Status, r.Body)
+			continue
+		}
+		if got := be.mustGet(t, r.ID).Path; got != c.want {
+			t.Errorf("%s with %s: backend path %q, want %q", c.path, c.key, got, c.want)
+		}
 	}
 
 	// API-M 4.1+ operation policies: the API-level one on every request,
