@@ -1,6 +1,6 @@
 // Package cluster runs several seqgate processes on one machine as one
 // cluster: they share one real redis-server (throttle counters) and one
-// repository folder (sequences), as README.md's "Cluster" section
+// repository folder (sequences), as deploy/CLUSTER.md
 // describes. Everything is black-box: the real binary, real Redis, real
 // HTTP on 127.0.0.1.
 package cluster
