@@ -34,46 +34,6 @@ WANT='{"order":{"id":"ord-20261125-000042","customer":"Ada Lovelace","total":123
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-launch_nginx() {
-	local bin
-	bin=$(command -v nginx || true); [ -x "${bin:-}" ] || bin=/usr/sbin/nginx
-	[ -x "$bin" ] || { log "skip nginx: not installed"; return 1; }
-	mkdir -p "$WORK/nginx/logs"
-	# compare.sh's launch_nginx, pass scenario, on our port.
-	cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp_body;
-    proxy_temp_path $WORK/nginx/tmp_proxy;
-    fastcgi_temp_path $WORK/nginx/tmp_fcgi;
-    uwsgi_temp_path $WORK/nginx/tmp_uwsgi;
-    scgi_temp_path $WORK/nginx/tmp_scgi;
-    keepalive_requests 1000000;
-    upstream be { server 127.0.0.1:$BACKEND_PORT; keepalive 512; keepalive_requests 1000000; }
-    server {
-        listen 127.0.0.1:$NGINX_PORT backlog=4096;
-        location / {
-            proxy_pass http://be;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-EOF
-	start nginx "$bin" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$NGINX_PORT/"
-}
-
-launch_ours() {
-	start "ours-$1" "$here/ours.sh" "$1"
-	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$OURS_PORT/bench/1.0.0/"
-}
-
 # verify SYSTEM URL: the pre-flight echo request.
 verify() {
 	local got want

@@ -1,4 +1,4 @@
-# lib.sh: helpers shared by json.sh and rss.sh, sourced, not run. Copied in
+# lib.sh: helpers shared by json.sh, xml.sh, rss.sh and profile.sh, sourced, not run. Copied in
 # spirit from ../shared/bench/compare.sh (same process handling, same CPU
 # accounting, same wrk parsing) so the figures read the same way.
 # Expects: WORK (scratch folder), SUT_CPU, LOADGEN_CPU. Sets PIDS.
@@ -120,4 +120,47 @@ build_tools() {
 check_tools() {
 	local t
 	for t in wrk taskset setsid curl go; do command -v "$t" >/dev/null || die "$t not found"; done
+}
+
+# The POST scenarios (json.sh, xml.sh) launch their systems alike: nginx
+# with compare.sh's pass config on $NGINX_PORT, and ours.sh SCENARIO on
+# $OURS_PORT. Both set SUT_PID and SUT_URL.
+launch_nginx() {
+	local bin
+	bin=$(command -v nginx || true); [ -x "${bin:-}" ] || bin=/usr/sbin/nginx
+	[ -x "$bin" ] || { log "skip nginx: not installed"; return 1; }
+	mkdir -p "$WORK/nginx/logs"
+	# compare.sh's launch_nginx, pass scenario, on our port.
+	cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp_body;
+    proxy_temp_path $WORK/nginx/tmp_proxy;
+    fastcgi_temp_path $WORK/nginx/tmp_fcgi;
+    uwsgi_temp_path $WORK/nginx/tmp_uwsgi;
+    scgi_temp_path $WORK/nginx/tmp_scgi;
+    keepalive_requests 1000000;
+    upstream be { server 127.0.0.1:$BACKEND_PORT; keepalive 512; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT backlog=4096;
+        location / {
+            proxy_pass http://be;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+	start nginx "$bin" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$NGINX_PORT/"
+}
+
+launch_ours() {
+	start "ours-$1" "$here/ours.sh" "$1"
+	SUT_PID=$STARTED_PID SUT_URL="http://127.0.0.1:$OURS_PORT/bench/1.0.0/"
 }
