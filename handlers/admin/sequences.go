@@ -65,11 +65,7 @@ func (a sequenceAPI) list(w http.ResponseWriter, r *http.Request) {
 // be {name}), writes it atomically over the file that defines {name} (or
 // <name>.xml) and reloads the tenant, so the answer tells what now serves.
 func (a sequenceAPI) put(w http.ResponseWriter, r *http.Request) {
-	st, name := a.target(w, r)
-	if st == nil {
-		return
-	}
-	data, ok := readUpload(w, r)
+	st, name, data, ok := a.upload(w, r)
 	if !ok {
 		return
 	}
@@ -182,16 +178,22 @@ func (a sequenceAPI) compile(st *deploy.TenantStatus, name, path string, data []
 	return seq, nil
 }
 
+// upload is the tenant, the sequence name and the body of a PUT or a
+// validate; ok is false when an answer (404, 413, 415...) was written.
+func (a sequenceAPI) upload(w http.ResponseWriter, r *http.Request) (st *deploy.TenantStatus, name string, data []byte, ok bool) {
+	if st, name = a.target(w, r); st == nil {
+		return nil, "", nil, false
+	}
+	data, ok = readUpload(w, r)
+	return st, name, data, ok
+}
+
 // validate compiles the body exactly as PUT would and writes nothing: the
 // console's editor checks a draft before saving. 200 {"valid": true,
 // "warnings"} or 422 {"valid": false, "error", "line"} (line 0 when the
 // compiler named none).
 func (a sequenceAPI) validate(w http.ResponseWriter, r *http.Request) {
-	st, name := a.target(w, r)
-	if st == nil {
-		return
-	}
-	data, ok := readUpload(w, r)
+	st, name, data, ok := a.upload(w, r)
 	if !ok {
 		return
 	}
