@@ -18,6 +18,9 @@ type Options struct {
 	// configure suspendOnFailure/markForSuspension (the gateway's API
 	// backends use NoSuspension).
 	Suspension *Suspension
+	// Exact leaves call their URL as written, without the request's
+	// REST_URL_POSTFIX: callout's serviceURL is the service, not a base.
+	Exact bool
 }
 
 // compiler carries one <endpoint> tree's compilation.
@@ -140,7 +143,7 @@ func (k *compiler) group(el *etree.Element, name string) (node, error) {
 
 // leaf compiles address, http and default.
 func (k *compiler) leaf(el *etree.Element, name string, props map[string]string) (node, error) {
-	l := &Leaf{name: name, kind: el.Tag, props: props}
+	l := &Leaf{name: name, kind: el.Tag, props: props, exact: k.opts.Exact}
 	if err := k.target(el, l); err != nil {
 		return nil, err
 	}

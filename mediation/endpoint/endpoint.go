@@ -42,6 +42,7 @@ type Leaf struct {
 	props   map[string]string
 	method  string // http method= (upper case); "" keeps the message's
 	format  string // address/default format=
+	exact   bool   // no REST_URL_POSTFIX (Options.Exact)
 	timeout time.Duration
 	st      *state
 }
@@ -93,10 +94,10 @@ func (l *Leaf) send(mc *mediation.MessageContext, req *fasthttp.Request, resp *f
 		return err
 	}
 	var buf [256]byte
-	// Every kind appends REST_URL_POSTFIX: address and default as Synapse's
-	// transport does, http too, as API-M documents and its generated
-	// <http> endpoints rely on.
-	req.SetRequestURIBytes(t.requestURI(buf[:0], mc.RESTURLPostfix(), true))
+	// Every kind appends REST_URL_POSTFIX (unless compiled Exact): address
+	// and default as Synapse's transport does, http too, as API-M documents
+	// and its generated <http> endpoints rely on.
+	req.SetRequestURIBytes(t.requestURI(buf[:0], mc.RESTURLPostfix(), !l.exact))
 	req.Header.SetHost(t.host)
 	l.shape(req)
 	applySOAPAction(mc, req)

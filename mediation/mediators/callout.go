@@ -127,7 +127,7 @@ func newCallout(el *etree.Element, c *mediation.Compiler) (mediation.Mediator, e
 }
 
 // calloutEndpoint is endpointKey= (a stored or named endpoint), else
-// serviceURL= called as it is (an http endpoint: no REST_URL_POSTFIX is
+// serviceURL= called as it is (compiled Exact: no REST_URL_POSTFIX is
 // appended), else, empty, the To address.
 func calloutEndpoint(el *etree.Element, c *mediation.Compiler) (mediation.Endpoint, error) {
 	if key, ok := mediation.Attr(el, "endpointKey"); ok && strings.TrimSpace(key) != "" {
@@ -149,7 +149,8 @@ func calloutEndpoint(el *etree.Element, c *mediation.Compiler) (mediation.Endpoi
 	h.CreateAttr("method", "post")
 	el.AddChild(ep)
 	defer el.RemoveChild(ep)
-	return endpoint.Compile(ep, c)
+	e, _, err := endpoint.CompileWith(ep, c, endpoint.Options{Exact: true})
+	return e, err
 }
 
 // calloutPart turns <source>/<target> into the enrich form in place

@@ -100,6 +100,7 @@ var masks = []struct {
 	{regexp.MustCompile(`"Content-Length":"\d+"`), `"Content-Length":"<n>"`},
 	{regexp.MustCompile(`curl/[0-9.]+`), "curl/<v>"},
 	{regexp.MustCompile(`(?i)(X-RateLimit-Reset"?: "?)\d+`), "${1}<s>"}, // seconds left in the window
+	{regexp.MustCompile(`(?m)^Retry-After: \d+`), "Retry-After: <s>"},
 	{regexp.MustCompile(`"(ts|time|timestamp)":"[^"]*"`), `"$1":"<ts>"`},
 }
 
