@@ -55,30 +55,7 @@ verify() {
 	echo ok
 }
 
-declare -A NGINX_RPS
-# measure SYSTEM CONC URL CHECK: one wrk run, one table row.
-measure() {
-	local sys=$1 c=$2 url=$3 chk=$4 out t0 t1 rps p50 p99 reqs errs ratio cpu lg
-	taskset -c "$LOADGEN_CPU" wrk -t1 -c"$c" -d"${WARMUP}s" -s "$WORK/post.lua" "$url" >/dev/null 2>&1
-	t0=$(cpu_ticks "$SUT_PID")
-	( taskset -c "$LOADGEN_CPU" wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url" >"$WORK/wrk.out" 2>&1; times >"$WORK/wrk.times" )
-	t1=$(cpu_ticks "$SUT_PID")
-	out=$(cat "$WORK/wrk.out")
-	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-	reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-	errs=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
-	lg=$(awk -v d="$DURATION" 'NR == 2 { s = 0
-		for (i = 1; i <= 2; i++) { v = $i; sub(/s$/, "", v); split(v, a, "m"); s += a[1] * 60 + a[2] }
-		printf "%.0f", s / d * 100 }' "$WORK/wrk.times")
-	[ -n "$rps" ] || { printf '| %s | xml | %s | FAILED (see %s) |\n' "$sys" "$c" "$WORK/wrk.out"; KEEP_WORK=1; return; }
-	[ "$sys" = nginx ] && NGINX_RPS[$c]=$rps
-	if [ -n "${NGINX_RPS[$c]:-}" ]; then ratio=$(awk -v a="$rps" -v b="${NGINX_RPS[$c]}" 'BEGIN {printf "%.2f", a / b}'); else ratio=n/a; fi
-	cpu=$(awk -v d=$(( t1 - t0 )) -v hz="$CLK_TCK" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", d / hz * 1e6 / n; else print "n/a" }')
-	printf '| %s | POST 1 KiB XML | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$sys" "$c" "$rps" "$p50" "$p99" "$errs" "$ratio" "$cpu" "$lg" "$chk"
-	printf '%s,%s,%.0f,%s,%s,%s,%s,%s,%s,%s\n' "$sys" "$c" "$rps" "$p50" "$p99" "$errs" "$ratio" "$cpu" "$lg" "$chk" >>"$RESULTS_CSV"
-}
+REQUEST="POST 1 KiB XML"
 
 main() {
 	check_tools
