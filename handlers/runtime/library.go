@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"github.com/seqgate/seqgate/deploy"
@@ -12,6 +12,6 @@ import (
 // the new router is published, so an API's sequences are in place when its
 // first request under the new config arrives. Tenants whose use did not
 // change are not touched.
-func (s *server) useLibrary(cfg *config.Config) {
-	s.repo.SetLibraryUse(deploy.LibraryUses(cfg.APIs))
+func (rt *Runtime) useLibrary(cfg *config.Config) {
+	rt.repo.SetLibraryUse(deploy.LibraryUses(cfg.APIs))
 }
