@@ -86,7 +86,7 @@ func (rt *Runtime) analyticsSwitched() {
 	}
 }
 
-// closeAnalytics flushes and stops the publishers (server close).
+// closeAnalytics flushes and stops the publishers (Close).
 func (rt *Runtime) closeAnalytics() {
 	e := &rt.events
 	e.mu.Lock()

@@ -28,7 +28,7 @@ func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) 
 	return eff
 }
 
-// watchAPIFiles rebuilds the gateway now (the repository has just loaded)
+// watchAPIFiles builds a new generation now (the repository has just loaded)
 // and whenever the repository signals a changed list of APIs. The signal
 // only wakes a goroutine: it may come from inside a config reload, which
 // holds the lock the rebuild takes.

@@ -7,7 +7,7 @@ import (
 
 // useLibrary tells the repository which custom sequence library sequences
 // each API uses (apis[].mediation), so that it deploys their per-API
-// copies. build calls it before the repository starts (the first load then
+// copies. New calls it before the repository starts (the first load then
 // includes them); apply calls it after the new tenants are in and before
 // the new router is published, so an API's sequences are in place when its
 // first request under the new config arrives. Tenants whose use did not
