@@ -32,7 +32,7 @@ type FaultRecord struct {
 }
 
 // FaultLog keeps the last faults in a ring. It outlives config
-// generations (cmd/seqgate passes the same one to each gateway); a mutex
+// generations (handlers/runtime passes the same one to each gateway); a mutex
 // is enough: only failed requests write, and they are the rare ones.
 type FaultLog struct {
 	mu   sync.Mutex

@@ -30,17 +30,17 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 		base.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("GET /admin/runtime", s.runtimeStatus)
-	s.bundles.m.Routes(mux) // /admin/bundles (wire_bundles.go)
+	s.rt.Bundles().Routes(mux) // /admin/bundles
 	mux.HandleFunc("GET /admin/throttle", s.throttleProbe)
-	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.sw.Handle))
-	mux.Handle("GET /admin/traces/{id}", s.debug.TracesHandler())
+	mux.Handle("POST /admin/dry-run", dryrun.Handler(s.rt.Switch().Handle))
+	mux.Handle("GET /admin/traces/{id}", s.rt.Debug().TracesHandler())
 	mux.HandleFunc("GET /admin/apis", s.apis)
 	mux.HandleFunc("GET /admin/explain", s.explain)
 	mux.HandleFunc("GET /admin/listeners", s.listeners)
 	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
 		faults := []handlers.FaultRecord{}
-		if s.faults != nil {
-			faults = append(faults, s.faults.Recent()...)
+		if f := s.rt.Faults(); f != nil {
+			faults = append(faults, f.Recent()...)
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"faults": faults})
 	})
@@ -56,10 +56,11 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 	})
 	mux.HandleFunc("GET /admin/tls", func(w http.ResponseWriter, _ *http.Request) {
 		certs := []gateway.CertStatus{}
-		if s.certs != nil {
-			certs = s.certs.Status()
+		cs := s.rt.Certs()
+		if cs != nil {
+			certs = cs.Status()
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"enabled": s.certs != nil, "certificates": certs})
+		writeJSON(w, http.StatusOK, map[string]any{"enabled": cs != nil, "certificates": certs})
 	})
 	return mux
 }
@@ -67,7 +68,7 @@ func (s *server) adminHandler(base http.Handler) *admin.Mux {
 // apis lists every API of the running config with its resources, auth,
 // tiers and the sequences that apply, each with its file and state.
 func (s *server) apis(w http.ResponseWriter, _ *http.Request) {
-	list, err := explain.APIs(explain.Input{Config: s.cfg.Load(), ConfigFile: s.path, Repo: s.repo})
+	list, err := explain.APIs(explain.Input{Config: s.rt.Config(), ConfigFile: s.path, Repo: s.rt.Repo()})
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
@@ -85,7 +86,7 @@ func (s *server) explain(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "explain: method and path are required (?tenant=&method=&path=)"})
 		return
 	}
-	rep, err := explain.Explain(explain.Input{Config: s.cfg.Load(), ConfigFile: s.path, Repo: s.repo}, q.Get("tenant"), method, path)
+	rep, err := explain.Explain(explain.Input{Config: s.rt.Config(), ConfigFile: s.path, Repo: s.rt.Repo()}, q.Get("tenant"), method, path)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
@@ -103,7 +104,7 @@ func (s *server) listeners(w http.ResponseWriter, _ *http.Request) {
 		return l.Addr().String()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"http": addr(s.ln), "https": addr(s.tlsLn), "admin": addr(s.adminLn),
-		"admin_token": s.cfg.Load().Listen.AdminToken != ""})
+		"admin_token": s.rt.Config().Listen.AdminToken != ""})
 }
 
 // configStatus is the config file, its generation (1 at start, +1 per
@@ -111,25 +112,23 @@ func (s *server) listeners(w http.ResponseWriter, _ *http.Request) {
 // deployed under a name no API of the config runs (computed now, so a
 // hot-deployed near miss shows without a reload).
 func (s *server) configStatus() map[string]any {
-	cfg := s.cfg.Load()
-	warnings := nameWarnings(cfg, s.repo)
+	cfg := s.rt.Config()
+	warnings := nameWarnings(cfg, s.rt.Repo())
 	if warnings == nil {
 		warnings = []string{}
 	}
-	r := &s.reloads
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r := s.rt.Status()
 	out := map[string]any{
 		"file":              s.path,
-		"generation":        r.generation,
-		"loaded_at":         r.loadedAt,
-		"last_attempt":      r.lastAttempt,
+		"generation":        r.Generation,
+		"loaded_at":         r.LoadedAt,
+		"last_attempt":      r.LastAttempt,
 		"apis":              len(cfg.APIs),
 		"draining":          s.draining.Load(),
 		"sequence_warnings": warnings,
 	}
-	if r.lastError != "" { // left out when the last reload applied, not ""
-		out["last_error"] = r.lastError
+	if r.LastError != "" { // left out when the last reload applied, not ""
+		out["last_error"] = r.LastError
 	}
 	return out
 }

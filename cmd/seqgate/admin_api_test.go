@@ -100,7 +100,7 @@ func TestAdminOpenAPI(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range r.srv.adminHandler(admin.Handler(r.srv.repo, r.srv.reg)).Patterns() {
+	for _, p := range r.srv.adminHandler(admin.Handler(r.srv.rt.Repo(), r.srv.rt.Registry())).Patterns() {
 		p = strings.TrimSuffix(p, "{$}") // GET /{$}: the path / alone
 		if !strings.Contains(p, " ") {
 			p = "GET " + p // a pattern without a method: documented as its GET

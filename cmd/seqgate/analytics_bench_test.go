@@ -44,7 +44,7 @@ func BenchmarkChainAnalytics(b *testing.B) {
 				ctx.Request.Header.Set("apikey", "bench-key")
 				ctx.Request.Header.Set("X-Bench", "bench")
 				ctx.Request.SetHost("localhost")
-				f.srv.sw.Handle(&ctx)
+				f.srv.rt.Switch().Handle(&ctx)
 			}
 			run()
 			if ctx.Response.StatusCode() != 200 || !strings.Contains(string(ctx.Response.Body()), "ok") {
@@ -88,7 +88,7 @@ func BenchmarkChainScenario(b *testing.B) {
 		ctx.Request.SetRequestURI("/bench/1.0.0/")
 		ctx.Request.Header.Set("apikey", "bench-key")
 		ctx.Request.SetHost("localhost")
-		f.srv.sw.Handle(&ctx)
+		f.srv.rt.Switch().Handle(&ctx)
 	}
 	run()
 	if ctx.Response.StatusCode() != 200 || string(ctx.Response.Header.Peek("X-go")) != "App" {

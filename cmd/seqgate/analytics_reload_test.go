@@ -24,7 +24,7 @@ func TestAnalyticsReload(t *testing.T) {
 	backend, _ := startBackend(t, 0)
 	cfg := func(sink string) string { return strings.ReplaceAll(analyticsReloadConfig, "SINK", sink) }
 	r := startServer(t, cfg("a.jsonl"), nil, backend)
-	live := func() any { r.srv.events.mu.Lock(); defer r.srv.events.mu.Unlock(); return r.srv.events.live.pub }
+	live := func() any { return r.srv.rt.Publisher() }
 	first := live()
 	do(t, r.traffic, "GET", "/open/1.0.0/x", "")
 

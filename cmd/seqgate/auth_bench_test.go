@@ -41,7 +41,7 @@ func BenchmarkChainAuth(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			y := strings.NewReplacer("PUBKEY", pub, "BJWT", bc.bjwt).Replace(authBenchConfig)
-			gw := startGateway(b, y, nil, backend, log).srv.sw
+			gw := startGateway(b, y, nil, backend, log).srv.rt.Switch()
 			var ctx fasthttp.RequestCtx
 			ctx.Init(&ctx.Request, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5555}, nil)
 			run := func() {

@@ -269,7 +269,7 @@ func TestGatewayJWKSRotationAndReload(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := g.r.srv.authn.Fetchers(); n != 1 {
+	if n := g.r.srv.rt.Authn().Fetchers(); n != 1 {
 		t.Errorf("jwks fetchers after 3 reloads = %d, want 1", n)
 	}
 	if resp := do(t, g.r.traffic, "GET", "/orders/1.0.0/a", "", "Authorization", g.token(t, fresh)); resp.StatusCode() != 200 {

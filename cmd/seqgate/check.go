@@ -10,12 +10,13 @@ import (
 
 	"github.com/seqgate/seqgate/deploy"
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/runtime"
 	"github.com/seqgate/seqgate/sequences"
 )
 
 // checkCmd is `seqgate check -config FILE`, the operator's pre-flight (as
 // caddy validate, krakend check, kong check): it loads the config, then
-// builds what run builds before it listens (assemble: repository, router,
+// builds what run builds before it listens (runtime.New: repository, router,
 // handler chain, backends, TLS certificates) and loads every tenant of the
 // repository once. Every problem goes to stderr as file:line: reason;
 // stdout gets a summary. Exit 0 when nothing is wrong, 1 when something
@@ -46,9 +47,9 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s: config refused\n", path)
 		return 1
 	}
-	s, err := assemble(cfg, zap.NewNop())
+	rt, err := runtime.New(cfg, zap.NewNop(), runtime.Options{})
 	if err != nil {
-		var ce *configError
+		var ce *runtime.ConfigError
 		if errors.As(err, &ce) {
 			fmt.Fprintln(stderr, locateKey(path, ce))
 		} else {
@@ -57,18 +58,19 @@ func checkConfig(path string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s: config refused\n", path)
 		return 1
 	}
-	defer s.close()
-	s.repo.Reload()
-	files, refused, errs := repoProblems(s.repo)
+	defer rt.Close()
+	repo := rt.Repo()
+	repo.Reload()
+	files, refused, errs := repoProblems(repo)
 	for _, e := range errs {
 		fmt.Fprintln(stderr, e)
 	}
-	warnings := nameWarnings(cfg, s.repo)
+	warnings := nameWarnings(cfg, repo)
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "warning:", w)
 	}
 	fmt.Fprintf(stdout, "%s: config ok, %d APIs, %d tenants; repository %s: %d files, %d valid, %d refused, %d warnings\n",
-		path, len(cfg.APIs), len(s.repo.Status()), cfg.Repository, files, files-refused, refused, len(warnings))
+		path, len(cfg.APIs), len(repo.Status()), cfg.Repository, files, files-refused, refused, len(warnings))
 	if len(errs) > 0 {
 		return 1
 	}

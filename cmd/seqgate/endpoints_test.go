@@ -43,7 +43,7 @@ func TestGatewayEndpoints(t *testing.T) {
 			<args><arg expression="$ctx:ERROR_CODE"/></args></payloadFactory><property name="RESPONSE" value="true"/><send/>`),
 	}, backend, zap.NewNop())
 	// a named endpoint, hot-deployed next to the sequences
-	epDir := f.srv.repo.Status()[0].EndpointsDir
+	epDir := f.srv.rt.Repo().Status()[0].EndpointsDir
 	if err := os.MkdirAll(epDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +52,8 @@ func TestGatewayEndpoints(t *testing.T) {
 </endpoint>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f.srv.repo.Reload()
-	if st := f.srv.repo.Status()[0].EndpointFiles; len(st) != 1 || st[0].State != "active" || st[0].Endpoints[0] != "quoteEP" {
+	f.srv.rt.Repo().Reload()
+	if st := f.srv.rt.Repo().Status()[0].EndpointFiles; len(st) != 1 || st[0].State != "active" || st[0].Endpoints[0] != "quoteEP" {
 		t.Fatalf("endpoint status %+v", st)
 	}
 

@@ -84,14 +84,14 @@ func startGateway(tb testing.TB, yaml string, seqs map[string]string, backend st
 	if err != nil {
 		tb.Fatalf("build: %v", err)
 	}
-	if err := srv.repo.Start(); err != nil {
+	if err := srv.rt.Repo().Start(); err != nil {
 		tb.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	fs := srv.sw.Server(srv.opts)
+	fs := srv.rt.Switch().Server(srv.rt.ServerOptions())
 	go func() { _ = fs.Serve(ln) }()
 	f := &fixture{addr: ln.Addr().String(), srv: srv, stopAll: func() { _ = fs.Shutdown(); srv.close() }}
 	tb.Cleanup(f.stopAll)
@@ -257,7 +257,7 @@ func BenchmarkChain(b *testing.B) {
 		"a_in.xml":  chainSeq("admin--Bench:v1.0.0--In", "ai"),
 		"a_out.xml": chainSeq("admin--Bench:v1.0.0--Out", "ao"),
 	}, backend, log)
-	gw := f.srv.sw
+	gw := f.srv.rt.Switch()
 	var ctx fasthttp.RequestCtx
 	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5555}
 	run := func() {

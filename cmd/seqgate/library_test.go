@@ -50,7 +50,7 @@ func TestCustomSequenceLibrary(t *testing.T) {
 		`<payloadFactory media-type="json"><format>{"lib":"fault","code":"$1"}</format><args><arg expression="$ctx:ERROR_CODE"/></args></payloadFactory>`))
 	writeFile(t, libFile(root, "7", "in", "add_header.xml"), addHeader("add_header", "acme-lib"))
 	r := startServerIn(t, root, strings.Replace(libraryConfig, "MEDIATION_B", "add_header", 1), backend)
-	eventually(t, "repository ready", r.srv.repo.Ready)
+	eventually(t, "repository ready", r.srv.rt.Repo().Ready)
 	saw := func(path string) string {
 		return string(do(t, r.traffic, "GET", path, "").Header.Peek("X-Saw-Req-Added"))
 	}

@@ -16,17 +16,18 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/runtime"
 )
 
 // listen binds every listener before anything serves, so a port in use
 // fails the start cleanly.
 func (s *server) listen() error {
-	cfg := s.cfg.Load()
+	cfg := s.rt.Config()
 	var err error
 	if s.ln, err = net.Listen("tcp", cfg.Listen.HTTP); err != nil {
 		return listenError("listen.http", err)
 	}
-	if s.certs != nil {
+	if s.rt.Certs() != nil {
 		if s.tlsLn, err = net.Listen("tcp", cfg.Listen.HTTPS); err != nil {
 			s.closeListeners()
 			return listenError("listen.https", err)
@@ -44,7 +45,7 @@ func (s *server) listen() error {
 // listenError names the config key of an address that cannot be bound
 // (in use, not local, no permission): a config problem, exit 2.
 func listenError(key string, err error) error {
-	return &configError{key, strings.TrimPrefix(err.Error(), "listen tcp ")}
+	return &runtime.ConfigError{Key: key, Msg: strings.TrimPrefix(err.Error(), "listen tcp ")}
 }
 
 func (s *server) closeListeners() {
@@ -58,21 +59,20 @@ func (s *server) closeListeners() {
 // serve loads the repository, starts the watchers and every listener, and
 // runs until SIGINT/SIGTERM on sigs; SIGHUP reloads the config.
 func (s *server) serve(sigs <-chan os.Signal) int {
-	if err := s.repo.Start(); err != nil {
+	if err := s.rt.Start(); err != nil {
 		s.log.Error("repository", zap.Error(err))
 		s.closeListeners()
 		return 1
 	}
-	// the gateway built before the repository loaded has no api files yet
-	s.watchAPIFiles()
-	for _, w := range nameWarnings(s.cfg.Load(), s.repo) { // also what `seqgate check` warns about
+	repo := s.rt.Repo()
+	for _, w := range nameWarnings(s.rt.Config(), repo) { // also what `seqgate check` warns about
 		s.log.Warn("sequence never runs", zap.String("reason", w))
 	}
 	// From now on each deploy logs the names that newly became traps
 	// (a misnamed file dropped in at run time), checked against the
 	// config running at that moment.
-	s.repo.SetNameCheck(func(domain string, names []string) []string {
-		return tenantNameWarnings(s.cfg.Load(), domain, names)
+	repo.SetNameCheck(func(domain string, names []string) []string {
+		return tenantNameWarnings(s.rt.Config(), domain, names)
 	})
 	s.startWatching()
 	errc := make(chan error, 3)
@@ -80,13 +80,14 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 		go func() { errc <- serve(ln) }()
 		s.log.Info("listening", zap.String("listener", name), zap.String("addr", ln.Addr().String()))
 	}
-	httpSrv := s.sw.Server(s.opts)
+	sw, opts := s.rt.Switch(), s.rt.ServerOptions()
+	httpSrv := sw.Server(opts)
 	s.traffic = append(s.traffic, httpSrv)
 	start("traffic", s.ln, httpSrv.Serve)
-	if s.certs != nil {
-		httpsSrv := s.sw.Server(s.opts)
+	if certs := s.rt.Certs(); certs != nil {
+		httpsSrv := sw.Server(opts)
 		s.traffic = append(s.traffic, httpsSrv)
-		start("traffic-tls", tls.NewListener(s.tlsLn, s.certs.TLSConfig()), httpsSrv.Serve)
+		start("traffic-tls", tls.NewListener(s.tlsLn, certs.TLSConfig()), httpsSrv.Serve)
 	}
 	if s.admin != nil {
 		start("admin", s.adminLn, s.admin.Serve)
@@ -115,7 +116,7 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 // goes last, so readiness stays observable throughout. A second signal
 // skips the rest of the drain delay.
 func (s *server) shutdown(sigs <-chan os.Signal) {
-	lc := s.cfg.Load().Lifecycle
+	lc := s.rt.Config().Lifecycle
 	s.draining.Store(true)
 	s.stopWatching()
 	s.log.Info("draining", zap.Duration("drain_delay", lc.Drain()), zap.Duration("grace_period", lc.Grace()))
@@ -160,8 +161,8 @@ func (s *server) startWatching() {
 		s.watcher = w
 		s.watchMu.Unlock()
 	}
-	if s.certs != nil {
-		if err := s.certs.Watch(); err != nil {
+	if certs := s.rt.Certs(); certs != nil {
+		if err := certs.Watch(); err != nil {
 			s.log.Warn("cannot watch the tls files; they reload with the config", zap.Error(err))
 		}
 	}
@@ -174,7 +175,19 @@ func (s *server) stopWatching() {
 	if w != nil {
 		_ = w.Close()
 	}
-	if s.certs != nil {
-		_ = s.certs.Close()
+	if certs := s.rt.Certs(); certs != nil {
+		_ = certs.Close()
 	}
 }
+
+// reload reads the config file again and applies it (runtime.Reload): a
+// bad config leaves everything as it was and is logged as file:line:
+// problem.
+func (s *server) reload(reason string) error {
+	if s.path == "" {
+		return errNoConfigFile
+	}
+	return s.rt.Reload(s.path, reason)
+}
+
+var errNoConfigFile = errors.New("the gateway runs without a config file")

@@ -18,8 +18,8 @@ import (
 // It reads the store of the config being served, so with store: redis it
 // shows the cluster's shared counters. Unknown API: 404; store down: 503.
 func (s *server) throttleProbe(w http.ResponseWriter, r *http.Request) {
-	cfg := s.cfg.Load()
-	th, err := s.buildThrottle(cfg)
+	cfg := s.rt.Config()
+	th, err := s.rt.Throttle(cfg)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return

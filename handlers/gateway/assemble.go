@@ -21,7 +21,7 @@ import (
 )
 
 // Deps are the parts of a gateway that outlive one config: the server
-// keeps them across reloads (cmd/seqgate decides what survives one), a
+// keeps them across reloads (handlers/runtime decides what survives one), a
 // test engine makes its own. A nil field gets an in-memory or "off"
 // default, so Assemble(cfg, Deps{Repo: r}) is a complete gateway.
 type Deps struct {
@@ -54,7 +54,7 @@ type Deps struct {
 // Assemble builds everything a config decides per request: router,
 // handler chain (auth, throttle, usage, extension, in the configured
 // order), backends, payload limits. It is the gateway's composition, read
-// top to bottom here; cmd/seqgate calls it at start and on each reload,
+// top to bottom here; handlers/runtime calls it at start and on each reload,
 // handlers/seqtest to run test cases on the same gateway.
 func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	d = d.withDefaults()

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"github.com/seqgate/seqgate/deploy"
@@ -7,11 +7,11 @@ import (
 
 // useLibrary tells the repository which custom sequence library sequences
 // each API uses (apis[].mediation), so that it deploys their per-API
-// copies. build calls it before the repository starts (the first load then
+// copies. New calls it before the repository starts (the first load then
 // includes them); apply calls it after the new tenants are in and before
 // the new router is published, so an API's sequences are in place when its
 // first request under the new config arrives. Tenants whose use did not
 // change are not touched.
-func (s *server) useLibrary(cfg *config.Config) {
-	s.repo.SetLibraryUse(deploy.LibraryUses(cfg.APIs))
+func (rt *Runtime) useLibrary(cfg *config.Config) {
+	rt.repo.SetLibraryUse(deploy.LibraryUses(cfg.APIs))
 }

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"context"
@@ -21,25 +21,25 @@ type tracerState struct {
 
 // newTracer is the tracer the gateway starts request spans with, nil when
 // tracing is off.
-func (s *server) newTracer(cfg *config.Config) (trace.Tracer, error) {
-	if !s.tracing.made {
-		p, err := tracing.New(cfg.Tracing, s.log)
+func (rt *Runtime) newTracer(cfg *config.Config) (trace.Tracer, error) {
+	if !rt.tracing.made {
+		p, err := tracing.New(cfg.Tracing, rt.log)
 		if err != nil {
 			return nil, err
 		}
-		s.tracing = tracerState{made: true, provider: p}
+		rt.tracing = tracerState{made: true, provider: p}
 	}
-	return s.tracing.provider.Tracer(), nil
+	return rt.tracing.provider.Tracer(), nil
 }
 
 // tracerShutdownTimeout bounds the export of the last spans on close.
 const tracerShutdownTimeout = 5 * time.Second
 
 // closeTracing exports the spans still batched and stops the exporter.
-func (s *server) closeTracing() {
+func (rt *Runtime) closeTracing() {
 	ctx, cancel := context.WithTimeout(context.Background(), tracerShutdownTimeout)
 	defer cancel()
-	if err := s.tracing.provider.Shutdown(ctx); err != nil {
-		s.log.Warn("tracing shutdown", zap.Error(err))
+	if err := rt.tracing.provider.Shutdown(ctx); err != nil {
+		rt.log.Warn("tracing shutdown", zap.Error(err))
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"errors"
@@ -20,10 +20,11 @@ type throttleShared struct {
 	health *handlers.StoreHealth
 }
 
-// buildThrottle is a throttle on the process's store for cfg; the admin
-// probe builds one too, on the config being served.
-func (s *server) buildThrottle(cfg *config.Config) (*handlers.Throttle, error) {
-	store, health, err := s.throttleStore(cfg)
+// Throttle is a throttle handler on the process's store for cfg, outside
+// any generation: the admin probe (GET /admin/throttle) reads counters
+// with it, on the config being served.
+func (rt *Runtime) Throttle(cfg *config.Config) (*handlers.Throttle, error) {
+	store, health, err := rt.throttleStore(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -33,16 +34,16 @@ func (s *server) buildThrottle(cfg *config.Config) (*handlers.Throttle, error) {
 // throttleStore returns the store throttling.store names. The redis store
 // uses the process's client (redis.* is read at start only), so a reload
 // that switches to redis without one is refused.
-func (s *server) throttleStore(cfg *config.Config) (ratelimit.Store, *handlers.StoreHealth, error) {
-	sh := &s.throttle
+func (rt *Runtime) throttleStore(cfg *config.Config) (ratelimit.Store, *handlers.StoreHealth, error) {
+	sh := &rt.throttle
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	name := cfg.Throttling.Store
-	if name == config.StoreRedis && s.redis == nil {
+	if name == config.StoreRedis && rt.redis == nil {
 		return nil, nil, errors.New("throttling.store: redis: no redis client (redis.addr is read at start only; restart to add it)")
 	}
 	if sh.health == nil {
-		h, err := handlers.NewStoreHealth(s.log, s.reg)
+		h, err := handlers.NewStoreHealth(rt.log, rt.reg)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -50,7 +51,7 @@ func (s *server) throttleStore(cfg *config.Config) (ratelimit.Store, *handlers.S
 	}
 	if name == config.StoreRedis {
 		if sh.redis == nil {
-			sh.redis = ratelimit.NewRedis(s.redis, cfg.Redis.KeyPrefix, cfg.Redis.Timeout.D())
+			sh.redis = ratelimit.NewRedis(rt.redis, cfg.Redis.KeyPrefix, cfg.Redis.Timeout.D())
 		}
 		return sh.redis, sh.health, nil
 	}

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"reflect"
@@ -32,8 +32,8 @@ func (g *eventsGen) builtFrom(cfg *config.Config) bool {
 
 // publisher is the publisher for cfg: the live one when its section is
 // unchanged, else a new one (switched in by analyticsSwitched).
-func (s *server) publisher(cfg *config.Config) (*analytics.Publisher, error) {
-	e := &s.events
+func (rt *Runtime) publisher(cfg *config.Config) (*analytics.Publisher, error) {
+	e := &rt.events
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
@@ -46,7 +46,7 @@ func (s *server) publisher(cfg *config.Config) (*analytics.Publisher, error) {
 	e.closeNext()
 	g := &eventsGen{cfg: cfg.Analytics, on: cfg.Usage.EventsEnabled()}
 	if g.on {
-		pub, err := analytics.FromConfig(cfg.Analytics, analytics.Deps{Log: s.log, Redis: s.redis, Registry: s.reg, Dir: cfg.Dir})
+		pub, err := analytics.FromConfig(cfg.Analytics, analytics.Deps{Log: rt.log, Redis: rt.redis, Registry: rt.reg, Dir: cfg.Dir})
 		if err != nil {
 			return nil, err
 		}
@@ -71,8 +71,8 @@ func (e *eventsState) closeNext() {
 // it becomes live and the previous one is flushed and closed. Events the
 // old gateway's last in-flight requests publish after that are dropped
 // and counted.
-func (s *server) analyticsSwitched() {
-	e := &s.events
+func (rt *Runtime) analyticsSwitched() {
+	e := &rt.events
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.next == nil {
@@ -80,15 +80,15 @@ func (s *server) analyticsSwitched() {
 	}
 	old := e.live
 	e.live, e.next = e.next, nil
-	s.log.Info("analytics sinks rebuilt for the new config")
+	rt.log.Info("analytics sinks rebuilt for the new config")
 	if old != nil {
 		old.pub.Close()
 	}
 }
 
-// closeAnalytics flushes and stops the publishers (server close).
-func (s *server) closeAnalytics() {
-	e := &s.events
+// closeAnalytics flushes and stops the publishers (Close).
+func (rt *Runtime) closeAnalytics() {
+	e := &rt.events
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.closeNext()

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"github.com/seqgate/seqgate/deploy/config"
@@ -7,20 +7,20 @@ import (
 
 // authnRegistry is the process's JWKS fetchers and introspection caches,
 // made on first use and kept across config generations.
-func (s *server) authnRegistry() *authn.Registry {
-	if s.authn == nil {
-		s.authn = authn.NewRegistry(s.log)
+func (rt *Runtime) authnRegistry() *authn.Registry {
+	if rt.authn == nil {
+		rt.authn = authn.NewRegistry(rt.log)
 	}
-	return s.authn
+	return rt.authn
 }
 
 // retainAuthn runs after a generation's auth is built (gateway.Assemble
 // asks the registry for what its config names, reusing running entries):
 // the entries neither it nor the config still serving names are stopped.
-func (s *server) retainAuthn(cfg *config.Config) {
+func (rt *Runtime) retainAuthn(cfg *config.Config) {
 	var running *config.Security
-	if cur := s.cfg.Load(); cur != nil {
+	if cur := rt.cfg.Load(); cur != nil {
 		running = &cur.Security
 	}
-	s.authnRegistry().Retain(&cfg.Security, running)
+	rt.authnRegistry().Retain(&cfg.Security, running)
 }

@@ -1,4 +1,4 @@
-package main
+package runtime
 
 import (
 	"go.uber.org/zap"
@@ -9,7 +9,7 @@ import (
 
 // API Manager's api files (each tenant's synapse-configs/default/api,
 // deployed by the repository) join the config's own APIs whenever the
-// gateway is built: at start, on a config reload, and when the repository
+// generation is built: at start, on a config reload, and when the repository
 // signals that a tenant's list of APIs changed. A file the config cannot
 // serve (its context is taken) is logged as refused; the rest serve.
 
@@ -28,38 +28,36 @@ func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) 
 	return eff
 }
 
-// watchAPIFiles rebuilds the gateway now (the repository has just loaded)
+// watchAPIFiles builds a new generation now (the repository has just loaded)
 // and whenever the repository signals a changed list of APIs. The signal
 // only wakes a goroutine: it may come from inside a config reload, which
 // holds the lock the rebuild takes.
-func (s *server) watchAPIFiles() {
+func (rt *Runtime) watchAPIFiles() {
 	wake := make(chan struct{}, 1)
-	s.repo.OnAPIsChanged(func() {
+	rt.repo.OnAPIsChanged(func() {
 		select {
 		case wake <- struct{}{}:
 		default:
 		}
 	})
-	s.rebuildForAPIs()
+	rt.rebuildForAPIs()
 	go func() {
 		for range wake {
-			s.rebuildForAPIs()
+			rt.rebuildForAPIs()
 		}
 	}()
 }
 
 // rebuildForAPIs builds the gateway of the running config with the api
 // files deployed now and swaps it in; a failure keeps the running one.
-func (s *server) rebuildForAPIs() {
-	s.reloads.mu.Lock()
-	defer s.reloads.mu.Unlock()
-	gw, err := s.newGateway(s.cfg.Load())
+func (rt *Runtime) rebuildForAPIs() {
+	rt.reloads.mu.Lock()
+	defer rt.reloads.mu.Unlock()
+	gw, err := rt.newGateway(rt.cfg.Load())
 	if err != nil {
-		s.log.Error("api files: the gateway with the changed apis does not build; the running one stays", zap.Error(err))
+		rt.log.Error("api files: the gateway with the changed apis does not build; the running one stays", zap.Error(err))
 		return
 	}
-	prev := s.sw.Load()
-	s.sw.Store(gw)
-	prev.Clients().Retire(gw.Clients())
-	s.log.Info("gateway rebuilt for the changed api files")
+	rt.swap(gw)
+	rt.log.Info("gateway rebuilt for the changed api files")
 }
