@@ -10,7 +10,9 @@ import (
 // hopHeaders are connection-level headers a proxy must not forward (RFC
 // 9110 §7.6.1), plus the proxy credentials and challenges, which are for
 // the hop that asks (§11.7). Connection is handled apart: fasthttp keeps
-// "close" as a flag, and the headers it names are removed too.
+// "close" as a flag, and the headers it names are removed too. (The cache
+// mediator's unhashedHeaders answer another question: what a cached
+// response leaves out.)
 var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade",
 	"Proxy-Authorization", "Proxy-Authenticate"}
 
