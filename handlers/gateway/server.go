@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -39,27 +40,17 @@ func ServerOptionsFrom(c *config.Config) ServerOptions {
 	}
 }
 
-// withDefaults fills zero fields from the config defaults.
+// withDefaults fills zero fields from the config defaults, mapped as
+// ServerOptionsFrom maps a real config, so a field added there needs no
+// default of its own here.
 func (o ServerOptions) withDefaults() ServerOptions {
-	def := func(p *int, v int) {
-		if *p <= 0 {
-			*p = v
+	def := reflect.ValueOf(ServerOptionsFrom(config.Defaults()))
+	v := reflect.ValueOf(&o).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.CanInt() && f.Int() <= 0 {
+			f.Set(def.Field(i))
 		}
 	}
-	defD := func(p *time.Duration, v config.Duration) {
-		if *p <= 0 {
-			*p = v.D()
-		}
-	}
-	def(&o.MaxBodyBytes, config.DefaultMaxBodyBytes)
-	def(&o.MaxURIBytes, config.DefaultMaxURIBytes)
-	def(&o.MaxHeaderBytes, config.DefaultMaxHeaderBytes)
-	def(&o.MaxHeaders, config.DefaultMaxHeaders)
-	def(&o.MaxConns, config.DefaultMaxConns)
-	defD(&o.HeaderReadTimeout, config.DefaultHeaderReadTimeout)
-	defD(&o.ReadTimeout, config.DefaultReadTimeout)
-	defD(&o.WriteTimeout, config.DefaultWriteTimeout)
-	defD(&o.IdleTimeout, config.DefaultIdleTimeout)
 	return o
 }
 
