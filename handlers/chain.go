@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/seqgate/seqgate/deploy/config"
-	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/sequences"
 )
 
@@ -45,29 +44,4 @@ func FileChain(a *sequences.API, byRole map[sequences.HandlerRole]Handler, resou
 		out = append(out, resource)
 	}
 	return out
-}
-
-// RunRequest runs the request side of every handler in order, stopping at
-// the first that returns false (as Synapse's API.process does); the
-// caller then answers from ex.MC. It sets mc.Dir to In.
-func RunRequest(chain []Handler, ex *Exchange) bool {
-	ex.MC.Dir = mediation.In
-	for _, h := range chain {
-		if !h.HandleRequest(ex) {
-			return false
-		}
-	}
-	return true
-}
-
-// RunResponse runs the response side in the same order (Synapse does not
-// reverse it), stopping at the first false. It sets mc.Dir to Out.
-func RunResponse(chain []Handler, ex *Exchange) bool {
-	ex.MC.Dir = mediation.Out
-	for _, h := range chain {
-		if !h.HandleResponse(ex) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,14 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/valyala/fasthttp"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
+	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/handlers/tracing"
 	"github.com/seqgate/seqgate/mediation"
 	"github.com/seqgate/seqgate/sequences"
@@ -60,6 +59,39 @@ func (e *Extension) mediate(ex *Exchange, dir mediation.Direction) bool {
 	return e.run(ex, dir, plan.ReadsBody(ex.Seqs), run[:])
 }
 
+var globalNames = [2]string{sequences.GlobalName(mediation.In), sequences.GlobalName(mediation.Out)}
+
+// PlanFor answers "what runs for this API in this flow", for the extension
+// handler, HandleFault and explain alike (api nil: no API matched):
+//
+//   - In, Out: the tenant's global WSO2AM--Ext--In/Out, then the API's
+//     <api>--In/Out; each deployed one runs, in order, until one stops
+//     the flow.
+//   - Fault: the API's <api>--Fault, else the tenant's fault sequence.
+//
+// The In and Out names were built once at deploy (route.API.InSeq/OutSeq),
+// so the request path allocates nothing; the per-API fault name is built
+// here, which only the failure path and explain ask for.
+func PlanFor(api *route.API, flow sequences.Flow) sequences.Plan {
+	p := sequences.Plan{Flow: flow}
+	switch flow {
+	case sequences.FlowIn, sequences.FlowOut:
+		p.Names[0] = globalNames[flow]
+		if api != nil {
+			p.Names[1] = api.InSeq
+			if flow == sequences.FlowOut {
+				p.Names[1] = api.OutSeq
+			}
+		}
+	default:
+		if api != nil {
+			p.Names[0] = sequences.APIFaultSequenceName(api.Name)
+		}
+		p.Names[1] = sequences.FaultSequence
+	}
+	return p
+}
+
 // run runs seqs (nil ones skipped) in order until one stops the flow;
 // readsBody loads the body first. A failure answers through HandleFault.
 func (e *Extension) run(ex *Exchange, dir mediation.Direction, readsBody bool, run []*sequences.Sequence) bool {
@@ -108,65 +140,6 @@ func (e *Extension) run(ex *Exchange, dir mediation.Direction, readsBody bool, r
 // passes that direction's body on untouched: streamed, still compressed.
 func ReadsBody(ex *Exchange, dir mediation.Direction) bool {
 	return PlanFor(ex.Match.API, sequences.FlowOf(dir)).ReadsBody(ex.Seqs)
-}
-
-// names names the sequences about to run, for the log of a body refused
-// before they ran.
-func names(seqs ...*sequences.Sequence) string {
-	s := ""
-	for _, q := range seqs {
-		if q != nil {
-			if s != "" {
-				s += ", "
-			}
-			s += q.Name
-		}
-	}
-	return s
-}
-
-// fail handles an error that left a sequence (no onError handled it), as
-// Synapse's default fault handler does: the error properties are set (the
-// first failure's, if the sequence already set them), then the API's
-// <api>--Fault sequence, else the tenant's fault sequence, shapes the
-// answer, with status 500 unless it sets HTTP_SC (HandleFault). Without a
-// fault sequence, or if it fails too, the client gets a 500 JSON error. A
-// payload the sequence could not read is not the gateway's error: 400 when
-// the client sent it, 502 when the backend did.
-func (e *Extension) fail(ex *Exchange, seqName string, err error) {
-	mc := ex.MC
-	e.log.Error("mediation failed", zap.String("tenant", ex.tenantDomain()),
-		zap.String("api", ex.apiName()), zap.String("sequence", seqName), zap.Error(err))
-	if _, set := mc.Props.Get(PropErrorCode); !set {
-		mc.Props.Set(PropErrorCode, sequences.DefaultErrorCode)
-		mc.Props.Set(PropErrorMessage, err.Error())
-		mc.Props.Set(PropErrorDetail, err.Error())
-	}
-	f := Fault{Status: fasthttp.StatusInternalServerError, Code: CodeMediationError, Message: "Mediation error", Detail: err.Error()}
-	if st, code, msg, ok := PayloadFault(err, mc.Dir); ok { // the payload's fault, not the gateway's
-		f.Status, f.Code, f.Message = st, code, msg
-		if errors.Is(err, mediation.ErrBadPayload) {
-			// what is wrong with the payload, not which mediator or expression
-			// found it; a backend's bad answer (502) may say so too
-			f.Detail = mediation.PayloadProblem(err)
-			f.Public = f.Detail
-		}
-	}
-	HandleFault(ex, f)
-}
-
-func (ex *Exchange) tenantDomain() string {
-	if ex.Match.Tenant != nil {
-		return ex.Match.Tenant.Domain
-	}
-	return ex.MC.TenantDomain
-}
-
-func (ex *Exchange) apiName() string {
-	if ex.Match.API != nil {
-		return ex.Match.API.Name
-	}
-	return ""
 }
 
 // runGuarded runs a sequence and turns a panic in any mediator into a

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"errors"
 	"hash/maphash"
 	"strconv"
 
+	"github.com/valyala/fasthttp"
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/mediation"
@@ -114,6 +116,51 @@ func PublicDetail(mc *mediation.MessageContext, status int, code, detail, public
 		public = "The gateway could not complete the request"
 	}
 	return public + "; correlation id " + id
+}
+
+// fail handles an error that left a sequence (no onError handled it), as
+// Synapse's default fault handler does: the error properties are set (the
+// first failure's, if the sequence already set them), then the API's
+// <api>--Fault sequence, else the tenant's fault sequence, shapes the
+// answer, with status 500 unless it sets HTTP_SC (HandleFault). Without a
+// fault sequence, or if it fails too, the client gets a 500 JSON error. A
+// payload the sequence could not read is not the gateway's error: 400 when
+// the client sent it, 502 when the backend did.
+func (e *Extension) fail(ex *Exchange, seqName string, err error) {
+	mc := ex.MC
+	e.log.Error("mediation failed", zap.String("tenant", ex.tenantDomain()),
+		zap.String("api", ex.apiName()), zap.String("sequence", seqName), zap.Error(err))
+	if _, set := mc.Props.Get(PropErrorCode); !set {
+		mc.Props.Set(PropErrorCode, sequences.DefaultErrorCode)
+		mc.Props.Set(PropErrorMessage, err.Error())
+		mc.Props.Set(PropErrorDetail, err.Error())
+	}
+	f := Fault{Status: fasthttp.StatusInternalServerError, Code: CodeMediationError, Message: "Mediation error", Detail: err.Error()}
+	if st, code, msg, ok := PayloadFault(err, mc.Dir); ok { // the payload's fault, not the gateway's
+		f.Status, f.Code, f.Message = st, code, msg
+		if errors.Is(err, mediation.ErrBadPayload) {
+			// what is wrong with the payload, not which mediator or expression
+			// found it; a backend's bad answer (502) may say so too
+			f.Detail = mediation.PayloadProblem(err)
+			f.Public = f.Detail
+		}
+	}
+	HandleFault(ex, f)
+}
+
+// names names the sequences about to run, for the log of a body refused
+// before they ran.
+func names(seqs ...*sequences.Sequence) string {
+	s := ""
+	for _, q := range seqs {
+		if q != nil {
+			if s != "" {
+				s += ", "
+			}
+			s += q.Name
+		}
+	}
+	return s
 }
 
 // HandleFault answers a mediation or backend failure: the onError sequence

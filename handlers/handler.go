@@ -25,6 +25,25 @@ type Handler interface {
 	HandleResponse(ex *Exchange) bool
 }
 
+// RunRequest runs the request side of every handler in order, stopping at
+// the first that returns false (as Synapse's API.process does); the
+// caller then answers from ex.MC. It sets mc.Dir to In.
+func RunRequest(chain []Handler, ex *Exchange) bool { return runChain(chain, ex, mediation.In) }
+
+// RunResponse runs the response side in the same order (Synapse does not
+// reverse it), stopping at the first false. It sets mc.Dir to Out.
+func RunResponse(chain []Handler, ex *Exchange) bool { return runChain(chain, ex, mediation.Out) }
+
+func runChain(chain []Handler, ex *Exchange, dir mediation.Direction) bool {
+	ex.MC.Dir = dir
+	for _, h := range chain {
+		if dir == mediation.In && !h.HandleRequest(ex) || dir == mediation.Out && !h.HandleResponse(ex) {
+			return false
+		}
+	}
+	return true
+}
+
 // Completer is implemented by handlers that need to see every finished
 // request, whichever handler or mediator ended it (the usage handler records
 // its event there). Complete runs once the response is final, before it is
@@ -66,6 +85,22 @@ type Exchange struct {
 	// FaultSequence is the error sequence that handled a failure of this
 	// request (runErrorSequence sets it), for the fault log.
 	FaultSequence string
+}
+
+// tenantDomain and apiName name the request's tenant and API for logs
+// ("" when routing did not get that far).
+func (ex *Exchange) tenantDomain() string {
+	if ex.Match.Tenant != nil {
+		return ex.Match.Tenant.Domain
+	}
+	return ex.MC.TenantDomain
+}
+
+func (ex *Exchange) apiName() string {
+	if ex.Match.API != nil {
+		return ex.Match.API.Name
+	}
+	return ""
 }
 
 // Principal is the authenticated caller. Strings point into the config or

@@ -22,12 +22,12 @@ func inheritedNS(el *xmlquery.Node) []xmlquery.Attr {
 	var extra []xmlquery.Attr
 	declared := func(prefix string) bool {
 		for _, a := range el.Attr {
-			if p, ok := nsDeclPrefix(a); ok && p == prefix {
+			if p, ok := NSDeclPrefix(a); ok && p == prefix {
 				return true
 			}
 		}
 		for _, a := range extra {
-			if p, _ := nsDeclPrefix(a); p == prefix {
+			if p, _ := NSDeclPrefix(a); p == prefix {
 				return true
 			}
 		}
@@ -35,7 +35,7 @@ func inheritedNS(el *xmlquery.Node) []xmlquery.Attr {
 	}
 	for n := el.Parent; n != nil; n = n.Parent {
 		for _, a := range n.Attr {
-			if p, ok := nsDeclPrefix(a); ok && used[p] && !declared(p) {
+			if p, ok := NSDeclPrefix(a); ok && used[p] && !declared(p) {
 				extra = append(extra, a)
 			}
 		}
@@ -43,9 +43,9 @@ func inheritedNS(el *xmlquery.Node) []xmlquery.Attr {
 	return extra
 }
 
-// nsDeclPrefix reports whether a is a namespace declaration and for which
+// NSDeclPrefix reports whether a is a namespace declaration and for which
 // prefix ("" for a default namespace).
-func nsDeclPrefix(a xmlquery.Attr) (string, bool) {
+func NSDeclPrefix(a xmlquery.Attr) (string, bool) {
 	switch {
 	case a.Name.Space == "xmlns":
 		return a.Name.Local, true
@@ -65,7 +65,7 @@ func walkPrefixes(n *xmlquery.Node, fn func(string)) {
 		fn(n.Prefix)
 	}
 	for _, a := range n.Attr {
-		if _, decl := nsDeclPrefix(a); !decl && a.Name.Space != "" && a.Name.Space != "xml" {
+		if _, decl := NSDeclPrefix(a); !decl && a.Name.Space != "" && a.Name.Space != "xml" {
 			fn(a.Name.Space) // xmlquery keeps the prefix there
 		}
 	}

@@ -30,38 +30,46 @@ const RegexTimeout = 50 * time.Millisecond
 // regexCache shares one compiled Regex per pattern: both engines' compiled
 // forms are safe for concurrent use, and 10,000 deployed sequences tend to
 // repeat a handful of patterns (the scale benchmark spent half its live heap
-// on 20,000 copies of two). Bounded, so endless hot reloads with new
-// patterns cannot grow it without limit; past the bound patterns compile
-// uncached.
-var regexCache struct {
-	sync.Mutex
-	m map[string]*Regex
-}
-
-const regexCacheMax = 4096
+// on 20,000 copies of two).
+var regexCache = PatternCache[*Regex]{Max: 4096}
 
 // CompileRegex compiles pattern for full matching, or returns the shared
 // compiled form of a pattern seen before.
-func CompileRegex(pattern string) (*Regex, error) {
-	regexCache.Lock()
-	r, ok := regexCache.m[pattern]
-	regexCache.Unlock()
-	if ok {
-		return r, nil
+func CompileRegex(pattern string) (*Regex, error) { return regexCache.Get(pattern, compileRegex) }
+
+// PatternCache shares one compiled form per pattern string, up to Max
+// patterns: past the bound a pattern compiles uncached, so endless hot
+// reloads (or run-time patterns) with new patterns cannot grow it without
+// limit. A hit takes no lock. The one cache behind every compiled-pattern
+// cache (CompileRegex here, the RegularExpressionProtector's search
+// patterns in mediators); the value must be safe for concurrent use.
+type PatternCache[T any] struct {
+	Max int
+	m   sync.Map // pattern -> T
+	mu  sync.Mutex
+	n   int // entries stored
+}
+
+// Get returns the cached form of pattern, or compiles it and keeps it while
+// the cache has room. A compile error is returned and not cached.
+func (c *PatternCache[T]) Get(pattern string, compile func(string) (T, error)) (T, error) {
+	if v, ok := c.m.Load(pattern); ok {
+		return v.(T), nil
 	}
-	r, err := compileRegex(pattern)
+	v, err := compile(pattern)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	regexCache.Lock()
-	if regexCache.m == nil {
-		regexCache.m = map[string]*Regex{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n < c.Max {
+		actual, loaded := c.m.LoadOrStore(pattern, v)
+		if loaded {
+			return actual.(T), nil // compiled meanwhile by another caller: share theirs
+		}
+		c.n++
 	}
-	if len(regexCache.m) < regexCacheMax {
-		regexCache.m[pattern] = r
-	}
-	regexCache.Unlock()
-	return r, nil
+	return v, nil
 }
 
 func compileRegex(pattern string) (*Regex, error) {

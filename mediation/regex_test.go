@@ -1,6 +1,7 @@
 package mediation
 
 import (
+	"errors"
 	"regexp"
 	"testing"
 )
@@ -92,5 +93,38 @@ func BenchmarkRegexMatch(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestPatternCache: one compiled form per pattern while there is room, a
+// fresh one past the bound, and errors never cached.
+func TestPatternCache(t *testing.T) {
+	calls := 0
+	compile := func(p string) (*string, error) {
+		calls++
+		if p == "bad" {
+			return nil, errors.New("bad pattern")
+		}
+		return &p, nil
+	}
+	c := PatternCache[*string]{Max: 2}
+	a1, _ := c.Get("a", compile)
+	a2, _ := c.Get("a", compile)
+	if a1 != a2 || calls != 1 {
+		t.Fatalf("a cached pattern compiled again: same=%v calls=%d", a1 == a2, calls)
+	}
+	for range 2 {
+		if _, err := c.Get("bad", compile); err == nil {
+			t.Fatal("no error for a bad pattern")
+		}
+	}
+	if calls != 3 {
+		t.Fatalf("a compile error was cached: calls=%d", calls)
+	}
+	c.Get("b", compile)
+	c1, _ := c.Get("c", compile) // past the bound: compiled each time
+	c2, _ := c.Get("c", compile)
+	if c1 == c2 || calls != 6 {
+		t.Fatalf("past the bound: same=%v calls=%d", c1 == c2, calls)
 	}
 }

@@ -57,6 +57,16 @@ func (l Listen) AdminEnabled() bool { return !strings.EqualFold(l.Admin, AdminOf
 // request (usage.events, default true).
 func (u Usage) EventsEnabled() bool { return u.Events == nil || *u.Events }
 
+// Defaults is the config with nothing set: every default applied, as
+// Parse of an empty file gives it. Options that mirror part of the config
+// (gateway.ServerOptions) fill their zero fields from it instead of
+// listing the defaults a second time.
+func Defaults() *Config {
+	var c Config
+	c.defaults()
+	return &c
+}
+
 // defaults fills every unset option. It only fills and normalises (case of
 // enums, methods, trailing slashes); Validate judges what is left.
 func (c *Config) defaults() {

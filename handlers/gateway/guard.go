@@ -1,32 +1,24 @@
 package gateway
 
+// What is refused before routing: requests the guard's checks refuse
+// (checkRequest, run by guarded in server.go) and requests fasthttp could
+// not read at all (serverError), with their log lines (errorClass: never
+// the request's bytes).
+
 import (
 	"bytes"
+	"errors"
+	"net"
+	"strconv"
+	"strings"
 
 	"github.com/valyala/fasthttp"
+	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/handlers/route"
 	"github.com/seqgate/seqgate/mediation"
 )
-
-// guard checks, before routing, what fasthttp parsed but does not limit:
-// URI length, header count and size, framing headers that disagree, and
-// paths that could mean something else to a backend. It allocates nothing.
-func (g *Gateway) guard(o ServerOptions) fasthttp.RequestHandler { return guarded(o, g.Handle) }
-
-// guarded runs the checks in front of next (a Gateway or a Switch).
-func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHandler {
-	return func(ctx *fasthttp.RequestCtx) {
-		if st, msg, desc := checkRequest(&ctx.Request, &o); st != 0 {
-			handlers.WriteErrorResponse(&ctx.Response, st, statusCode(st), msg, desc)
-			ctx.SetConnectionClose()
-			return
-		}
-		mediation.DropTrailers(&ctx.Request.Header) // see mediation/trailers.go
-		next(ctx)
-	}
-}
 
 // checkRequest returns 0 or the status, message and description to refuse
 // the request with.
@@ -151,4 +143,86 @@ func statusCode(st int) string {
 		return "413"
 	}
 	return "400"
+}
+
+// serverError answers requests fasthttp could not read, with the same JSON
+// error shape as every other gateway error. The description is a fixed
+// text per class: fasthttp's messages quote the request bytes, which may
+// hold another header's credentials. Its class (errorClass) goes to the
+// debug log, never the bytes.
+func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
+	var small *fasthttp.ErrSmallBuffer
+	status, msg, desc := fasthttp.StatusBadRequest, "Bad request", "the request is not valid HTTP/1.1 (malformed request line, header, chunk or framing)"
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		status, msg, desc = fasthttp.StatusRequestEntityTooLarge, "Request entity too large", "the body is over limits.max_body_bytes"
+	case errors.As(err, &small):
+		status, msg, desc = fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large",
+			"the request line and headers are over limits.max_uri_bytes + limits.max_header_bytes"
+	case isTimeout(err):
+		status, msg, desc = fasthttp.StatusRequestTimeout, "Request timeout", "the request was not received within timeouts.header_read or timeouts.read"
+	}
+	if g.opts.Logger != nil {
+		g.opts.Logger.Debug("request refused before routing", zap.Int("status", status), zap.String("error", errorClass(err)))
+	}
+	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, desc)
+	ctx.SetConnectionClose()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// zapPrintf adapts zap to fasthttp's Printf logger. fasthttp logs the
+// errors of connections it could not serve, and several of them quote the
+// request bytes ("malformed mime header: missing colon: \"Authorization
+// Bearer <token>\"", "invalid header value \"<token with a control
+// byte>\"") even with SecureErrorLogMessage: every error argument is
+// therefore replaced by its fixed class (errorClass), never its text.
+type zapPrintf struct{ l *zap.Logger }
+
+func (z zapPrintf) Printf(format string, args ...any) {
+	safe := make([]any, len(args))
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			a = errorClass(err)
+		}
+		safe[i] = a
+	}
+	z.l.Sugar().Warnf(format, safe...)
+}
+
+// errorClasses map fragments of fasthttp's request-reading errors to a
+// fixed description that holds no request bytes; the first match wins.
+var errorClasses = []struct{ frag, class string }{
+	{"malformed mime header", "malformed header line (bytes not logged)"},
+	{"invalid header value", "invalid header value: control byte (bytes not logged)"},
+	{"invalid header key", "invalid header name (bytes not logged)"},
+	{"trailer", "invalid trailer (bytes not logged)"},
+	{"request method", "invalid request method (bytes not logged)"},
+	{"http version", "unsupported HTTP version (bytes not logged)"},
+	{"request uri", "invalid request URI (bytes not logged)"},
+	{"first line of request", "malformed request line (bytes not logged)"},
+	{"small read buffer", "request line and headers over the read buffer"},
+	{"body size exceeds", "body over limits.max_body_bytes"},
+	{"timeout", "timeout"},
+	{"connection reset", "connection reset by peer"},
+	{"broken pipe", "broken pipe"},
+	{"EOF", "connection closed by peer"},
+}
+
+// errorClass describes err by its class only: fasthttp's messages may
+// quote request bytes, which may hold credentials.
+func errorClass(err error) string {
+	msg := err.Error()
+	for _, c := range errorClasses {
+		if strings.Contains(msg, c.frag) {
+			return c.class
+		}
+	}
+	if isTimeout(err) {
+		return "timeout"
+	}
+	return "unreadable request (bytes not logged)"
 }

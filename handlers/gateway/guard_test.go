@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/deploy/config"
 )
 
 func parseRaw(t testing.TB, raw string) *fasthttp.Request {
@@ -81,5 +84,19 @@ func BenchmarkCheckRequest(b *testing.B) {
 		if st, _, _ := checkRequest(req, &o); st != 0 {
 			b.Fatal(st)
 		}
+	}
+}
+
+// TestServerOptionsDefaults: a field set is kept, every zero one takes the
+// config default (one source: config.Defaults through ServerOptionsFrom).
+func TestServerOptionsDefaults(t *testing.T) {
+	got := ServerOptions{MaxURIBytes: 64, IdleTimeout: time.Second}.withDefaults()
+	want := ServerOptionsFrom(config.Defaults())
+	want.MaxURIBytes, want.IdleTimeout = 64, time.Second
+	if got != want {
+		t.Fatalf("withDefaults:\n got %+v\nwant %+v", got, want)
+	}
+	if want.MaxHeaders != config.DefaultMaxHeaders || want.ReadTimeout != config.DefaultReadTimeout.D() {
+		t.Fatalf("config.Defaults: %+v", want)
 	}
 }

@@ -1,17 +1,15 @@
 package gateway
 
 import (
-	"errors"
-	"net"
-	"strconv"
-	"strings"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
-	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/mediation"
 )
 
 // ServerOptions bound what one client may send and how long it may take.
@@ -42,27 +40,17 @@ func ServerOptionsFrom(c *config.Config) ServerOptions {
 	}
 }
 
-// withDefaults fills zero fields from the config defaults.
+// withDefaults fills zero fields from the config defaults, mapped as
+// ServerOptionsFrom maps a real config, so a field added there needs no
+// default of its own here.
 func (o ServerOptions) withDefaults() ServerOptions {
-	def := func(p *int, v int) {
-		if *p <= 0 {
-			*p = v
+	def := reflect.ValueOf(ServerOptionsFrom(config.Defaults()))
+	v := reflect.ValueOf(&o).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.CanInt() && f.Int() <= 0 {
+			f.Set(def.Field(i))
 		}
 	}
-	defD := func(p *time.Duration, v config.Duration) {
-		if *p <= 0 {
-			*p = v.D()
-		}
-	}
-	def(&o.MaxBodyBytes, config.DefaultMaxBodyBytes)
-	def(&o.MaxURIBytes, config.DefaultMaxURIBytes)
-	def(&o.MaxHeaderBytes, config.DefaultMaxHeaderBytes)
-	def(&o.MaxHeaders, config.DefaultMaxHeaders)
-	def(&o.MaxConns, config.DefaultMaxConns)
-	defD(&o.HeaderReadTimeout, config.DefaultHeaderReadTimeout)
-	defD(&o.ReadTimeout, config.DefaultReadTimeout)
-	defD(&o.WriteTimeout, config.DefaultWriteTimeout)
-	defD(&o.IdleTimeout, config.DefaultIdleTimeout)
 	return o
 }
 
@@ -75,13 +63,14 @@ func (o ServerOptions) withDefaults() ServerOptions {
 // HeaderReadTimeout, not the longer body allowance.
 //
 // The read buffer holds the whole request line and header block: a request
-// that does not fit is refused by fasthttp (431, see serverError); one that
-// fits is checked by guard before routing (414, 431, 400).
+// that does not fit is refused by fasthttp (431, see serverError in
+// guard.go); one that fits is checked by guarded before routing (414, 431,
+// 400).
 func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 	o = o.withDefaults()
 	body := fasthttp.RequestConfig{ReadTimeout: o.ReadTimeout}
 	return &fasthttp.Server{
-		Handler:                       g.guard(o),
+		Handler:                       guarded(o, g.Handle),
 		HeaderReceived:                func(h *fasthttp.RequestHeader) fasthttp.RequestConfig { return bodyConfig(h, body) },
 		Name:                          "seqgate",
 		Concurrency:                   o.MaxConns,
@@ -98,6 +87,23 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		CloseOnShutdown:               true,
 		Logger:                        zapPrintf{g.opts.Logger},
 		ErrorHandler:                  g.serverError,
+	}
+}
+
+// guarded is the listener's request handler: it checks, before routing,
+// what fasthttp parsed but does not limit (checkRequest, guard.go: URI
+// length, header count and size, framing headers that disagree, paths that
+// could mean something else to a backend; it allocates nothing), then runs
+// next (Gateway.Handle or Switch.Handle).
+func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		if st, msg, desc := checkRequest(&ctx.Request, &o); st != 0 {
+			handlers.WriteErrorResponse(&ctx.Response, st, statusCode(st), msg, desc)
+			ctx.SetConnectionClose()
+			return
+		}
+		mediation.DropTrailers(&ctx.Request.Header) // see mediation/trailers.go
+		next(ctx)
 	}
 }
 
@@ -125,84 +131,37 @@ func bodyConfig(h *fasthttp.RequestHeader, body fasthttp.RequestConfig) fasthttp
 // beside the URI in the read buffer.
 const requestLineSlack = 64
 
-// serverError answers requests fasthttp could not read, with the same JSON
-// error shape as every other gateway error. The description is a fixed
-// text per class: fasthttp's messages quote the request bytes, which may
-// hold another header's credentials. Its class (errorClass) goes to the
-// debug log, never the bytes.
-func (g *Gateway) serverError(ctx *fasthttp.RequestCtx, err error) {
-	var small *fasthttp.ErrSmallBuffer
-	status, msg, desc := fasthttp.StatusBadRequest, "Bad request", "the request is not valid HTTP/1.1 (malformed request line, header, chunk or framing)"
-	switch {
-	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		status, msg, desc = fasthttp.StatusRequestEntityTooLarge, "Request entity too large", "the body is over limits.max_body_bytes"
-	case errors.As(err, &small):
-		status, msg, desc = fasthttp.StatusRequestHeaderFieldsTooLarge, "Request header fields too large",
-			"the request line and headers are over limits.max_uri_bytes + limits.max_header_bytes"
-	case isTimeout(err):
-		status, msg, desc = fasthttp.StatusRequestTimeout, "Request timeout", "the request was not received within timeouts.header_read or timeouts.read"
-	}
-	if g.opts.Logger != nil {
-		g.opts.Logger.Debug("request refused before routing", zap.Int("status", status), zap.String("error", errorClass(err)))
-	}
-	handlers.WriteErrorResponse(&ctx.Response, status, strconv.Itoa(status), msg, desc)
-	ctx.SetConnectionClose()
+// Switch serves traffic through the current Gateway and lets a config
+// reload replace it: the new router, handler chain and backends are built
+// aside, validated, and published with one atomic store. Each request loads
+// the pointer once, so it runs start to end on one complete Gateway; those
+// in flight finish on the one they started with.
+type Switch struct {
+	cur atomic.Pointer[Gateway]
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+// NewSwitch starts serving g.
+func NewSwitch(g *Gateway) *Switch {
+	s := &Switch{}
+	s.cur.Store(g)
+	return s
 }
 
-// zapPrintf adapts zap to fasthttp's Printf logger. fasthttp logs the
-// errors of connections it could not serve, and several of them quote the
-// request bytes ("malformed mime header: missing colon: \"Authorization
-// Bearer <token>\"", "invalid header value \"<token with a control
-// byte>\"") even with SecureErrorLogMessage: every error argument is
-// therefore replaced by its fixed class (errorClass), never its text.
-type zapPrintf struct{ l *zap.Logger }
+// Load returns the Gateway serving now.
+func (s *Switch) Load() *Gateway { return s.cur.Load() }
 
-func (z zapPrintf) Printf(format string, args ...any) {
-	safe := make([]any, len(args))
-	for i, a := range args {
-		if err, ok := a.(error); ok {
-			a = errorClass(err)
-		}
-		safe[i] = a
-	}
-	z.l.Sugar().Warnf(format, safe...)
-}
+// Store publishes g for every request that starts from now on.
+func (s *Switch) Store(g *Gateway) { s.cur.Store(g) }
 
-// errorClasses map fragments of fasthttp's request-reading errors to a
-// fixed description that holds no request bytes; the first match wins.
-var errorClasses = []struct{ frag, class string }{
-	{"malformed mime header", "malformed header line (bytes not logged)"},
-	{"invalid header value", "invalid header value: control byte (bytes not logged)"},
-	{"invalid header key", "invalid header name (bytes not logged)"},
-	{"trailer", "invalid trailer (bytes not logged)"},
-	{"request method", "invalid request method (bytes not logged)"},
-	{"http version", "unsupported HTTP version (bytes not logged)"},
-	{"request uri", "invalid request URI (bytes not logged)"},
-	{"first line of request", "malformed request line (bytes not logged)"},
-	{"small read buffer", "request line and headers over the read buffer"},
-	{"body size exceeds", "body over limits.max_body_bytes"},
-	{"timeout", "timeout"},
-	{"connection reset", "connection reset by peer"},
-	{"broken pipe", "broken pipe"},
-	{"EOF", "connection closed by peer"},
-}
+// Handle is the fasthttp request handler.
+func (s *Switch) Handle(ctx *fasthttp.RequestCtx) { s.cur.Load().Handle(ctx) }
 
-// errorClass describes err by its class only: fasthttp's messages may
-// quote request bytes, which may hold credentials.
-func errorClass(err error) string {
-	msg := err.Error()
-	for _, c := range errorClasses {
-		if strings.Contains(msg, c.frag) {
-			return c.class
-		}
-	}
-	if isTimeout(err) {
-		return "timeout"
-	}
-	return "unreadable request (bytes not logged)"
+// Server is Gateway.Server for the switch: the listener's limits and
+// timeouts are fixed when it is built (a reload cannot change them); the
+// request handler follows the current Gateway.
+func (s *Switch) Server(o ServerOptions) *fasthttp.Server {
+	o = o.withDefaults()
+	srv := s.cur.Load().Server(o)
+	srv.Handler = guarded(o, s.Handle)
+	return srv
 }

@@ -65,20 +65,7 @@ func newResource(api *config.API, c *config.Resource) (*Resource, error) {
 	if path == "" {
 		return r, nil
 	}
-	parts := strings.Split(path, "/")
-	if parts[len(parts)-1] == "*" {
-		r.star = true
-		parts = parts[:len(parts)-1]
-	}
-	for _, p := range parts {
-		if strings.HasPrefix(p, "{") {
-			name := p[1 : len(p)-1]
-			r.segs = append(r.segs, segment{isVar: true, name: name})
-			r.varKeys = append(r.varKeys, "uri.var."+name)
-			continue
-		}
-		r.segs = append(r.segs, segment{lit: p})
-	}
+	r.addPath(path, true, false)
 	return r, nil
 }
 
@@ -111,26 +98,34 @@ func newFileResource(api *config.API, c *config.Resource) (*Resource, error) {
 		r.star = c.File.URLMapping && strings.HasSuffix(t, "*") || !c.File.URLMapping && t == "/*"
 		return r, nil
 	}
+	r.addPath(path, !c.File.URLMapping, !c.File.URLMapping)
+	return r, nil
+}
+
+// addPath compiles a template's path (query part cut, slashes trimmed, not
+// empty) into segments: a last * lets anything follow (star); where vars is
+// set, {name} is a variable and, where rest is set too (api files), a
+// {+name} takes the rest of the path, slashes included. A url-mapping has
+// no variables: its braces are literal text.
+func (r *Resource) addPath(path string, vars, rest bool) {
 	parts := strings.Split(path, "/")
 	if parts[len(parts)-1] == "*" {
 		r.star = true
 		parts = parts[:len(parts)-1]
 	}
 	for _, p := range parts {
+		seg := segment{lit: p}
 		switch {
-		case !c.File.URLMapping && strings.HasPrefix(p, "{+"):
-			name := p[2 : len(p)-1]
-			r.segs = append(r.segs, segment{isVar: true, isRest: true, name: name})
-			r.varKeys = append(r.varKeys, "uri.var."+name)
-		case !c.File.URLMapping && strings.HasPrefix(p, "{"):
-			name := p[1 : len(p)-1]
-			r.segs = append(r.segs, segment{isVar: true, name: name})
-			r.varKeys = append(r.varKeys, "uri.var."+name)
-		default:
-			r.segs = append(r.segs, segment{lit: p})
+		case rest && strings.HasPrefix(p, "{+"):
+			seg = segment{isVar: true, isRest: true, name: p[2 : len(p)-1]}
+		case vars && strings.HasPrefix(p, "{"):
+			seg = segment{isVar: true, name: p[1 : len(p)-1]}
+		}
+		r.segs = append(r.segs, seg)
+		if seg.isVar {
+			r.varKeys = append(r.varKeys, "uri.var."+seg.name)
 		}
 	}
-	return r, nil
 }
 
 // urlMapping reports whether the resource is an api file's url-mapping.

@@ -10,7 +10,9 @@ import (
 // hopHeaders are connection-level headers a proxy must not forward (RFC
 // 9110 §7.6.1), plus the proxy credentials and challenges, which are for
 // the hop that asks (§11.7). Connection is handled apart: fasthttp keeps
-// "close" as a flag, and the headers it names are removed too.
+// "close" as a flag, and the headers it names are removed too. (The cache
+// mediator's unhashedHeaders answer another question: what a cached
+// response leaves out.)
 var hopHeaders = [...]string{"Proxy-Connection", "Keep-Alive", "Te", "Trailer", "Upgrade",
 	"Proxy-Authorization", "Proxy-Authenticate"}
 
@@ -31,25 +33,14 @@ func hopIndex(k []byte) int {
 
 // StripRequestHop and StripResponseHop remove the hop-by-hop headers in one
 // scan (they are rare: a Del per name would scan every header six times).
-// Two concrete functions, not one over an interface: through an interface
-// the range-over-func loop escapes and allocates.
+// Two concrete loops over one hopScan, not one function over an interface:
+// through an interface the range-over-func loop escapes and allocates.
 func StripRequestHop(h *fasthttp.RequestHeader) {
-	var found [len(hopHeaders)]bool
-	n := 0
-	var named []string // tokens of Connection headers; rare
+	var s hopScan
 	for k, v := range h.All() {
-		if i := hopIndex(k); i >= 0 {
-			found[i] = true
-			n++
-		} else if bytes.EqualFold(k, hdrConnection) {
-			named = connectionTokens(named, v)
-		}
+		s.see(k, v)
 	}
-	h.Del("Connection")
-	delFound(h.Del, n, &found)
-	for _, k := range named {
-		h.Del(k)
-	}
+	s.strip(h.Del)
 }
 
 // StripResponseHop is StripRequestHop for a response. It also sets the
@@ -67,21 +58,41 @@ func StripResponseHop(h *fasthttp.ResponseHeader) {
 	if len(h.StatusMessage()) > 0 {
 		h.SetStatusMessage(nil)
 	}
-	var found [len(hopHeaders)]bool
-	n := 0
-	var named []string
+	var s hopScan
 	for k, v := range h.All() {
-		if i := hopIndex(k); i >= 0 {
-			found[i] = true
-			n++
-		} else if bytes.EqualFold(k, hdrConnection) {
-			named = connectionTokens(named, v)
+		s.see(k, v)
+	}
+	s.strip(h.Del)
+}
+
+// hopScan notes, header by header, the hop-by-hop headers present and the
+// names Connection headers list; strip then deletes them all.
+type hopScan struct {
+	found [len(hopHeaders)]bool
+	n     int
+	named []string // tokens of Connection headers; rare
+}
+
+func (s *hopScan) see(k, v []byte) {
+	if i := hopIndex(k); i >= 0 {
+		s.found[i] = true
+		s.n++
+	} else if bytes.EqualFold(k, hdrConnection) {
+		s.named = connectionTokens(s.named, v)
+	}
+}
+
+func (s *hopScan) strip(del func(string)) {
+	del("Connection")
+	if s.n > 0 {
+		for i, f := range s.found {
+			if f {
+				del(hopHeaders[i])
+			}
 		}
 	}
-	h.Del("Connection")
-	delFound(h.Del, n, &found)
-	for _, k := range named {
-		h.Del(k)
+	for _, k := range s.named {
+		del(k)
 	}
 }
 
@@ -99,17 +110,6 @@ func connectionTokens(dst []string, v []byte) []string {
 		dst = append(dst, string(tok))
 	}
 	return dst
-}
-
-func delFound(del func(string), n int, found *[len(hopHeaders)]bool) {
-	if n == 0 {
-		return
-	}
-	for i, f := range found {
-		if f {
-			del(hopHeaders[i])
-		}
-	}
 }
 
 var http11 = []byte("HTTP/1.1")

@@ -15,9 +15,11 @@ import (
 // need to be stable for the life of the process (the cache is in memory).
 var cacheSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 
-// hopHeaders are never part of the hash nor of a stored response: they
-// describe one connection, not the resource.
-var hopHeaders = []string{"connection", "keep-alive", "content-length", "transfer-encoding",
+// unhashedHeaders are never part of the hash nor of a stored response: they
+// describe one connection or the body's framing, not the resource
+// (Content-Type is hashed and stored apart). Not endpoint's hop-by-hop
+// list: that one is what a proxy strips (RFC 9110), a different question.
+var unhashedHeaders = []string{"connection", "keep-alive", "content-length", "transfer-encoding",
 	"te", "trailer", "upgrade", "proxy-connection", "content-type"}
 
 func (cfg *cacheConfig) cachesMethod(m []byte) bool {
@@ -32,7 +34,7 @@ func (cfg *cacheConfig) cachesMethod(m []byte) bool {
 // hashesHeader reports whether header k takes part in the request hash.
 // Content-Type is left to the loop's caller, which hashes it explicitly.
 func (cfg *cacheConfig) hashesHeader(k []byte) bool {
-	if foldIn(k, hopHeaders) {
+	if foldIn(k, unhashedHeaders) {
 		return false
 	}
 	if len(cfg.include) > 0 {
@@ -124,7 +126,7 @@ func responseToCache(mc *mediation.MessageContext, cfg *cacheConfig, now time.Ti
 	r := &cachedResponse{status: resp.StatusCode(), contentType: string(resp.Header.ContentType()),
 		body: append([]byte(nil), body...), stored: now, expires: now.Add(ttl)}
 	resp.Header.VisitAll(func(k, v []byte) {
-		if !foldIn(k, hopHeaders) {
+		if !foldIn(k, unhashedHeaders) {
 			r.headers = append(r.headers, [2]string{string(k), string(v)})
 		}
 	})

@@ -3,7 +3,6 @@ package mediators
 import (
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/dlclark/regexp2"
 	"github.com/seqgate/seqgate/mediation"
@@ -105,20 +104,17 @@ func (r *findRegex) find(s string) bool {
 	return err != nil || ok
 }
 
-// The pattern comes from a property, so it is known only at run time;
-// compiled patterns are cached (a policy uses one) up to a small bound.
-var (
-	regexCache     sync.Map // string -> *findRegex
-	regexCacheSize int
-	regexCacheMu   sync.Mutex
-)
-
-const maxRegexCache = 64
+// protectorRegexes: the pattern comes from a property, so it is known only
+// at run time; a policy uses one, so the bound is small. Not
+// mediation.CompileRegex's cache: these are case-insensitive searches, not
+// full matches, and run-time patterns must not crowd out deployed ones.
+var protectorRegexes = mediation.PatternCache[*findRegex]{Max: 64}
 
 func protectorRegex(src string) (*findRegex, error) {
-	if r, ok := regexCache.Load(src); ok {
-		return r.(*findRegex), nil
-	}
+	return protectorRegexes.Get(src, compileFindRegex)
+}
+
+func compileFindRegex(src string) (*findRegex, error) {
 	r := &findRegex{}
 	var err error
 	if r.re, err = regexp.Compile("(?i)" + src); err != nil {
@@ -127,11 +123,5 @@ func protectorRegex(src string) (*findRegex, error) {
 		}
 		r.re2.MatchTimeout = mediation.RegexTimeout
 	}
-	regexCacheMu.Lock()
-	if regexCacheSize < maxRegexCache {
-		regexCache.Store(src, r)
-		regexCacheSize++
-	}
-	regexCacheMu.Unlock()
 	return r, nil
 }

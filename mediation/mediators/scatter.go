@@ -282,7 +282,7 @@ func keepNamespaces(n *xmlquery.Node) {
 			used[e.Prefix] = true
 		}
 		for _, a := range e.Attr {
-			if _, decl := nsDecl(a); !decl && a.Name.Space != "" {
+			if _, decl := mediation.NSDeclPrefix(a); !decl && a.Name.Space != "" {
 				used[a.Name.Space] = true
 			}
 		}
@@ -292,28 +292,16 @@ func keepNamespaces(n *xmlquery.Node) {
 	}
 	walk(n)
 	for _, a := range n.Attr {
-		if p, ok := nsDecl(a); ok {
+		if p, ok := mediation.NSDeclPrefix(a); ok {
 			delete(used, p)
 		}
 	}
 	for p := n.Parent; p != nil && len(used) > 0; p = p.Parent {
 		for _, a := range p.Attr {
-			if pre, ok := nsDecl(a); ok && used[pre] {
+			if pre, ok := mediation.NSDeclPrefix(a); ok && used[pre] {
 				delete(used, pre)
 				n.Attr = append(n.Attr, a)
 			}
 		}
 	}
-}
-
-// nsDecl reports whether a is a namespace declaration, and its prefix
-// ("" for the default namespace).
-func nsDecl(a xmlquery.Attr) (string, bool) {
-	switch {
-	case a.Name.Space == "xmlns":
-		return a.Name.Local, true
-	case a.Name.Space == "" && a.Name.Local == "xmlns":
-		return "", true
-	}
-	return "", false
 }

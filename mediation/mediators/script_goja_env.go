@@ -3,7 +3,6 @@ package mediators
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"strings"
@@ -312,10 +311,4 @@ func (vm *jsVM) logObject() goja.Value {
 		_ = o.Set("is"+strings.ToUpper(lvl[:1])+lvl[1:]+"Enabled", func(goja.FunctionCall) goja.Value { return vm.rt.ToValue(true) })
 	}
 	return o
-}
-
-func xmlEscapeText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
 }

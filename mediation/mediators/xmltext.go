@@ -1,6 +1,7 @@
 package mediators
 
 import (
+	"encoding/xml"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -116,7 +117,8 @@ func looksXML(v string) bool {
 	return checkXML(t) == nil
 }
 
-// appendXMLEscaped appends s escaped for XML text and attribute values.
+// appendXMLEscaped appends s escaped for XML text and attribute values,
+// with the named entities Synapse writes (payloadFactory, makefault).
 func appendXMLEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -139,6 +141,16 @@ func appendXMLEscaped(b []byte, s string) []byte {
 		last = i + 1
 	}
 	return append(b, s[last:]...)
+}
+
+// xmlEscapeText escapes an E4X literal's {expression} value (script
+// mediator). Not appendXMLEscaped: the value may land in an attribute,
+// where a literal newline or tab would be normalised to a space, so it
+// keeps them as character references (&#xA;) as encoding/xml does.
+func xmlEscapeText(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
 
 // appendJSONEscaped appends s escaped for the inside of a JSON string (the
