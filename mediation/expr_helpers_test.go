@@ -9,6 +9,9 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
+// props are the default-scope properties of the expression cases.
+var props = map[string]string{"a": "alpha", "user": "ann", "pass": "s3cret", "n": "5", "uri.var.id": "7"}
+
 // exprCase builds the message a case runs on.
 type msg struct {
 	body    string // literal body, or "@file" from testdata/expr

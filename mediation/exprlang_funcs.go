@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 // synFuncNames maps Synapse expression function names to ours; the names
@@ -33,7 +34,7 @@ var exprSynapseFuncs = map[string]exprFunc{
 	"abs": num1(math.Abs), "floor": num1(math.Floor), "ceil": num1(math.Ceil), "sqrt": num1(math.Sqrt),
 	"log": num1(math.Log), "round": num1(math.Round), "pow": fnPow,
 	"base64encode": str1(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
-	"base64decode": str1(base64Decode), "urlEncode": str1(javaURLEncode), "urlDecode": fnURLDecode,
+	"base64decode": str1(xpath.Base64Decode), "urlEncode": str1(javaURLEncode), "urlDecode": fnURLDecode,
 	"isNumber": isKind(func(v any) bool { _, ok := v.(string); _, n := toFloat(v); return n && !ok }),
 	"isString": isKind(func(v any) bool { _, ok := v.(string); return ok }),
 	"isArray":  isKind(func(v any) bool { _, ok := v.([]any); return ok }),

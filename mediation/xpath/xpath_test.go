@@ -1,4 +1,4 @@
-package mediation_test
+package xpath_test
 
 import (
 	"regexp"
