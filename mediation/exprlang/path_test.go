@@ -1,4 +1,4 @@
-package mediation_test
+package exprlang_test
 
 import (
 	"testing"
