@@ -15,14 +15,14 @@ import (
 // a failed run is recorded in the trace and the log.
 type exprLang struct {
 	src  string
-	prog *exprlang.Program
+	prog *exprlang.Program[*MessageContext]
 	// path: the expression is a plain payload path (Program.Path), so an
 	// object it gives is written in the payload's member order.
 	path jp.Expr
 }
 
 func compileExprLang(src, body string) (Expression, error) {
-	p, err := exprlang.Compile(body)
+	p, err := exprlang.Compile[*MessageContext](body)
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +36,7 @@ func compileExprLang(src, body string) (Expression, error) {
 // "expression" step with it, and the request's logger a debug line, so a
 // typo in ${...} can be found without changing what the mediation does.
 func (e *exprLang) Value(mc *MessageContext) (any, error) {
-	var env exprlang.Env // a nil mc stays a nil Env: the lookups then fail, never a nil dereference
-	if mc != nil {
-		env = mc
-	}
-	out, err := e.prog.Run(env)
+	out, err := e.prog.Run(mc)
 	if err != nil {
 		e.noteError(mc, err)
 		return nil, nil

@@ -43,9 +43,12 @@ const (
 
 // exprEnv is the environment of every ${...} program: one field through
 // which the sg* functions reach the message. Values are looked up when the
-// program asks for them, never copied into maps up front.
-type exprEnv struct {
-	Env Env `expr:"sgmc"`
+// program asks for them, never copied into maps up front. The field has
+// the caller's concrete type E (mediation's *MessageContext), not Env: a
+// struct of one pointer goes into the VM's any without an allocation, one
+// holding an interface would cost one per run.
+type exprEnv[E Env] struct {
+	Env E `expr:"sgmc"`
 }
 
 // Bounds on a Synapse expression: AST size at compile time, memory per run.
@@ -54,9 +57,10 @@ const (
 	exprMemoryBudget = 100_000
 )
 
-// Program is a compiled ${...} Synapse expression on expr-lang. It is
-// immutable: requests run it at once, each on a VM of its own.
-type Program struct {
+// Program is a compiled ${...} Synapse expression on expr-lang, run on
+// environments of type E. It is immutable: requests run it at once, each
+// on a VM of its own.
+type Program[E Env] struct {
 	prog      *vm.Program
 	needsBody bool
 	// path: the expression is a plain payload path (see payloadPath), so
@@ -66,7 +70,7 @@ type Program struct {
 
 // Compile compiles body, the text between "${" and "}". The error names
 // the expression and what is wrong with it.
-func Compile(body string) (*Program, error) {
+func Compile[E Env](body string) (*Program[E], error) {
 	if strings.TrimSpace(body) == "" {
 		return nil, fmt.Errorf("empty ${} expression")
 	}
@@ -81,13 +85,13 @@ func Compile(body string) (*Program, error) {
 	// expr-lang's builtins are off: Synapse has none of them, and the
 	// iterating ones (map, filter, reduce...) could loop over a payload
 	// without bound.
-	opts := append([]expr.Option{expr.Env(exprEnv{}), expr.AsAny(), expr.MaxNodes(exprMaxNodes),
+	opts := append([]expr.Option{expr.Env(exprEnv[E]{}), expr.AsAny(), expr.MaxNodes(exprMaxNodes),
 		expr.DisableAllBuiltins()}, exprFuncs...)
 	prog, err := expr.Compile(r.out.String(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("${%s}: %w", body, err)
 	}
-	return &Program{prog: prog, needsBody: r.payload, path: payloadPath(toks)}, nil
+	return &Program[E]{prog: prog, needsBody: r.payload, path: payloadPath(toks)}, nil
 }
 
 // Run runs the program on env; the result is a Go value (string, number,
@@ -95,19 +99,19 @@ func Compile(body string) (*Program, error) {
 // function's (subString out of range, a result over its bound...); Synapse
 // makes a failed expression evaluate to nothing, which is the caller's to
 // do.
-func (p *Program) Run(env Env) (any, error) {
+func (p *Program[E]) Run(env E) (any, error) {
 	machine := vm.VM{MemoryBudget: exprMemoryBudget}
-	return machine.Run(p.prog, exprEnv{Env: env})
+	return machine.Run(p.prog, exprEnv[E]{Env: env})
 }
 
 // NeedsBody reports whether the program reads the payload.
-func (p *Program) NeedsBody() bool { return p.needsBody }
+func (p *Program[E]) NeedsBody() bool { return p.needsBody }
 
 // Path is the JSONPath of the payload sub-tree the program's result is
 // when the whole expression is a plain payload path (payload.a.b, $.a[0]),
 // so that an object result can be written in the payload's member order;
 // nil for any other expression.
-func (p *Program) Path() jp.Expr { return p.path }
+func (p *Program[E]) Path() jp.Expr { return p.path }
 
 // Bool is a result's Synapse truth: booleans as is, "true"/"false" strings
 // parsed, other strings by being non-empty, numbers non-zero, nil false,
