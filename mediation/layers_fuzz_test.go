@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/internal/exprtest"
 )
 
 // The three expression layers fuzzed apart, each with its own corpus in
@@ -12,29 +13,9 @@ import (
 // (FuzzXPath) and ${...}'s (FuzzExprLang) live with their packages, in
 // mediation/xpath and mediation/exprlang.
 
-func fuzzLayer(f *testing.F, wrap func(string) string, seeds []string) {
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, src string) {
-		e, err := mediation.CompileExpression(wrap(src), map[string]string{"m": "urn:m"})
-		if err != nil {
-			return
-		}
-		for _, body := range []msg{
-			{body: `{"a":[{"b":2}],"x":{"y":"z"}}`, ct: "application/json", props: map[string]string{"X": "1"}},
-			{body: `<m:a xmlns:m="urn:m"><m:b k="v">2</m:b><c/></m:a>`, ct: "application/xml"},
-		} {
-			mc := newMC(t, body)
-			_, _ = e.String(mc)
-			_, _ = e.Bool(mc)
-		}
-	})
-}
-
 // FuzzJSONPath: json-eval(...) on ojg JSONPath.
 func FuzzJSONPath(f *testing.F) {
-	fuzzLayer(f, func(s string) string { return "json-eval(" + s + ")" }, []string{
+	exprtest.FuzzLayer(f, func(s string) string { return "json-eval(" + s + ")" }, []string{
 		"$.a[0].b", "$..y", "$.a[?(@.b > 1)]", "$.a[*]", "$['x']['y']", "$.a[-1:]", "$", "$.a[(@.length-1)]",
 	})
 }
