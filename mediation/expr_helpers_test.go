@@ -1,15 +1,17 @@
 package mediation_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/seqgate/seqgate/mediation"
-	"github.com/valyala/fasthttp"
+	"github.com/seqgate/seqgate/mediation/internal/exprtest"
 )
 
-// exprCase builds the message a case runs on.
+// props are the default-scope properties of the expression cases.
+var props = exprtest.Props
+
+// msg is the message a case runs on (exprtest.Msg, with the short field
+// names these tests were written with).
 type msg struct {
 	body    string // literal body, or "@file" from testdata/expr
 	ct      string
@@ -21,48 +23,10 @@ type msg struct {
 
 func newMC(t testing.TB, m msg) *mediation.MessageContext {
 	t.Helper()
-	var req fasthttp.Request
-	var resp fasthttp.Response
-	mc := &mediation.MessageContext{}
-	mc.Reset(&req, &resp)
-	body := m.body
-	if len(body) > 0 && body[0] == '@' {
-		b, err := os.ReadFile(filepath.Join("testdata", "expr", body[1:]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = string(b)
-	}
-	req.SetBodyString(body)
-	if m.ct != "" {
-		req.Header.SetContentType(m.ct)
-	}
-	uri := m.uri
-	if uri == "" {
-		uri = "http://localhost/shop/1.0/orders"
-	}
-	req.SetRequestURI(uri)
-	req.Header.SetMethod("POST")
-	for k, v := range m.headers {
-		req.Header.Set(k, v)
-	}
-	for k, v := range m.props {
-		mc.SetProperty(mediation.ScopeDefault, k, v)
-	}
-	for k, v := range m.axis2 {
-		mc.SetProperty(mediation.ScopeAxis2, k, v)
-	}
-	return mc
+	return exprtest.NewMC(t, exprtest.Msg{Body: m.body, CT: m.ct, URI: m.uri, Headers: m.headers, Props: m.props, Axis2: m.axis2})
 }
 
-func mustCompile(t testing.TB, src string, ns map[string]string) mediation.Expression {
-	t.Helper()
-	e, err := mediation.CompileExpression(src, ns)
-	if err != nil {
-		t.Fatalf("compile %q: %v", src, err)
-	}
-	return e
-}
+var mustCompile = exprtest.MustCompile
 
 func mediationCompile(src string) (mediation.Expression, error) {
 	return mediation.CompileExpression(src, nil)

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unsafe"
+
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 // Expression is a compiled Synapse expression: XPath 1.0 with the Synapse
@@ -50,13 +52,6 @@ var (
 	getRef = regexp.MustCompile(`^get-property\(\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)$`)
 )
 
-// getPropertyScopes are the scopes accepted as the first argument of the
-// two-argument get-property; any other first argument means (name, format).
-var getPropertyScopes = map[string]bool{
-	"axis2": true, "transport": true, "operation": true, "default": true,
-	"registry": true, "system": true, "env": true, "func": true, "file": true,
-}
-
 func compilePropertyRef(src, s string) Expression {
 	if m := varRef.FindStringSubmatch(s); m != nil {
 		scope := map[string]string{"ctx": ScopeDefault, "trp": ScopeTransport, "axis2": ScopeAxis2, "url": "url"}[m[1]]
@@ -66,7 +61,7 @@ func compilePropertyRef(src, s string) Expression {
 		if m[2] == "" {
 			return &propertyRef{src: src, scope: ScopeDefault, name: m[1]}
 		}
-		if getPropertyScopes[m[1]] {
+		if xpath.IsPropertyScope(m[1]) {
 			return &propertyRef{src: src, scope: m[1], name: m[2]}
 		}
 	}
@@ -75,10 +70,18 @@ func compilePropertyRef(src, s string) Expression {
 
 func (p *propertyRef) String(mc *MessageContext) (string, error) {
 	if p.scope == "url" {
-		return string(mc.Req.URI().QueryArgs().Peek(p.name)), nil
+		v, _ := mc.QueryParam(p.name)
+		return v, nil
 	}
 	v, _ := mc.Property(p.scope, p.name)
 	return v, nil
+}
+
+// QueryParam is the request URI's query parameter name, decoded ($url:name
+// in XPath, params.queryParams.name in ${...}); ok is false when absent.
+func (mc *MessageContext) QueryParam(name string) (v string, ok bool) {
+	b := mc.Req.URI().QueryArgs().Peek(name)
+	return string(b), b != nil
 }
 
 // StringView evaluates e for a use that ends before the message changes,

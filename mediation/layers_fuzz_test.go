@@ -4,52 +4,18 @@ import (
 	"testing"
 
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/internal/exprtest"
 )
 
 // The three expression layers fuzzed apart, each with its own corpus in
 // testdata/fuzz: the prefix routes the input to one compiler, so the fuzzer
-// spends its time inside that layer instead of on the dispatch.
-
-func fuzzLayer(f *testing.F, wrap func(string) string, seeds []string) {
-	for _, s := range seeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, src string) {
-		e, err := mediation.CompileExpression(wrap(src), map[string]string{"m": "urn:m"})
-		if err != nil {
-			return
-		}
-		for _, body := range []msg{
-			{body: `{"a":[{"b":2}],"x":{"y":"z"}}`, ct: "application/json", props: map[string]string{"X": "1"}},
-			{body: `<m:a xmlns:m="urn:m"><m:b k="v">2</m:b><c/></m:a>`, ct: "application/xml"},
-		} {
-			mc := newMC(t, body)
-			_, _ = e.String(mc)
-			_, _ = e.Bool(mc)
-		}
-	})
-}
-
-// FuzzXPath: Synapse XPath (get-property, $ctx:, $trp:, $body, functions).
-func FuzzXPath(f *testing.F) {
-	fuzzLayer(f, func(s string) string { return s }, []string{
-		"//m:b/@k", "count(//*)", "concat($ctx:X, $trp:Host, $axis2:HTTP_SC)", "$body/*[1]",
-		"get-property('transport', 'Content-Type')", "string-length(//c) = 0", "//b[position() > 1]",
-		"substring-before(//m:b, '2')", "$header/foo", "translate('abc','a','b')",
-	})
-}
-
-// FuzzExprLang: ${...} expressions on expr-lang.
-func FuzzExprLang(f *testing.F) {
-	fuzzLayer(f, func(s string) string { return "${" + s + "}" }, []string{
-		"payload.a[0].b + 1", `headers["Content-Type"]`, "props.synapse.X == '1' ? 'y' : 'n'",
-		"exists(payload.x.y)", "length(payload.a)", "vars.v", "1 / 0", "payload..a", "now()",
-	})
-}
+// spends its time inside that layer instead of on the dispatch. XPath's
+// (FuzzXPath) and ${...}'s (FuzzExprLang) live with their packages, in
+// mediation/xpath and mediation/exprlang.
 
 // FuzzJSONPath: json-eval(...) on ojg JSONPath.
 func FuzzJSONPath(f *testing.F) {
-	fuzzLayer(f, func(s string) string { return "json-eval(" + s + ")" }, []string{
+	exprtest.FuzzLayer(f, func(s string) string { return "json-eval(" + s + ")" }, []string{
 		"$.a[0].b", "$..y", "$.a[?(@.b > 1)]", "$.a[*]", "$['x']['y']", "$.a[-1:]", "$", "$.a[(@.length-1)]",
 	})
 }

@@ -11,7 +11,7 @@ import (
 //
 //   - SYSTEM_TIME: epoch milliseconds; SYSTEM_DATE: the date in Java's
 //     default SimpleDateFormat pattern (get-property('SYSTEM_DATE', fmt)
-//     takes a pattern; see xpath_date.go).
+//     takes a pattern; see xpath/date.go).
 //   - MESSAGE_FORMAT: soap11 or soap12 for a SOAP body, else pox (Axis2
 //     treats every REST message, JSON included, as "doing POX").
 //   - To: the request URI the client sent (path and query) on the request

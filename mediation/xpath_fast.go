@@ -2,84 +2,32 @@ package mediation
 
 import (
 	"bytes"
-	"strings"
+
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 // xpathFast answers the commonest Synapse XPaths, plain child paths such as
-// $body/order/id, /soapenv:Envelope/soapenv:Body/order/id or //order/id,
-// from the byte index of the body (xml_scan.go) instead of an xmlquery
-// tree: one scan, no tree, no allocation per node. It only answers when the
-// answer is certain to be the full evaluator's: the body scanned as plain
-// XML, no tree built yet (a tree may have been edited in place by enrich),
-// and for a string, no match or a single element whose own text is not
-// empty (anything that needs serialising goes the full way). The table test
-// in xpath_fast_test.go runs both on the same inputs.
-type xpathFast struct {
-	anchored bool // an absolute path; else //a/b, matched on the last steps
-	steps    []fastStep
-	text     bool // a final /text() step: the text nodes of the selected leaves
+// $body/order/id, /soapenv:Envelope/soapenv:Body/order/id or //order/id
+// (xpath.ChildPath), from the byte index of the body (xml_scan.go) instead
+// of an xmlquery tree: one scan, no tree, no allocation per node. It only
+// answers when the answer is certain to be the full evaluator's: the body
+// scanned as plain XML, no tree built yet (a tree may have been edited in
+// place by enrich), and for a string, no match or a single element whose
+// own text is not empty (anything that needs serialising goes the full
+// way). The table test in xpath_fast_test.go runs both on the same inputs.
+// The MessageContext offers it to package xpath as an xpath.PathEnv.
+type xpathFast xpath.ChildPath
+
+// ChildPathString implements xpath.PathEnv: stringValueOf of p from the
+// body's index; ok false means evaluate in full.
+func (mc *MessageContext) ChildPathString(p *xpath.ChildPath) (string, bool) {
+	return (*xpathFast)(p).fastString(mc)
 }
 
-type fastStep struct {
-	local, uri string
-	prefixed   bool
-	anyNS      bool // *[local-name()='x'], as $body expands
-}
-
-// compileFastPath recognises a path the fast path can answer from the
-// tokens of the Synapse source; nil when it cannot.
-func compileFastPath(toks []xtok, ns map[string]string) *xpathFast {
-	if len(toks) < 2 {
-		return nil
-	}
-	f := &xpathFast{anchored: true}
-	i := 0
-	switch t := toks[0]; {
-	case t.kind == xkVar && t.text == "body":
-		f.steps = []fastStep{{local: "Envelope", anyNS: true}, {local: "Body", anyNS: true}}
-		i = 1
-	case t.kind == xkOp && t.text == "//":
-		f.anchored = false
-		i = 1
-		if !f.addStep(toks[i], ns) {
-			return nil
-		}
-		i++
-	case t.kind == xkOp && t.text == "/":
-	default:
-		return nil
-	}
-	if n := len(toks); n-i >= 4 && toks[n-3].kind == xkName && toks[n-3].text == "text" && toks[n-4].kind == xkOp && toks[n-4].text == "/" &&
-		toks[n-2].kind == xkOp && toks[n-2].text == "(" && toks[n-1].kind == xkOp && toks[n-1].text == ")" {
-		f.text = true
-		toks = toks[:n-4]
-	}
-	for i < len(toks) {
-		if toks[i].kind != xkOp || toks[i].text != "/" || i+1 >= len(toks) || !f.addStep(toks[i+1], ns) {
-			return nil
-		}
-		i += 2
-	}
-	if f.anchored && len(f.steps) < 3 {
-		return nil // the envelope, its header or body: never a leaf
-	}
-	return f
-}
-
-func (f *xpathFast) addStep(t xtok, ns map[string]string) bool {
-	if t.kind != xkName || strings.Contains(t.text, "*") {
-		return false
-	}
-	st := fastStep{local: t.text}
-	if p, l, ok := strings.Cut(t.text, ":"); ok {
-		uri, known := ns[p]
-		if !known || uri == "" {
-			return false
-		}
-		st = fastStep{local: l, uri: uri, prefixed: true}
-	}
-	f.steps = append(f.steps, st)
-	return true
+// ChildPathBool implements xpath.PathEnv: boolean() of p from the body's
+// index; ok false means evaluate in full.
+func (mc *MessageContext) ChildPathBool(p *xpath.ChildPath) (bool, bool) {
+	return (*xpathFast)(p).fastBool(mc)
 }
 
 // fastXML is the body's index when the fast path may read it, else nil.
@@ -125,14 +73,14 @@ type fastName struct {
 	uri           string
 }
 
-func (f *xpathFast) stepMatches(st *fastStep, n fastName) bool {
+func (f *xpathFast) stepMatches(st *xpath.Step, n fastName) bool {
 	switch {
-	case st.local != string(n.local):
+	case st.Local != string(n.local):
 		return false
-	case st.anyNS:
+	case st.AnyNS:
 		return true
-	case st.prefixed:
-		return st.uri == n.uri
+	case st.Prefixed:
+		return st.URI == n.uri
 	}
 	return len(n.prefix) == 0 // antchfx: an unprefixed name test matches by prefix
 }
@@ -154,12 +102,12 @@ var (
 
 // matches reports whether the chain of names (outermost first) is selected.
 func (f *xpathFast) matches(chain []fastName) bool {
-	if len(chain) < len(f.steps) || f.anchored && len(chain) != len(f.steps) {
+	if len(chain) < len(f.Steps) || f.Anchored && len(chain) != len(f.Steps) {
 		return false
 	}
-	off := len(chain) - len(f.steps)
-	for i := range f.steps {
-		if !f.stepMatches(&f.steps[i], chain[off+i]) {
+	off := len(chain) - len(f.Steps)
+	for i := range f.Steps {
+		if !f.stepMatches(&f.Steps[i], chain[off+i]) {
 			return false
 		}
 	}
@@ -183,14 +131,14 @@ func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
 		if !ix.soap {
 			depth += 2
 		}
-		if depth+1 < len(f.steps) || f.anchored && depth+1 != len(f.steps) {
+		if depth+1 < len(f.Steps) || f.Anchored && depth+1 != len(f.Steps) {
 			continue
 		}
 		// compare from the element outwards, as many names as there are
 		// steps; past a wrapped body's root come the wrapper's Body and
 		// Envelope
 		match, cur, syn := true, e, 0
-		for s := len(f.steps) - 1; s >= 0 && match; s-- {
+		for s := len(f.Steps) - 1; s >= 0 && match; s-- {
 			var n fastName
 			switch {
 			case cur != nil:
@@ -207,7 +155,7 @@ func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
 				match = false
 				continue
 			}
-			match = f.stepMatches(&f.steps[s], n)
+			match = f.stepMatches(&f.Steps[s], n)
 		}
 		if match && !fn(e) {
 			return false
@@ -238,7 +186,7 @@ func (f *xpathFast) fastString(mc *MessageContext) (string, bool) {
 	if ix == nil {
 		return "", false
 	}
-	if f.text {
+	if f.Text {
 		return f.texts(ix)
 	}
 	el, n, ok := f.selectOne(ix)
@@ -263,7 +211,7 @@ func (f *xpathFast) fastBool(mc *MessageContext) (bool, bool) {
 	if ix == nil {
 		return false, false
 	}
-	if f.text {
+	if f.Text {
 		v, ok := f.texts(ix)
 		return v != "", ok
 	}

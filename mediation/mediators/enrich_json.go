@@ -10,6 +10,7 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/ohler55/ojg/jp"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 // setBody puts v into the body. replace makes v the payload (a value with
@@ -43,7 +44,7 @@ func setBody(mc *mediation.MessageContext, v enrichValue, act enrichAction) erro
 	if len(root) == 0 {
 		return errors.New("the body has no element to add to")
 	}
-	if err := insertAt(mediation.SelectedNode{Node: root[0]}, act, v); err != nil {
+	if err := insertAt(xpath.SelectedNode{Node: root[0]}, act, v); err != nil {
 		return err
 	}
 	return writeBack(mc, doc, wasEnv, false)

@@ -8,6 +8,7 @@ import (
 	"github.com/beevik/etree"
 	"github.com/ohler55/ojg/oj"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 // enrichValue is what a source yields: XML nodes, a JSON value or text.
@@ -203,7 +204,7 @@ func (s *enrichSource) custom(mc *mediation.MessageContext) (enrichValue, error)
 	return enrichValue{kind: valText, text: t}, err
 }
 
-func (s *enrichSource) fromSelection(sel []mediation.SelectedNode) enrichValue {
+func (s *enrichSource) fromSelection(sel []xpath.SelectedNode) enrichValue {
 	var els []*xmlquery.Node
 	var text strings.Builder
 	for _, n := range sel {

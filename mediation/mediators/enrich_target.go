@@ -9,6 +9,7 @@ import (
 	"github.com/beevik/etree"
 	"github.com/ohler55/ojg/jp"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/xpath"
 )
 
 type enrichTarget struct {
@@ -139,7 +140,7 @@ func (t *enrichTarget) applyXPath(mc *mediation.MessageContext, v enrichValue) e
 	return writeBack(mc, doc, wasEnv, wasJSON)
 }
 
-func removeSelected(n mediation.SelectedNode) {
+func removeSelected(n xpath.SelectedNode) {
 	if n.Attr != "" {
 		n.Node.RemoveAttr(qualified(n.AttrPrefix, n.Attr))
 		return
@@ -148,7 +149,7 @@ func removeSelected(n mediation.SelectedNode) {
 }
 
 // insertAt applies one action at one selected node.
-func insertAt(at mediation.SelectedNode, act enrichAction, v enrichValue) error {
+func insertAt(at xpath.SelectedNode, act enrichAction, v enrichValue) error {
 	if at.Attr != "" {
 		if act != actReplace {
 			return errors.New("only replace is possible on an attribute")

@@ -158,7 +158,7 @@ func TestReplaceAmplification(t *testing.T) {
 	g := startSpec(t, spec{seqs: exprSeqs, apis: exprAPIs()})
 	in := hostileInput{path: "/replace/v1/x", ct: "application/json", want: 200,
 		body: `{"s":"` + strings.Repeat("a", 4096) + `","r":"` + strings.Repeat("r", 4096) + `"}`,
-		bug:  "exprlang_funcs.go: replace() output is not bounded by exprMemoryBudget or any limit"}
+		bug:  "exprlang/funcs.go: replace() output is not bounded by exprMemoryBudget or any limit"}
 	concurrently(t, g, 20, in)
 	g.alive()
 	if r := g.peakRSS(); r > maxRSS {

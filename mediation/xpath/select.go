@@ -1,4 +1,4 @@
-package mediation
+package xpath
 
 import (
 	"github.com/antchfx/xmlquery"
@@ -6,7 +6,7 @@ import (
 )
 
 // SelectedNode is one node an XPath selected in the payload document of
-// XMLPayload: an element, a text node, or an attribute (then Node is the
+// Env.XMLPayload: an element, a text node, or an attribute (then Node is the
 // owning element and Attr the attribute's local name).
 type SelectedNode struct {
 	Node       *xmlquery.Node
@@ -14,18 +14,13 @@ type SelectedNode struct {
 	AttrPrefix string
 }
 
-// NodeSelector is implemented by compiled XPath expressions. Mediators that
-// work on nodes rather than strings (enrich, makefault's detail) use it;
-// the nodes are live: changing them changes the cached payload document,
-// and the caller must write the body back. ok is false when the result is
-// not a node set (a string, number or boolean).
-type NodeSelector interface {
-	SelectNodes(mc *MessageContext) (nodes []SelectedNode, ok bool, err error)
-}
-
-// SelectNodes implements NodeSelector.
-func (x *xpathExpr) SelectNodes(mc *MessageContext) (_ []SelectedNode, _ bool, err error) {
-	nav, err := x.nav(mc)
+// SelectNodes evaluates the expression as a node set: the live nodes of
+// env's XMLPayload document (changing them changes the payload; the caller
+// writes the body back). ok is false when the result is not a node set (a
+// string, number or boolean). Mediators that work on nodes rather than
+// strings (enrich, makefault's detail, iterate) use it.
+func (x *Expr) SelectNodes(env Env) (_ []SelectedNode, _ bool, err error) {
+	nav, err := x.nav(env)
 	if err != nil {
 		return nil, false, err
 	}

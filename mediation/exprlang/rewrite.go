@@ -1,4 +1,4 @@
-package mediation
+package exprlang
 
 import (
 	"fmt"
@@ -22,8 +22,8 @@ type synRewrite struct {
 
 // propScopes maps props.<scope> to a property scope.
 var propScopes = map[string]string{
-	"synapse": ScopeDefault, "default": ScopeDefault, "axis2": ScopeAxis2,
-	"transport": ScopeTransport, "operation": ScopeOperation,
+	"synapse": scopeDefault, "default": scopeDefault, "axis2": scopeAxis2,
+	"transport": scopeTransport, "operation": scopeOperation,
 }
 
 // exprPredicates are expr-lang's iterating builtins, parsed by its parser

@@ -1,4 +1,4 @@
-package mediation_test
+package xpath_test
 
 import (
 	"regexp"
@@ -6,12 +6,10 @@ import (
 	"testing"
 )
 
-var props = map[string]string{"a": "alpha", "user": "ann", "pass": "s3cret", "n": "5", "uri.var.id": "7"}
-
 func TestXPathString(t *testing.T) {
-	jsonMsg := msg{body: "@order.json", ct: "application/json", props: props,
-		headers: map[string]string{"X-Trace": "t-1", "Access-Control-Allow-Origin": "*"},
-		uri:     "http://localhost/shop/1.0/orders?q=a%20b&page=2", axis2: map[string]string{"myFlag": "on"}}
+	jsonMsg := msg{Body: "@order.json", CT: "application/json", Props: props,
+		Headers: map[string]string{"X-Trace": "t-1", "Access-Control-Allow-Origin": "*"},
+		URI:     "http://localhost/shop/1.0/orders?q=a%20b&page=2", Axis2: map[string]string{"myFlag": "on"}}
 	ns := map[string]string{"ord": "http://example.com/order", "m": "http://example.com/stock"}
 	cases := []struct {
 		name, expr string
@@ -51,16 +49,16 @@ func TestXPathString(t *testing.T) {
 		{"element without text serializes", "$body/jsonObject/order/note", jsonMsg, "<note></note>", true},
 		{"envelope path", "name(/soapenv:Envelope/soapenv:Body/*)", jsonMsg, "jsonObject", true},
 		{"body in function arg", "base64Encode(//order/customer)", jsonMsg, "QW5uIExlZQ==", true},
-		{"xml namespaced", "//ord:customer", msg{body: "@order.xml", ct: "application/xml"}, "Ann Lee", true},
-		{"xml attribute", "$body/ord:order/@id", msg{body: "@order.xml", ct: "application/xml"}, "42", true},
-		{"xml attribute predicate", "//ord:item[@sku='B-2']/ord:qty", msg{body: "@order.xml", ct: "text/xml"}, "1", true},
-		{"soap body as is", "$body/m:getQuote/m:symbol", msg{body: "@soap11.xml", ct: "text/xml"}, "IBM", true},
-		{"soap header", "$header/m:auth", msg{body: "@soap11.xml", ct: "text/xml"}, "token-1", true},
-		{"soap12 body", "$body/q", msg{body: "@soap12.xml", ct: "application/soap+xml"}, "WSO2", true},
-		{"relative from envelope", "count(*)", msg{body: "@soap11.xml", ct: "text/xml"}, "2", true},
-		{"text payload", "$body/*[local-name()='text']", msg{body: "hello", ct: "text/plain"}, "hello", true},
+		{"xml namespaced", "//ord:customer", msg{Body: "@order.xml", CT: "application/xml"}, "Ann Lee", true},
+		{"xml attribute", "$body/ord:order/@id", msg{Body: "@order.xml", CT: "application/xml"}, "42", true},
+		{"xml attribute predicate", "//ord:item[@sku='B-2']/ord:qty", msg{Body: "@order.xml", CT: "text/xml"}, "1", true},
+		{"soap body as is", "$body/m:getQuote/m:symbol", msg{Body: "@soap11.xml", CT: "text/xml"}, "IBM", true},
+		{"soap header", "$header/m:auth", msg{Body: "@soap11.xml", CT: "text/xml"}, "token-1", true},
+		{"soap12 body", "$body/q", msg{Body: "@soap12.xml", CT: "application/soap+xml"}, "WSO2", true},
+		{"relative from envelope", "count(*)", msg{Body: "@soap11.xml", CT: "text/xml"}, "2", true},
+		{"text payload", "$body/*[local-name()='text']", msg{Body: "hello", CT: "text/plain"}, "hello", true},
 		{"empty body envelope", "count($body/*)", msg{}, "0", true},
-		{"top-level array", "count(/soapenv:Envelope/soapenv:Body/jsonArray/jsonElement)", msg{body: `[1,2,3]`, ct: "application/json"}, "3", true},
+		{"top-level array", "count(/soapenv:Envelope/soapenv:Body/jsonArray/jsonElement)", msg{Body: `[1,2,3]`, CT: "application/json"}, "3", true},
 		{"multiplication not a path", "2 * 3", jsonMsg, "6", false},
 		{"operator names", "1 = 1 and 2 div 2 = 1", jsonMsg, "true", false},
 	}
@@ -82,7 +80,7 @@ func TestXPathString(t *testing.T) {
 }
 
 func TestXPathBool(t *testing.T) {
-	m := msg{body: "@order.json", ct: "application/json", props: props}
+	m := msg{Body: "@order.json", CT: "application/json", Props: props}
 	cases := []struct {
 		expr string
 		want bool
@@ -167,10 +165,10 @@ func TestXPathPayloadErrors(t *testing.T) {
 		m    msg
 		want string
 	}{
-		{"xml too deep", msg{body: deep, ct: "application/xml"}, "too deep"},
-		{"json too deep", msg{body: strings.Repeat("[", 300) + strings.Repeat("]", 300), ct: "application/json"}, "too deep"},
-		{"bad xml", msg{body: "<a><b></a>", ct: "application/xml"}, "parse xml payload"},
-		{"bad json", msg{body: `{"a":`, ct: "application/json"}, "parse json payload"},
+		{"xml too deep", msg{Body: deep, CT: "application/xml"}, "too deep"},
+		{"json too deep", msg{Body: strings.Repeat("[", 300) + strings.Repeat("]", 300), CT: "application/json"}, "too deep"},
+		{"bad xml", msg{Body: "<a><b></a>", CT: "application/xml"}, "parse xml payload"},
+		{"bad json", msg{Body: `{"a":`, CT: "application/json"}, "parse json payload"},
 	}
 	e := mustCompile(t, "count(//*)", nil)
 	for _, tc := range cases {

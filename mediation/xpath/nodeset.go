@@ -1,4 +1,4 @@
-package mediation
+package xpath
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 // when it has none (so $body/* yields the payload as XML); an element
 // among several, or any element when the expression says node(), gives
 // its XML.
-func (x *xpathExpr) nodeSetString(it *xpath.NodeIterator) string {
+func (x *Expr) nodeSetString(it *xpath.NodeIterator) string {
 	var first, cur strings.Builder
 	var firstEl *xmlquery.Node
 	n := 0

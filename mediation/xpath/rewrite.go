@@ -1,4 +1,4 @@
-package mediation
+package xpath
 
 import (
 	"fmt"
@@ -9,8 +9,8 @@ import (
 // xpathRewrite turns a Synapse XPath into plain XPath 1.0 for antchfx/xpath.
 // Every Synapse variable ($ctx:x, $trp:x, ...) and Synapse function call
 // (get-property, base64Encode, ...) becomes string(/@sgvN): an attribute of
-// a virtual root that the navigator (xpath_nav.go) answers from the
-// MessageContext. $body, $header and $env become paths into the envelope.
+// a virtual root that the navigator (nav.go) answers from the
+// Env. $body, $header and $env become paths into the envelope.
 // The rewrite also decides whether the expression navigates the payload.
 type xpathRewrite struct {
 	src   string
@@ -39,8 +39,8 @@ var soapVarPaths = map[string]string{
 // empty string, as Synapse gives for a $func: outside a template (accepted,
 // not an error: sequences written for templates still deploy).
 var varScopes = map[string]string{
-	"ctx": ScopeDefault, "var": ScopeDefault, "trp": ScopeTransport, "axis2": ScopeAxis2,
-	"operation": ScopeOperation, "sys": ScopeSystem, "url": "url", "func": ScopeFunc,
+	"ctx": scopeDefault, "var": scopeDefault, "trp": scopeTransport, "axis2": scopeAxis2,
+	"operation": scopeOperation, "sys": scopeSystem, "url": "url", "func": scopeFunc,
 }
 
 func (r *xpathRewrite) run() error {

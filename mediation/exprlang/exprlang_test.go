@@ -1,4 +1,4 @@
-package mediation_test
+package exprlang_test
 
 import (
 	"strings"
@@ -11,9 +11,9 @@ import (
 )
 
 func TestExprLang(t *testing.T) {
-	m := msg{body: "@order.json", ct: "application/json", props: props,
-		uri:     "http://localhost/shop/1.0/orders?q=books&page=2",
-		headers: map[string]string{"X-Trace": "t-1", "Accept": "text/xml"}, axis2: map[string]string{"myFlag": "on"}}
+	m := msg{Body: "@order.json", CT: "application/json", Props: props,
+		URI:     "http://localhost/shop/1.0/orders?q=books&page=2",
+		Headers: map[string]string{"X-Trace": "t-1", "Accept": "text/xml"}, Axis2: map[string]string{"myFlag": "on"}}
 	cases := []struct {
 		name, expr string
 		want       string

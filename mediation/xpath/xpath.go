@@ -1,4 +1,4 @@
-package mediation
+package xpath
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 	"github.com/antchfx/xpath"
 )
 
-// xpathExpr is a compiled Synapse XPath: XPath 1.0 (antchfx/xpath) over the
+// Expr is a compiled Synapse XPath: XPath 1.0 (antchfx/xpath) over the
 // payload as a SOAP envelope, plus Synapse's variables and functions,
 // rewritten at compile time into references to virtual nodes (see
 // xpathRewrite). Evaluation computes those values, then runs the compiled
@@ -31,21 +31,25 @@ import (
 // allocate the pool's per-P arrays before their first request. Later, when
 // the pool is empty, New compiles the same rewritten source again, which
 // cannot fail.
-type xpathExpr struct {
+type Expr struct {
 	src       string
 	pool      sync.Pool // of *xpath.Expr, one per concurrent evaluation
 	names     []string  // virtual attribute names, one per slot
 	slots     []xslot
 	needsBody bool
 	nodeTest  bool       // the source mentions node(): Synapse then serializes a single element
-	fast      *xpathFast // a plain child path answered from the body's bytes (xpath_fast.go), or nil
+	path      *ChildPath // a plain child path a PathEnv may answer without the tree (childpath.go), or nil
 }
 
 // defaultXPathNS are prefixes bound when the configuration does not
 // declare them, so the usual /soapenv:Envelope/soapenv:Body paths work.
-var defaultXPathNS = map[string]string{"soapenv": SOAP11NS}
+var defaultXPathNS = map[string]string{"soapenv": soap11NS}
 
-func compileXPath(src string, ns map[string]string) (Expression, error) {
+// Compile compiles a Synapse XPath at deploy time; ns are the prefixes the
+// configuration declares (soapenv is bound when it does not). The error
+// names what is wrong: a syntax error, an unknown variable or scope, an
+// unsupported Synapse function.
+func Compile(src string, ns map[string]string) (*Expr, error) {
 	x, err := compileXPathDepth(strings.TrimSpace(src), ns, 0)
 	if err != nil {
 		return nil, err
@@ -54,7 +58,7 @@ func compileXPath(src string, ns map[string]string) (Expression, error) {
 	return x, nil
 }
 
-func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, error) {
+func compileXPathDepth(s string, ns map[string]string, depth int) (*Expr, error) {
 	if s == "" {
 		return nil, errors.New("empty xpath expression")
 	}
@@ -71,7 +75,7 @@ func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, e
 	if err != nil {
 		return nil, fmt.Errorf("xpath: %w", err)
 	}
-	x := &xpathExpr{src: s, slots: r.slots, needsBody: r.needsBody,
+	x := &Expr{src: s, slots: r.slots, needsBody: r.needsBody,
 		nodeTest: strings.Contains(s, "node()")}
 	seed := &atomic.Pointer[xpath.Expr]{}
 	seed.Store(e)
@@ -86,7 +90,7 @@ func compileXPathDepth(s string, ns map[string]string, depth int) (*xpathExpr, e
 		return e
 	}
 	if len(r.slots) == 0 {
-		x.fast = compileFastPath(toks, nsAll)
+		x.path = compileChildPath(toks, nsAll)
 	}
 	for i := range r.slots {
 		x.names = append(x.names, slotName(i))
@@ -110,12 +114,12 @@ func withDefaultNS(ns map[string]string) map[string]string {
 // acquire takes an Expr for one evaluation; the caller defers
 // x.done(e, &err), and consumes any *xpath.NodeIterator that e.Evaluate
 // returns before it returns.
-func (x *xpathExpr) acquire() *xpath.Expr { return x.pool.Get().(*xpath.Expr) }
+func (x *Expr) acquire() *xpath.Expr { return x.pool.Get().(*xpath.Expr) }
 
 // done ends an evaluation: it turns a panic of antchfx (evaluating or
 // iterating) into an error, and gives e back to the pool unless it
 // panicked, since e's query state is then unknown.
-func (x *xpathExpr) done(e *xpath.Expr, err *error) {
+func (x *Expr) done(e *xpath.Expr, err *error) {
 	if p := recover(); p != nil {
 		*err = fmt.Errorf("xpath %s: evaluation failed: %v", x.src, p)
 		return
@@ -126,16 +130,16 @@ func (x *xpathExpr) done(e *xpath.Expr, err *error) {
 // nav is the navigator one evaluation runs on: Synapse's values of this
 // request in the virtual attributes, and the payload when it is read.
 // Evaluate on it returns bool, float64, string or *xpath.NodeIterator.
-func (x *xpathExpr) nav(mc *MessageContext) (*synNav, error) {
+func (x *Expr) nav(env Env) (*synNav, error) {
 	nav := &synNav{attr: -1, st: &navState{names: x.names}}
 	if len(x.slots) > 0 {
 		nav.st.vals = make([]string, len(x.slots))
 		for i, s := range x.slots {
-			nav.st.vals[i] = s.value(mc)
+			nav.st.vals[i] = s.value(env)
 		}
 	}
 	if x.needsBody {
-		doc, err := mc.XMLPayload()
+		doc, err := env.XMLPayload()
 		if err != nil {
 			return nil, fmt.Errorf("xpath %s: %w", x.src, err)
 		}
@@ -146,13 +150,15 @@ func (x *xpathExpr) nav(mc *MessageContext) (*synNav, error) {
 }
 
 // String is Synapse's stringValueOf.
-func (x *xpathExpr) String(mc *MessageContext) (_ string, err error) {
-	if x.fast != nil {
-		if v, ok := x.fast.fastString(mc); ok {
-			return v, nil
+func (x *Expr) String(env Env) (_ string, err error) {
+	if x.path != nil {
+		if pe, ok := env.(PathEnv); ok {
+			if v, ok := pe.ChildPathString(x.path); ok {
+				return v, nil
+			}
 		}
 	}
-	nav, err := x.nav(mc)
+	nav, err := x.nav(env)
 	if err != nil {
 		return "", err
 	}
@@ -172,13 +178,15 @@ func (x *xpathExpr) String(mc *MessageContext) (_ string, err error) {
 }
 
 // Bool is XPath's boolean().
-func (x *xpathExpr) Bool(mc *MessageContext) (_ bool, err error) {
-	if x.fast != nil {
-		if v, ok := x.fast.fastBool(mc); ok {
-			return v, nil
+func (x *Expr) Bool(env Env) (_ bool, err error) {
+	if x.path != nil {
+		if pe, ok := env.(PathEnv); ok {
+			if v, ok := pe.ChildPathBool(x.path); ok {
+				return v, nil
+			}
 		}
 	}
-	nav, err := x.nav(mc)
+	nav, err := x.nav(env)
 	if err != nil {
 		return false, err
 	}
@@ -197,8 +205,15 @@ func (x *xpathExpr) Bool(mc *MessageContext) (_ bool, err error) {
 	return false, nil
 }
 
-func (x *xpathExpr) NeedsBody() bool { return x.needsBody }
-func (x *xpathExpr) Source() string  { return x.src }
+// NeedsBody reports whether evaluation reads the payload.
+func (x *Expr) NeedsBody() bool { return x.needsBody }
+
+// Source is the expression as written.
+func (x *Expr) Source() string { return x.src }
+
+// ChildPath is the plain child path the expression is, or nil when it is
+// anything else (see PathEnv).
+func (x *Expr) ChildPath() *ChildPath { return x.path }
 
 // formatXPathNumber renders a number as XPath's string(): integers without
 // a fraction, never an exponent.

@@ -1,4 +1,4 @@
-package mediation
+package exprlang
 
 import (
 	"encoding/base64"
@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
+	"github.com/seqgate/seqgate/mediation/jsontext"
+	"github.com/seqgate/seqgate/mediation/xpath" // url-encode and base64Decode: the same as XPath's
 )
 
 // synFuncNames maps Synapse expression function names to ours; the names
@@ -33,7 +35,7 @@ var exprSynapseFuncs = map[string]exprFunc{
 	"abs": num1(math.Abs), "floor": num1(math.Floor), "ceil": num1(math.Ceil), "sqrt": num1(math.Sqrt),
 	"log": num1(math.Log), "round": num1(math.Round), "pow": fnPow,
 	"base64encode": str1(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
-	"base64decode": str1(base64Decode), "urlEncode": str1(javaURLEncode), "urlDecode": fnURLDecode,
+	"base64decode": str1(xpath.Base64Decode), "urlEncode": str1(xpath.URLEncode), "urlDecode": fnURLDecode,
 	"isNumber": isKind(func(v any) bool { _, ok := v.(string); _, n := toFloat(v); return n && !ok }),
 	"isString": isKind(func(v any) bool { _, ok := v.(string); return ok }),
 	"isArray":  isKind(func(v any) bool { _, ok := v.([]any); return ok }),
@@ -47,17 +49,17 @@ var exprSynapseFuncs = map[string]exprFunc{
 // (payload, properties, parameters): the rewrite in exprlang_rewrite.go
 // turns payload.x, props.*, params.* into calls of these, with sgmc first.
 var envFuncs = []expr.Option{
-	expr.Function("sgPayload", envFunc(func(mc *MessageContext, _ []any) (any, error) { return mc.JSON() })),
+	expr.Function("sgPayload", envFunc(func(env Env, _ []any) (any, error) { return env.JSON() })),
 	expr.Function("sgProp", envFunc(fnProp)),
-	expr.Function("sgQuery", envFunc(func(mc *MessageContext, a []any) (any, error) {
-		v := mc.Req.URI().QueryArgs().Peek(toString(a[0]))
-		if v == nil {
+	expr.Function("sgQuery", envFunc(func(env Env, a []any) (any, error) {
+		v, ok := env.QueryParam(toString(a[0]))
+		if !ok {
 			return nil, nil
 		}
-		return string(v), nil
+		return v, nil
 	})),
-	expr.Function("sgURIParam", envFunc(func(mc *MessageContext, a []any) (any, error) {
-		return fnProp(mc, []any{ScopeDefault, "uri.var." + toString(a[0])})
+	expr.Function("sgURIParam", envFunc(func(env Env, a []any) (any, error) {
+		return fnProp(env, []any{scopeDefault, "uri.var." + toString(a[0])})
 	})),
 }
 
@@ -72,22 +74,22 @@ func init() {
 
 var errArgs = errors.New("wrong arguments")
 
-// envFunc adapts a lookup on the MessageContext (first argument sgmc).
-func envFunc(fn func(mc *MessageContext, args []any) (any, error)) exprFunc {
+// envFunc adapts a lookup on the Env (first argument sgmc).
+func envFunc(fn func(env Env, args []any) (any, error)) exprFunc {
 	return func(a ...any) (any, error) {
-		mc, ok := a[0].(*MessageContext)
-		if !ok || mc == nil {
+		env, ok := a[0].(Env)
+		if !ok || env == nil {
 			return nil, errArgs
 		}
-		return fn(mc, a[1:])
+		return fn(env, a[1:])
 	}
 }
 
-func fnProp(mc *MessageContext, a []any) (any, error) {
+func fnProp(env Env, a []any) (any, error) {
 	if len(a) != 2 {
 		return nil, errArgs
 	}
-	v, ok := mc.Property(toString(a[0]), toString(a[1]))
+	v, ok := env.Property(toString(a[0]), toString(a[1]))
 	if !ok {
 		return nil, nil
 	}
@@ -141,7 +143,7 @@ func toString(v any) string {
 	if v == nil {
 		return ""
 	}
-	return JSONText(normalizeNumber(v))
+	return jsontext.Value(normalizeNumber(v))
 }
 
 func toFloat(v any) (float64, bool) {

@@ -1,4 +1,4 @@
-package mediation
+package exprlang
 
 import (
 	"strconv"
@@ -11,9 +11,9 @@ import (
 // program returns would be written with sorted keys. When the whole
 // expression is a plain member/index path into the payload (payload.a.b,
 // $.items[0], payload["a"]), its result is a sub-tree of the payload, so
-// the path is kept from the compile and the result written in the
-// payload's member order (orderAt(PayloadOrder(mc), path)), as json-eval
-// results are. Computed objects and arrays (function results, literals,
+// the path is kept from the compile (Program.Path) and the result written
+// in the payload's member order by mediation (expression_lang.go), as
+// json-eval results are. Computed objects and arrays (function results, literals,
 // conditionals) have no such source and keep sorted keys.
 
 // payloadPath is the JSONPath of toks when they are exactly payload or $
@@ -83,16 +83,4 @@ func unquoteKey(s string) (string, bool) {
 		return k, !strings.ContainsAny(k, `\'`)
 	}
 	return "", false
-}
-
-// text renders v, the program's result, as String does: a structured
-// result of a payload path in the payload's member order, anything else
-// through JSONText (sorted keys for computed objects).
-func (e *exprLang) text(mc *MessageContext, v any) string {
-	if e.path != nil && isStructured(v) {
-		if src := PayloadOrder(mc); src != nil {
-			return string(AppendJSONOrdered(nil, v, orderAt(src, e.path)))
-		}
-	}
-	return JSONText(normalizeNumber(v))
 }

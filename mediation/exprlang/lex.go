@@ -1,4 +1,4 @@
-package mediation
+package exprlang
 
 import "fmt"
 

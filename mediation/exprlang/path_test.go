@@ -1,4 +1,4 @@
-package mediation_test
+package exprlang_test
 
 import (
 	"testing"
@@ -34,7 +34,7 @@ func TestExprLangPayloadOrder(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := mustCompile(t, tc.expr, nil)
-			got, err := e.String(newMC(t, msg{body: tc.body, ct: tc.ct}))
+			got, err := e.String(newMC(t, msg{Body: tc.body, CT: tc.ct}))
 			if err != nil || got != tc.want {
 				t.Errorf("String = %s, %v\nwant %s", got, err, tc.want)
 			}

@@ -1,4 +1,4 @@
-package mediation
+package xpath
 
 import (
 	"encoding/base64"
@@ -9,20 +9,20 @@ import (
 
 // xslot is one Synapse value of a rewritten XPath, computed per evaluation.
 type xslot interface {
-	value(mc *MessageContext) string
+	value(env Env) string
 }
 
 // xarg is a Synapse function argument: a literal or a compiled expression.
 type xarg struct {
 	lit  string
-	expr *xpathExpr
+	expr *Expr
 }
 
-func (a xarg) eval(mc *MessageContext) string {
+func (a xarg) eval(env Env) string {
 	if a.expr == nil {
 		return a.lit
 	}
-	s, _ := a.expr.String(mc)
+	s, _ := a.expr.String(env)
 	return s
 }
 
@@ -31,16 +31,17 @@ func (a xarg) isLit() bool { return a.expr == nil }
 // propSlot reads a property by scope ($ctx:x, get-property('axis2','x')).
 type propSlot struct{ scope, name string }
 
-func (p propSlot) value(mc *MessageContext) string {
-	v, _ := mc.Property(p.scope, p.name)
+func (p propSlot) value(env Env) string {
+	v, _ := env.Property(p.scope, p.name)
 	return v
 }
 
 // urlSlot reads a query parameter ($url:x).
 type urlSlot struct{ name string }
 
-func (u urlSlot) value(mc *MessageContext) string {
-	return string(mc.Req.URI().QueryArgs().Peek(u.name))
+func (u urlSlot) value(env Env) string {
+	v, _ := env.QueryParam(u.name)
+	return v
 }
 
 // dateSlot is get-property([scope,] 'SYSTEM_DATE', 'format'); for another
@@ -50,27 +51,27 @@ type dateSlot struct {
 	format      javaDate
 }
 
-func (d dateSlot) value(mc *MessageContext) string {
+func (d dateSlot) value(env Env) string {
 	if d.name == "SYSTEM_DATE" {
 		return d.format.Format(time.Now())
 	}
-	v, _ := mc.Property(d.scope, d.name)
+	v, _ := env.Property(d.scope, d.name)
 	return v
 }
 
 // callSlot applies fn to arguments evaluated per request.
 type callSlot struct {
-	fn   func(mc *MessageContext, args []string) string
+	fn   func(env Env, args []string) string
 	args []xarg
 }
 
-func (c callSlot) value(mc *MessageContext) string {
+func (c callSlot) value(env Env) string {
 	var buf [3]string
 	vals := buf[:0]
 	for _, a := range c.args {
-		vals = append(vals, a.eval(mc))
+		vals = append(vals, a.eval(env))
 	}
-	return c.fn(mc, vals)
+	return c.fn(env, vals)
 }
 
 type slotBuilder func(r *xpathRewrite, args []xarg) (xslot, error)
@@ -81,8 +82,8 @@ type slotBuilder func(r *xpathRewrite, args []xarg) (xslot, error)
 var synapseFuncs = map[string]slotBuilder{
 	"get-property": buildGetProperty,
 	"base64Encode": strFunc(1, 2, func(s []string) string { return base64.StdEncoding.EncodeToString([]byte(s[0])) }),
-	"base64Decode": strFunc(1, 2, func(s []string) string { return base64Decode(s[0]) }),
-	"url-encode":   strFunc(1, 2, func(s []string) string { return javaURLEncode(s[0]) }),
+	"base64Decode": strFunc(1, 2, func(s []string) string { return Base64Decode(s[0]) }),
+	"url-encode":   strFunc(1, 2, func(s []string) string { return URLEncode(s[0]) }),
 }
 
 var unsupportedFuncs = map[string]bool{
@@ -96,7 +97,7 @@ func strFunc(min, max int, fn func([]string) string) slotBuilder {
 		if len(args) < min || len(args) > max {
 			return nil, fmt.Errorf("takes %d to %d arguments, got %d", min, max, len(args))
 		}
-		return callSlot{fn: func(_ *MessageContext, s []string) string { return fn(s) }, args: args}, nil
+		return callSlot{fn: func(_ Env, s []string) string { return fn(s) }, args: args}, nil
 	}
 }
 
@@ -135,11 +136,11 @@ func lit(args []xarg, i int) string {
 func splitGetProperty(a0, a1, a2 string, n int) (scope, name, format string, err error) {
 	switch {
 	case n == 1:
-		return ScopeDefault, a0, "", nil
+		return scopeDefault, a0, "", nil
 	case n == 2 && getPropertyScopes[a0]:
 		return a0, a1, "", nil
 	case n == 2:
-		return ScopeDefault, a0, a1, nil
+		return scopeDefault, a0, a1, nil
 	case !getPropertyScopes[a0]:
 		return "", "", "", fmt.Errorf("unknown scope %q", a0)
 	}
@@ -148,7 +149,7 @@ func splitGetProperty(a0, a1, a2 string, n int) (scope, name, format string, err
 
 // getPropertyDynamic is get-property with computed arguments (rare); the
 // date format, if any, is compiled per call.
-func getPropertyDynamic(mc *MessageContext, args []string) string {
+func getPropertyDynamic(env Env, args []string) string {
 	var a1, a2 string
 	if len(args) > 1 {
 		a1 = args[1]
@@ -167,11 +168,13 @@ func getPropertyDynamic(mc *MessageContext, args []string) string {
 		}
 		return jd.Format(time.Now())
 	}
-	v, _ := mc.Property(scope, name)
+	v, _ := env.Property(scope, name)
 	return v
 }
 
-func base64Decode(s string) string {
+// Base64Decode is Synapse's base64Decode: standard base64, padded or not;
+// "" when s is not base64.
+func Base64Decode(s string) string {
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		if b, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "=")); err != nil {
@@ -181,9 +184,9 @@ func base64Decode(s string) string {
 	return string(b)
 }
 
-// javaURLEncode is java.net.URLEncoder.encode with UTF-8: letters, digits
+// URLEncode is java.net.URLEncoder.encode with UTF-8: letters, digits
 // and .-*_ stay, space becomes '+', every other byte %XX.
-func javaURLEncode(s string) string {
+func URLEncode(s string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

@@ -1,4 +1,4 @@
-package mediation_test
+package xpath_test
 
 import (
 	"fmt"
@@ -28,8 +28,8 @@ func TestXPathConcurrent(t *testing.T) {
 			for i := range each {
 				id, vip := fmt.Sprintf("w%d-%d", w, i), (w+i)%2 == 0
 				typ := map[bool]string{true: "vip", false: "std"}[vip]
-				mc := newMC(t, msg{ct: "application/xml", props: map[string]string{"n": id},
-					body: fmt.Sprintf(`<order id=%q type=%q><item>%s-a</item></order>`, id, typ, id)})
+				mc := newMC(t, msg{CT: "application/xml", Props: map[string]string{"n": id},
+					Body: fmt.Sprintf(`<order id=%q type=%q><item>%s-a</item></order>`, id, typ, id)})
 				got, err := boolExpr.Bool(mc)
 				if err != nil || got != vip {
 					errs <- fmt.Sprintf("%s: Bool = %v, %v; want %v", id, got, err, vip)
