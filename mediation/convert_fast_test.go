@@ -381,3 +381,22 @@ func TestConvertFastDeep(t *testing.T) {
 		}
 	}
 }
+
+// FuzzConvertFast: the fast and the full conversion agree, bytes and
+// errors, on any body (dir: even = XML as JSON with one of xmlTypes, odd =
+// JSON as one of xmlTos). Seeds: the testdata/convert tables.
+func FuzzConvertFast(f *testing.F) {
+	for _, d := range loadConvertTable(f, "xml.txt") {
+		f.Add(d, uint8(0))
+	}
+	for i, d := range loadConvertTable(f, "json.txt") {
+		f.Add(d, uint8(2*i+1))
+	}
+	f.Fuzz(func(t *testing.T, body string, dir uint8) {
+		if dir%2 == 0 {
+			convertBoth(t, body, xmlTypes[int(dir/2)%len(xmlTypes)], "application/json")
+		} else {
+			convertBoth(t, body, "application/json", xmlTos[int(dir/2)%len(xmlTos)])
+		}
+	})
+}
