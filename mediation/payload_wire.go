@@ -35,11 +35,13 @@ func (mc *MessageContext) SerializeForWire() error {
 		mc.pin = formatPin{}
 		return nil
 	}
-	out, err := mc.convertPayload(to)
-	if err != nil {
-		return fmt.Errorf("write %s payload as %s: %w", from, to, err)
+	if !mc.convertFast(from, to) { // straight from the bytes when it can (convert_fast.go)
+		out, err := mc.convertPayload(to)
+		if err != nil {
+			return fmt.Errorf("write %s payload as %s: %w", from, to, err)
+		}
+		mc.SetBody(out)
 	}
-	mc.SetBody(out)
 	mc.pin = formatPin{} // the body is now what the Content-Type says
 	return nil
 }

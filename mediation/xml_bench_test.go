@@ -10,10 +10,13 @@ import (
 
 // xmlOrder1K is an order of about 1 KiB, the XML twin of the transform
 // benchmark's JSON order.
-func xmlOrder1K() string {
+func xmlOrder1K() string { return xmlOrderOf(1024) }
+
+// xmlOrderOf is an order of about size bytes.
+func xmlOrderOf(size int) string {
 	var s strings.Builder
 	s.WriteString(`<order><id>o-4711</id><customer><name>Ada Lovelace</name><tier>gold</tier></customer><total>1234.5</total><items>`)
-	for i := 0; s.Len() < 1024-64; i++ {
+	for i := 0; s.Len() < size-64; i++ {
 		fmt.Fprintf(&s, `<item><sku>SKU-%05d</sku><qty>%d</qty><price>%d.25</price></item>`, i, i%7+1, i%90+10)
 	}
 	s.WriteString(`</items></order>`)
@@ -57,32 +60,38 @@ func BenchmarkXMLRead(b *testing.B) {
 	}
 }
 
-// BenchmarkXMLJSONConvert is a 1 KiB payload written in the other format
-// on the wire (messageType), both ways.
+// BenchmarkXMLJSONConvert is a 1 KiB and a 100 KiB payload written in the
+// other format on the wire (messageType), both ways.
 func BenchmarkXMLJSONConvert(b *testing.B) {
-	xmlBody := xmlOrder1K()
-	conv := newMC(b, msg{body: xmlBody, ct: "application/xml"})
-	conv.SetProperty(mediation.ScopeAxis2, "messageType", "application/json")
-	if err := conv.SerializeForWire(); err != nil {
-		b.Fatal(err)
-	}
-	jsonBody := string(conv.Body())
-	for _, c := range []struct{ name, body, ct, to string }{
-		{"xml-to-json", xmlBody, "application/xml", "application/json"},
-		{"json-to-xml", jsonBody, "application/json", "application/xml"},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			mc := newMC(b, msg{body: c.body, ct: c.ct})
-			b.ReportAllocs()
-			for b.Loop() {
-				mc.Req.SetBodyString(c.body)
-				mc.Req.Header.SetContentType(c.ct)
-				mc.InvalidatePayload()
-				mc.SetProperty(mediation.ScopeAxis2, "messageType", c.to)
-				if err := mc.SerializeForWire(); err != nil {
-					b.Fatal(err)
+	for _, size := range []int{1 << 10, 100 << 10} {
+		xmlBody := xmlOrderOf(size)
+		conv := newMC(b, msg{body: xmlBody, ct: "application/xml"})
+		conv.SetProperty(mediation.ScopeAxis2, "messageType", "application/json")
+		if err := conv.SerializeForWire(); err != nil {
+			b.Fatal(err)
+		}
+		jsonBody := string(conv.Body())
+		suffix := ""
+		if size > 1<<10 {
+			suffix = fmt.Sprintf("-%dKB", size>>10) // 1 KiB keeps the names of earlier runs
+		}
+		for _, c := range []struct{ name, body, ct, to string }{
+			{"xml-to-json" + suffix, xmlBody, "application/xml", "application/json"},
+			{"json-to-xml" + suffix, jsonBody, "application/json", "application/xml"},
+		} {
+			b.Run(c.name, func(b *testing.B) {
+				mc := newMC(b, msg{body: c.body, ct: c.ct})
+				b.ReportAllocs()
+				for b.Loop() {
+					mc.Req.SetBodyString(c.body)
+					mc.Req.Header.SetContentType(c.ct)
+					mc.InvalidatePayload()
+					mc.SetProperty(mediation.ScopeAxis2, "messageType", c.to)
+					if err := mc.SerializeForWire(); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
