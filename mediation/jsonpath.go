@@ -3,14 +3,11 @@ package mediation
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/ohler55/ojg"
 	"github.com/ohler55/ojg/jp"
-	"github.com/ohler55/ojg/oj"
+
+	"github.com/seqgate/seqgate/mediation/jsontext"
 )
 
 // Valuer is implemented by expressions that have a typed result besides its
@@ -180,39 +177,10 @@ func (j *jsonPathExpr) Bool(mc *MessageContext) (bool, error) {
 func (j *jsonPathExpr) NeedsBody() bool { return true }
 func (j *jsonPathExpr) Source() string  { return j.src }
 
-var jsonWriters = sync.Pool{New: func() any {
-	o := ojg.DefaultOptions
-	o.Sort = true // Go maps have no order; sorted keys keep output stable
-	return &oj.Writer{Options: o}
-}}
-
 // JSONText renders a JSON value the way Synapse's JSONPath string value
-// does: strings plain, integral numbers without a fraction, nil as "null",
-// objects and arrays as compact JSON with sorted keys.
-func JSONText(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return v
-	case bool:
-		return strconv.FormatBool(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1e18 {
-			return strconv.FormatInt(int64(v), 10)
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case map[string]any, []any:
-		w := jsonWriters.Get().(*oj.Writer)
-		defer jsonWriters.Put(w)
-		return w.JSON(v)
-	}
-	return fmt.Sprint(v)
-}
+// does (jsontext.Value: strings plain, integral numbers without a fraction,
+// nil as "null", objects and arrays as compact JSON with sorted keys).
+func JSONText(v any) string { return jsontext.Value(v) }
 
 // orderedText writes v, the structured match of j, with its objects in the
 // payload's order: the key order of the JSON body's text, or the document

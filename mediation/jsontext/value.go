@@ -20,8 +20,7 @@ var writers = sync.Pool{New: func() any {
 // strings plain, integral numbers without a fraction, nil as "null",
 // objects and arrays as compact JSON with sorted keys. It is here, below
 // mediation, so that the ${...} language (mediation/exprlang) can write
-// values as mediation.JSONText does; JSONText (mediation/jsonpath.go) is
-// the same function and is to forward to this one.
+// values as mediation.JSONText (which forwards here) does.
 func Value(v any) string {
 	switch v := v.(type) {
 	case nil:
