@@ -33,6 +33,9 @@ func (g *eventsGen) builtFrom(cfg *config.Config) bool {
 // publisher is the publisher for cfg: the live one when its section is
 // unchanged, else a new one (switched in by analyticsSwitched).
 func (rt *Runtime) publisher(cfg *config.Config) (*analytics.Publisher, error) {
+	if rt.isolated { // Options.Isolated: no events leave the process
+		return nil, nil
+	}
 	e := &rt.events
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -31,7 +31,8 @@ func withFileAPIs(cfg *config.Config, repo *deploy.Repository, log *zap.Logger) 
 // watchAPIFiles builds a new generation now (the repository has just loaded)
 // and whenever the repository signals a changed list of APIs. The signal
 // only wakes a goroutine: it may come from inside a config reload, which
-// holds the lock the rebuild takes.
+// holds the lock the rebuild takes. Close stops the goroutine and waits for
+// it (stopAPIFiles), so no rebuild runs on a closed runtime.
 func (rt *Runtime) watchAPIFiles() {
 	wake := make(chan struct{}, 1)
 	rt.repo.OnAPIsChanged(func() {
@@ -41,11 +42,31 @@ func (rt *Runtime) watchAPIFiles() {
 		}
 	})
 	rt.rebuildForAPIs()
+	rt.apiFiles.stop, rt.apiFiles.done = make(chan struct{}), make(chan struct{})
 	go func() {
-		for range wake {
-			rt.rebuildForAPIs()
+		defer close(rt.apiFiles.done)
+		for {
+			select {
+			case <-wake:
+				rt.rebuildForAPIs()
+			case <-rt.apiFiles.stop:
+				return
+			}
 		}
 	}()
+}
+
+// apiFilesWatch is the goroutine of watchAPIFiles; zero before Start.
+type apiFilesWatch struct {
+	stop, done chan struct{}
+}
+
+// stopAPIFiles ends the goroutine of watchAPIFiles (Close).
+func (rt *Runtime) stopAPIFiles() {
+	if rt.apiFiles.stop != nil {
+		close(rt.apiFiles.stop)
+		<-rt.apiFiles.done
+	}
 }
 
 // rebuildForAPIs builds the gateway of the running config with the api

@@ -1,7 +1,7 @@
 // Package runtime is the serving side of a gateway process: it builds,
 // swaps and retires config generations, and keeps what must outlive them.
 // cmd/seqgate keeps flags, signals, logging, the listeners and the admin
-// server; handlers/seqtest and handlers/dryrun can build on the same code.
+// server; handlers/seqtest builds its gateway with it too (Options.Isolated).
 //
 // The name says what it holds (the running gateway and its lifetime). It
 // shadows the standard library's runtime only in files that import it.

@@ -28,6 +28,13 @@ type Options struct {
 	// and, with Redis, its cluster follower). `seqgate run` sets it;
 	// `seqgate check` leaves it off: nothing is installed by a check.
 	Bundles bool
+	// Isolated keeps the gateway to the caller's own requests: no Redis
+	// client (throttle counters in memory whatever throttling.store says),
+	// no analytics events, no tracing, no access log, no HTTPS certificates
+	// (the caller listens, on plain HTTP). `seqgate test` sets it, so that
+	// test requests neither count against a cluster's quotas nor show in its
+	// analytics, traces and logs.
+	Isolated bool
 }
 
 // Runtime is a gateway's serving state: the running generation behind a
@@ -51,6 +58,8 @@ type Runtime struct {
 	faults      *handlers.FaultLog    // the last failed requests (GET /admin/faults); kept across reloads
 	bundles     *bundle.Manager       // extension bundles (bundles.go); nil unless Options.Bundles
 	access      *accesslog.Log        // fixed at start; nil when access_log is off
+	isolated    bool                  // Options.Isolated
+	apiFiles    apiFilesWatch         // rebuilds on a changed list of api files (apifiles.go)
 	reloadCount *prometheus.CounterVec
 	cfg         atomic.Pointer[config.Config]
 	reloads     reloadState
@@ -68,44 +77,51 @@ func New(cfg *config.Config, log *zap.Logger, opts Options) (*Runtime, error) {
 	if err != nil {
 		return nil, repositoryError(cfg, err)
 	}
-	backendTLS, err := backendTLSConfig(cfg.TLS.Backend)
-	if err != nil {
+	rt := &Runtime{log: log, reg: reg, repo: repo, opts: gateway.ServerOptionsFrom(cfg), isolated: opts.Isolated}
+	if err := rt.build(cfg, opts); err != nil {
+		rt.Close() // what was made before the error (access log, publisher, tracer, redis) stops
 		return nil, err
 	}
-	rdb, err := newRedis(cfg.Redis, cfg.Dir)
-	if err != nil {
-		return nil, err
+	return rt, nil
+}
+
+// build makes what New keeps across generations and the first generation.
+func (rt *Runtime) build(cfg *config.Config, opts Options) error {
+	var err error
+	if rt.backendTLS, err = backendTLSConfig(cfg.TLS.Backend); err != nil {
+		return err
 	}
-	rt := &Runtime{log: log, reg: reg, repo: repo, backendTLS: backendTLS, redis: rdb, opts: gateway.ServerOptionsFrom(cfg)}
-	rt.reloadCount = registerMetrics(reg, repo)
-	rt.debug = dryrun.NewHook(cfg.Listen.AdminToken, log)
-	if a := cfg.AccessLog; a.Enabled {
+	if !opts.Isolated {
+		if rt.redis, err = newRedis(cfg.Redis, cfg.Dir); err != nil {
+			return err
+		}
+	}
+	rt.reloadCount = registerMetrics(rt.reg, rt.repo)
+	rt.debug = dryrun.NewHook(cfg.Listen.AdminToken, rt.log)
+	if a := cfg.AccessLog; a.Enabled && !opts.Isolated {
 		if rt.access, err = accesslog.New(accesslog.Options{Output: a.Path(cfg.Dir), Format: a.Format,
-			Buffer: a.Buffer, Registry: reg}); err != nil {
-			_ = repo.Close()
-			return nil, &ConfigError{"access_log.output", strings.TrimPrefix(err.Error(), "access_log.output: ")}
+			Buffer: a.Buffer, Registry: rt.reg}); err != nil {
+			return &ConfigError{"access_log.output", strings.TrimPrefix(err.Error(), "access_log.output: ")}
 		}
 	}
 	rt.faults = handlers.NewFaultLog(handlers.DefaultFaultLog)
 	rt.useLibrary(cfg)
 	gw, err := rt.newGateway(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rt.sw = gateway.NewSwitch(gw)
-	if cfg.TLS.Enabled() {
-		if rt.certs, err = gateway.NewCerts(cfg.TLS, log); err != nil {
-			return nil, err
+	if cfg.TLS.Enabled() && !opts.Isolated {
+		if rt.certs, err = gateway.NewCerts(cfg.TLS, rt.log); err != nil {
+			return err
 		}
 	}
 	rt.cfg.Store(cfg)
 	rt.reloads.loaded(time.Now())
 	if opts.Bundles {
-		if err := rt.startBundles(cfg); err != nil {
-			return nil, err
-		}
+		return rt.startBundles(cfg)
 	}
-	return rt, nil
+	return nil
 }
 
 // Start loads the repository (every tenant's sequences, endpoints, api
@@ -120,11 +136,12 @@ func (rt *Runtime) Start() error {
 	return nil
 }
 
-// Close stops the bundle manager, the publishers, the access log, the
-// tracer, the TLS file watcher, the repository, the Redis client and the
-// authn registry, in that order (bundles and the stream sink before Redis).
-// Call it once.
+// Close stops the api files' rebuilds, the bundle manager, the publishers,
+// the access log, the tracer, the TLS file watcher, the repository, the
+// Redis client and the authn registry, in that order (bundles and the
+// stream sink before Redis). Call it once.
 func (rt *Runtime) Close() {
+	rt.stopAPIFiles()
 	rt.stopBundles()
 	rt.closeAnalytics() // before redis: the stream sink flushes on it
 	if err := rt.access.Close(); err != nil {

@@ -214,3 +214,49 @@ func TestNewConfigError(t *testing.T) {
 		t.Fatalf("New with a missing repository: %v", err)
 	}
 }
+
+// TestIsolated: with Options.Isolated a config naming Redis, analytics,
+// tracing, an access log and HTTPS certificates builds and serves on the
+// process's own state: no Redis client (throttle counters in memory), no
+// publisher, no tracer, no access log file, no certificates loaded (their
+// files do not exist). Without it the same config is refused for the
+// missing certificate, so the option is what keeps them off.
+func TestIsolated(t *testing.T) {
+	root, backend := tempRepo(t), startBackend(t)
+	accessLog := filepath.Join(root, "access.log")
+	extra := `redis: { addr: "127.0.0.1:1" }
+throttling: { store: redis }
+analytics: { sinks: [ { type: file, path: ` + filepath.Join(root, "events.jsonl") + ` } ] }
+tracing: { enabled: true, endpoint: "http://127.0.0.1:1" }
+access_log: { enabled: true, output: ` + accessLog + ` }
+tls: { certificates: [ { cert: ` + filepath.Join(root, "missing.crt") + `, key: ` + filepath.Join(root, "missing.key") + ` } ] }`
+	cfg := testConfig(t, root, backend, extra, "A")
+	rt, err := New(cfg, zap.NewNop(), Options{Isolated: true})
+	if err != nil {
+		t.Fatalf("New(Isolated): %v", err)
+	}
+	t.Cleanup(rt.Close)
+	if err := rt.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := serve(t, rt)
+	if got := status(t, addr, "/a/1.0.0/x"); got != 200 {
+		t.Fatalf("A answered %d", got)
+	}
+	store, _, err := rt.throttleStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rt.redis != nil || store != rt.throttle.memory || rt.throttle.redis != nil {
+		t.Errorf("redis client %v, throttle store %T: want none and the in-memory store", rt.redis, store)
+	}
+	if rt.Publisher() != nil || rt.tracing.provider != nil || rt.access != nil || rt.Certs() != nil {
+		t.Errorf("publisher %p, tracer %p, access log %p, certs %p: want all off", rt.Publisher(), rt.tracing.provider, rt.access, rt.Certs())
+	}
+	if _, err := os.Stat(accessLog); !os.IsNotExist(err) {
+		t.Errorf("access log file: %v, want none written", err)
+	}
+	if _, err := New(cfg, zap.NewNop(), Options{}); err == nil || !strings.Contains(err.Error(), "missing.crt") {
+		t.Fatalf("New without Isolated: %v, want the missing certificate refused", err)
+	}
+}

@@ -39,6 +39,9 @@ func (rt *Runtime) throttleStore(cfg *config.Config) (ratelimit.Store, *handlers
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	name := cfg.Throttling.Store
+	if rt.isolated { // Options.Isolated: this process's counters only
+		name = config.StoreMemory
+	}
 	if name == config.StoreRedis && rt.redis == nil {
 		return nil, nil, errors.New("throttling.store: redis: no redis client (redis.addr is read at start only; restart to add it)")
 	}

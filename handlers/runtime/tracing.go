@@ -22,6 +22,9 @@ type tracerState struct {
 // newTracer is the tracer the gateway starts request spans with, nil when
 // tracing is off.
 func (rt *Runtime) newTracer(cfg *config.Config) (trace.Tracer, error) {
+	if rt.isolated { // Options.Isolated: no spans leave the process
+		return nil, nil
+	}
 	if !rt.tracing.made {
 		p, err := tracing.New(cfg.Tracing, rt.log)
 		if err != nil {

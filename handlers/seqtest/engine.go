@@ -12,8 +12,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/seqgate/seqgate/deploy"
-	"github.com/seqgate/seqgate/handlers/authn"
-	"github.com/seqgate/seqgate/handlers/gateway"
+	"github.com/seqgate/seqgate/handlers/runtime"
 	_ "github.com/seqgate/seqgate/mediation/mediators" // the gateway compiles sequences with the built-in mediators
 )
 
@@ -76,8 +75,7 @@ func (r *Runner) RunFile(path string) (FileReport, error) {
 // env is one running gateway with its echo backend and log capture.
 type env struct {
 	backend *echoBackend
-	repo    *deploy.Repository
-	authn   *authn.Registry
+	rt      *runtime.Runtime
 	srv     *fasthttp.Server
 	ln      net.Listener
 	logs    *observer.ObservedLogs
@@ -105,8 +103,10 @@ func (r *Runner) envFor(f *File) (*env, error) {
 	return e, nil
 }
 
-// startEnv assembles the gateway exactly as `seqgate run` does, on
-// in-memory state (throttle counters, no analytics events, no tracing).
+// startEnv builds the gateway exactly as `seqgate run` does (runtime.New:
+// the config's APIs and the repository's API-M api files, sequences,
+// endpoints), isolated (runtime.Options.Isolated: in-memory throttle
+// counters, no analytics events, no tracing, no access log).
 func startEnv(f *File, cfgPath string, opts Options) (*env, error) {
 	b, err := startBackend()
 	if err != nil {
@@ -129,38 +129,33 @@ func (e *env) start(f *File, cfgPath string) error {
 	core, logs := observer.New(zapcore.DebugLevel)
 	log := zap.New(core)
 	e.logs = logs
-	if e.repo, err = deploy.New(deploy.Options{Root: cfg.Repository, Tenants: cfg.Tenants}); err != nil {
+	if e.rt, err = runtime.New(cfg, log, runtime.Options{Isolated: true}); err != nil {
 		return err
 	}
-	e.repo.SetLibraryUse(deploy.LibraryUses(cfg.APIs))
-	if err := e.repo.Start(); err != nil {
+	if err := e.rt.Start(); err != nil {
 		return err
 	}
-	if err := refusals(e.repo); err != nil {
-		return err
-	}
-	e.authn = authn.NewRegistry(log)
-	gw, err := gateway.Assemble(cfg, gateway.Deps{Repo: e.repo, Logger: log, Authn: e.authn})
-	if err != nil {
+	if err := refusals(e.rt.Repo()); err != nil {
 		return err
 	}
 	if e.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		return err
 	}
 	e.base = "http://" + e.ln.Addr().String()
-	e.srv = gw.Server(gateway.ServerOptionsFrom(cfg))
+	e.srv = e.rt.Switch().Server(e.rt.ServerOptions())
 	go func() { _ = e.srv.Serve(e.ln) }()
 	return nil
 }
 
-// refusals fails a run whose sequences did not all deploy: a case would
-// otherwise test the gateway without them.
+// refusals fails a run whose sequences, endpoints or api files did not all
+// deploy (or, for an api file, serve): a case would otherwise test the
+// gateway without them.
 func refusals(repo *deploy.Repository) error {
 	for _, t := range repo.Status() {
 		if t.Error != "" {
 			return fmt.Errorf("tenant %s: %s", t.Domain, t.Error)
 		}
-		for _, fs := range [][]deploy.FileStatus{t.Files, t.EndpointFiles} {
+		for _, fs := range [][]deploy.FileStatus{t.Files, t.EndpointFiles, t.APIFiles} {
 			for _, s := range fs {
 				if s.State == deploy.StateRefused {
 					return fmt.Errorf("%s refused: %s", s.Path, s.Error)
@@ -178,11 +173,8 @@ func (e *env) close() {
 	if e.client != nil {
 		e.client.CloseIdleConnections()
 	}
-	if e.repo != nil {
-		_ = e.repo.Close()
-	}
-	if e.authn != nil {
-		e.authn.Close()
+	if e.rt != nil {
+		e.rt.Close()
 	}
 	e.backend.close()
 }

@@ -140,6 +140,38 @@ func TestRefusedSequence(t *testing.T) {
 	}
 }
 
+// TestRefusedAPIFile: an api file the gateway does not serve stops the
+// file as a refused sequence does, whether it does not compile or its
+// context is the config's API's (the minimal config's here).
+func TestRefusedAPIFile(t *testing.T) {
+	for name, c := range map[string]struct{ api, want string }{
+		"does not compile": {`<api xmlns="http://ws.apache.org/ns/synapse" name="a--X" context="/x/1.0.0" version="1.0.0">
+  <resource methods="GET" url-mapping="/*"><inSequence><nosuchmediator/></inSequence></resource></api>`, "x.xml refused"},
+		"context taken": {`<api xmlns="http://ws.apache.org/ns/synapse" name="a--X" context="/e/1.0.0" version="1.0.0">
+  <resource methods="GET" url-mapping="/*"><inSequence><respond/></inSequence></resource></api>`, "context /e/1.0.0 is already served"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			def := filepath.Join(t.TempDir(), "repository/deployment/server/synapse-configs/default")
+			files := map[string]string{
+				"api/x.xml":             c.api,
+				"sequences/t.test.yaml": "api: {provider: a, name: E, version: 1.0.0, context: /e}\ncases:\n  - {name: a, request: {path: /e/1.0.0/}}\n",
+			}
+			for name, data := range files {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(def, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(def, name), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := RunFile(filepath.Join(def, "sequences", "t.test.yaml"), Options{})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
 // TestJUnit: the report parses back with its counts and failure texts.
 func TestJUnit(t *testing.T) {
 	var rep Report

@@ -452,6 +452,51 @@ func TestTestSkipsTestdata(t *testing.T) {
 	}
 }
 
+// TestTestServesAPIFiles: `seqgate test` builds the gateway as `seqgate
+// run` does, so the API-M api files of the home (<home>/.../default/api)
+// serve next to the config's APIs: a case on an api file's API runs its
+// handlers, its inSequence's <send> to the named endpoint (called as the
+// file writes it, not the echo backend) and its outSequence. Before the
+// runtime built seqtest's gateway the api files were not read and the
+// case got 404.
+func TestTestServesAPIFiles(t *testing.T) {
+	t.Parallel()
+	rec := newBackend(t)
+	home := t.TempDir()
+	def := filepath.Join(home, "repository", "deployment", "server", "synapse-configs", "default")
+	for _, d := range []string{"sequences", "api", "endpoints"} {
+		if err := os.MkdirAll(filepath.Join(def, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(home, "seqgate.yaml"), `repository: .
+applications:
+  - { name: App, id: "1", consumer_key: ck, user: alice, tenant: carbon.super, keys: [ "carte-key" ] }
+`)
+	writeFile(t, filepath.Join(def, "api", "admin--Carte_v1.0.0.xml"), carteAPI("/menu"))
+	writeFile(t, filepath.Join(def, "endpoints", "carte.xml"),
+		`<endpoint xmlns="http://ws.apache.org/ns/synapse" name="admin--Carte_APIproductionEndpoint_0"><address uri="`+rec.url()+`/be/carte"/></endpoint>`)
+	writeFile(t, filepath.Join(home, "carte.test.yaml"), `cases:
+  - name: the api file's API answers through its endpoint and outSequence
+    request: {path: /carte/1.0.0/menu, headers: {apikey: carte-key}}
+    expect:
+      status: 200
+      headers: {X-Out: carte}
+      body: {json: {$.path: /be/carte/menu}}
+      upstream: {called: false}
+  - name: its APIAuthenticationHandler asks for a key
+    request: {path: /carte/1.0.0/menu}
+    expect: {status: 401}
+`)
+	code, stdout, stderr := runCLIIn(t, home, "test", "-v")
+	if code != 0 || !strings.Contains(stdout, "2 passed, 0 failed") {
+		t.Fatalf("seqgate test on an API-M home: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 0, 2 passed", code, stdout, stderr)
+	}
+	if n := rec.hits(); n != 1 {
+		t.Errorf("the api file's endpoint got %d requests, want 1", n)
+	}
+}
+
 // TestNearMissHotDeployLogged: a misnamed sequence dropped in while the
 // gateway runs is reported in the deploy log when it deploys (not only by
 // check, lint, the start log and /admin/config), once: a later deploy of
