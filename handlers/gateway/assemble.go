@@ -54,8 +54,8 @@ type Deps struct {
 // Assemble builds everything a config decides per request: router,
 // handler chain (auth, throttle, usage, extension, in the configured
 // order), backends, payload limits. It is the gateway's composition, read
-// top to bottom here; handlers/runtime calls it at start and on each reload,
-// handlers/seqtest to run test cases on the same gateway.
+// top to bottom here; handlers/runtime calls it at start and on each reload
+// (seqgate run, and seqgate test through the same runtime).
 func Assemble(cfg *config.Config, d Deps) (*Gateway, error) {
 	d = d.withDefaults()
 	router := d.Router
