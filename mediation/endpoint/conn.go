@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/internal/deadline"
 )
 
 // errStaleConn reports an idle backend connection that had bytes pending
@@ -35,7 +37,7 @@ type checkedConn struct {
 	net.Conn
 	raw      syscall.RawConn // nil: cannot peek (not a TCP socket)
 	readSeen atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
-	peekFn   func(fd uintptr) bool
+	peekFn   func(fd uintptr)
 	found    bool    // peekFn's result
 	buf      [1]byte // peekFn's buffer (fields, so a check allocates nothing)
 }
@@ -59,13 +61,15 @@ func (c *checkedConn) Write(b []byte) (int, error) {
 }
 
 // dialChecked is the HostClients' dialer: fasthttp's own (with its DNS
-// cache) wrapped in a checkedConn.
+// cache) wrapped in a checkedConn, whose deadlines are armed lazily
+// (internal/deadline: fasthttp sets a write and a read deadline per call,
+// two timer updates per request otherwise).
 func dialChecked(addr string, timeout time.Duration) (net.Conn, error) {
 	conn, err := fasthttp.DialTimeout(addr, timeout)
 	if err != nil {
 		return nil, err
 	}
-	cc := &checkedConn{Conn: conn}
+	cc := &checkedConn{Conn: deadline.Wrap(conn)}
 	if sc, ok := conn.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			cc.raw, cc.peekFn = raw, cc.peek
