@@ -12,6 +12,7 @@ import (
 
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
+	"github.com/seqgate/seqgate/internal/deadline"
 )
 
 // ServerOptions bound what one client may send and how long it may take.
@@ -100,6 +101,13 @@ func (g *Gateway) Server(o ServerOptions) *fasthttp.Server {
 		ErrorHandler:                  g.serverError,
 	}
 }
+
+// Listener wraps a traffic listener (plain, or under tls.NewListener) so
+// that the deadlines Server moves on every request (idle, header, body,
+// write: four timer updates per POST, three per GET) are armed lazily
+// (internal/deadline): each still holds exactly as set, but a busy
+// keep-alive connection re-arms about once per timeout period.
+func Listener(ln net.Listener) net.Listener { return deadline.Listener(ln) }
 
 // With StreamRequestBody, fasthttp reads at most 8 KiB of a body before
 // the handler runs and leaves the rest on the connection as
