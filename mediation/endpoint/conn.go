@@ -34,12 +34,12 @@ var errStaleConn = errors.New("idle backend connection had unsolicited bytes pen
 // there too (a TLS 1.3 session ticket arrives before the first answer and
 // is read with it).
 type checkedConn struct {
-	net.Conn
-	raw      syscall.RawConn // nil: cannot peek (not a TCP socket)
-	readSeen atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
-	peekFn   func(fd uintptr)
-	found    bool    // peekFn's result
-	buf      [1]byte // peekFn's buffer (fields, so a check allocates nothing)
+	deadline.Conn                 // the TCP connection, its deadlines armed lazily (a struct: no second interface hop per call)
+	raw           syscall.RawConn // nil: cannot peek (not a TCP socket)
+	readSeen      atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
+	peekFn        func(fd uintptr)
+	found         bool    // peekFn's result
+	buf           [1]byte // peekFn's buffer (fields, so a check allocates nothing)
 }
 
 func (c *checkedConn) Read(b []byte) (int, error) {
@@ -69,7 +69,7 @@ func dialChecked(addr string, timeout time.Duration) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cc := &checkedConn{Conn: deadline.Wrap(conn)}
+	cc := &checkedConn{Conn: deadline.Conn{Conn: conn}}
 	if sc, ok := conn.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			cc.raw, cc.peekFn = raw, cc.peek
