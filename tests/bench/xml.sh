@@ -99,7 +99,7 @@ floor_rows() {
 	awk -F, 'NR > 1 { cpu[$1 "," $2] = $8; conc[$2] = 1 }
 		END { for (c in conc) { f = cpu["fastproxy," c]; if (f == "" || f == "n/a") continue
 			for (s in cpu) { split(s, k, ","); if (k[2] != c || k[1] == "fastproxy" || cpu[s] == "n/a") continue
-				printf "| %s, %s conns | %s vs %s cpu_us/req | %+.1f%% |\n", k[1], c, cpu[s], f, (cpu[s] / f - 1) * 100 } } }' "$RESULTS_CSV" | sort -t'|' -k2,2
+				printf "| %s, %s conns | %s vs %s cpu_us/req | %+.1f%% |\n", k[1], c, cpu[s], f, (cpu[s] / f - 1) * 100 } } }' "$RESULTS_CSV" | sort -t, -k1,1 -k2,2n
 }
 
 main "$@"
