@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/gateway"
 	"github.com/seqgate/seqgate/handlers/runtime"
 )
 
@@ -83,11 +84,11 @@ func (s *server) serve(sigs <-chan os.Signal) int {
 	sw, opts := s.rt.Switch(), s.rt.ServerOptions()
 	httpSrv := sw.Server(opts)
 	s.traffic = append(s.traffic, httpSrv)
-	start("traffic", s.ln, httpSrv.Serve)
+	start("traffic", gateway.Listener(s.ln), httpSrv.Serve) // deadlines armed lazily: mediation/deadline
 	if certs := s.rt.Certs(); certs != nil {
 		httpsSrv := sw.Server(opts)
 		s.traffic = append(s.traffic, httpsSrv)
-		start("traffic-tls", tls.NewListener(s.tlsLn, certs.TLSConfig()), httpsSrv.Serve)
+		start("traffic-tls", tls.NewListener(gateway.Listener(s.tlsLn), certs.TLSConfig()), httpsSrv.Serve)
 	}
 	if s.admin != nil {
 		start("admin", s.adminLn, s.admin.Serve)

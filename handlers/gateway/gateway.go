@@ -245,6 +245,9 @@ func (g *Gateway) callBackend(ex *handlers.Exchange, ep mediation.Endpoint) bool
 		tracing.Inject(ex.Span, &mc.Req.Header)
 	}
 	lim := limitRequestStream(mc) // stream.go
+	if lim != nil && lim.err != nil && clientFault(mc, lim) {
+		return false // a small body the client did not send: the backend is not called
+	}
 	mc.Resp.StreamBody = streamResponse(ex)
 	start := time.Now()
 	var err error

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"net"
 	"reflect"
 	"sync/atomic"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers"
 	"github.com/seqgate/seqgate/mediation"
+	"github.com/seqgate/seqgate/mediation/deadline"
 )
 
 // ServerOptions bound what one client may send and how long it may take.
@@ -106,6 +108,13 @@ func guarded(o ServerOptions, next fasthttp.RequestHandler) fasthttp.RequestHand
 		next(ctx)
 	}
 }
+
+// Listener wraps a traffic listener (plain, or under tls.NewListener) so
+// that the deadlines Server moves on every request (idle, header, body,
+// write: four timer updates per POST, three per GET) are armed lazily
+// (mediation/deadline): each still holds exactly as set, but a busy
+// keep-alive connection re-arms about once per timeout period.
+func Listener(ln net.Listener) net.Listener { return deadline.Listener(ln) }
 
 // With StreamRequestBody, fasthttp reads at most 8 KiB of a body before
 // the handler runs and leaves the rest on the connection as

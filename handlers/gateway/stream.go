@@ -60,13 +60,18 @@ const holdMin = 64 << 10
 // and either records a read error of the client's (a bad chunk, a body
 // not sent in time), so the gateway answers the client's fault (400, 408,
 // 413) rather than a backend error. It returns nil when the body is not a
-// stream.
+// stream. A small body with a declared length is not streamed at all
+// (smallBody); when reading it failed, the returned limitedBody holds the
+// error and the backend must not be called.
 func limitRequestStream(mc *mediation.MessageContext) *limitedBody {
 	s := mc.Req.BodyStream()
 	if s == nil {
 		return nil
 	}
 	cl := mc.Req.Header.ContentLength()
+	if cl >= 0 && cl <= smallBodyMax {
+		return smallBody(mc, s, cl)
+	}
 	lim := &limitedBody{r: s, left: int64(mc.Limits.MaxBodyBytes), hdr: &mc.Req.Header}
 	if lim.left <= 0 {
 		lim.left = int64(mediation.DefaultMaxBodyBytes)
@@ -75,6 +80,32 @@ func limitRequestStream(mc *mediation.MessageContext) *limitedBody {
 	// after the handler): replacing it here does not release it
 	mc.Req.SetBodyStream(lim, cl)
 	return lim
+}
+
+// smallBodyMax is the largest declared request body sent to the backend
+// as bytes rather than as a stream. fasthttp reads up to 8 KiB of a body
+// with the headers (StreamRequestBody), so such a body is already in
+// memory: copying it out of the stream costs a memmove, where streaming it
+// costs the stream wrapper, fasthttp's stream writer and its copy loop on
+// every request. Longer bodies, and chunked ones, stream as before.
+const smallBodyMax = 8 << 10
+
+// smallBody reads a request body of declared length cl (at most
+// smallBodyMax) whole and makes it the request's body. A read error is the
+// client's (it closed, or did not send the body within timeouts.read): it
+// is returned in a limitedBody for clientFault, and nothing is sent.
+func smallBody(mc *mediation.MessageContext, s io.Reader, cl int) *limitedBody {
+	bp := preReadBufs.Get().(*[]byte)
+	defer preReadBufs.Put(bp)
+	if cap(*bp) < cl {
+		*bp = make([]byte, cl)
+	}
+	buf := (*bp)[:cl]
+	if _, err := io.ReadFull(s, buf); err != nil {
+		return &limitedBody{err: err}
+	}
+	mc.Req.SetBody(buf) // copies; the server still owns (and drains) its stream, now at its end
+	return nil
 }
 
 // errBodyOverLimit ends a streamed request body past the limit.

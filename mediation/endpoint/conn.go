@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/seqgate/seqgate/mediation/deadline"
 )
 
 // errStaleConn reports an idle backend connection that had bytes pending
@@ -32,12 +34,12 @@ var errStaleConn = errors.New("idle backend connection had unsolicited bytes pen
 // there too (a TLS 1.3 session ticket arrives before the first answer and
 // is read with it).
 type checkedConn struct {
-	net.Conn
-	raw      syscall.RawConn // nil: cannot peek (not a TCP socket)
-	readSeen atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
-	peekFn   func(fd uintptr) bool
-	found    bool    // peekFn's result
-	buf      [1]byte // peekFn's buffer (fields, so a check allocates nothing)
+	deadline.Conn                 // the TCP connection, its deadlines armed lazily (a struct: no second interface hop per call)
+	raw           syscall.RawConn // nil: cannot peek (not a TCP socket)
+	readSeen      atomic.Bool     // a Read since the last Write: the next Write starts a new request (atomic: a streamed body may be read on another goroutine)
+	peekFn        func(fd uintptr)
+	found         bool    // peekFn's result
+	buf           [1]byte // peekFn's buffer (fields, so a check allocates nothing)
 }
 
 func (c *checkedConn) Read(b []byte) (int, error) {
@@ -59,13 +61,15 @@ func (c *checkedConn) Write(b []byte) (int, error) {
 }
 
 // dialChecked is the HostClients' dialer: fasthttp's own (with its DNS
-// cache) wrapped in a checkedConn.
+// cache) wrapped in a checkedConn, whose deadlines are armed lazily
+// (mediation/deadline: fasthttp sets a write and a read deadline per call,
+// two timer updates per request otherwise).
 func dialChecked(addr string, timeout time.Duration) (net.Conn, error) {
 	conn, err := fasthttp.DialTimeout(addr, timeout)
 	if err != nil {
 		return nil, err
 	}
-	cc := &checkedConn{Conn: conn}
+	cc := &checkedConn{Conn: deadline.Conn{Conn: conn}}
 	if sc, ok := conn.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			cc.raw, cc.peekFn = raw, cc.peek

@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"crypto/tls"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -118,5 +119,46 @@ func TestCheckedConnTLS(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Errorf("%d TLS connections for 5 sequential requests, want 1", n)
+	}
+}
+
+// TestUnsolicitedAfterReadDeadline: the idle-connection check still runs
+// when the connection's read deadline has passed while it sat idle (with
+// lazily armed deadlines the socket keeps the last call's deadline): bytes
+// the backend sent meanwhile are never read as the next answer.
+func TestUnsolicitedAfterReadDeadline(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal")
+					time.Sleep(20 * time.Millisecond) // answered and pooled: now the extra one
+					_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nINJECTED")
+				}
+			}()
+		}
+	}()
+	c := &fasthttp.HostClient{Addr: l.Addr().String(), DialTimeout: dialChecked, RetryIfErr: retryStale}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	req.SetRequestURI("http://" + l.Addr().String() + "/x")
+	for i := range 3 {
+		if err := c.DoTimeout(req, resp, 100*time.Millisecond); err != nil || string(resp.Body()) != "real" {
+			t.Fatalf("request %d: %v %q, want the real answer", i, err, resp.Body())
+		}
+		time.Sleep(300 * time.Millisecond) // past the call's read deadline, with the extra answer pending
 	}
 }

@@ -7,7 +7,8 @@
 #   fastproxy  the floor: what fasthttp alone costs per proxied request
 #   ours-pass  seqgate, no sequences (ours.sh pass)
 #   ours-xml   seqgate with repo-xml (ours.sh xml)
-# Absent systems (nginx not installed) are skipped with a note. Before
+# Absent systems (nginx not installed) are skipped with a note. The last
+# rows give each system's CPU per request over the floor's (same POST). Before
 # measuring, each system gets one request with "X-Echo: 1" (the backend
 # answers the body it received): the passers must pass the body unchanged,
 # ours-xml must have rewritten it; ours-xml's normal answer must be XML.
@@ -87,7 +88,18 @@ main() {
 		for c in $CONNS; do measure "$sys" "$c" "$SUT_URL" "$chk"; done
 		stop "$SUT_PID"
 	done
+	floor_rows
 	log "CSV: $RESULTS_CSV"
+}
+
+# floor_rows: the same POST's CPU per request over the fasthttp floor's, per
+# concurrency (issue 18: ours-pass within 10%), from the CSV.
+floor_rows() {
+	echo; echo "| system over the floor (same POST) | cpu_us/req | over |"; echo "|---|---|---:|"
+	awk -F, 'NR > 1 { cpu[$1 "," $2] = $8; conc[$2] = 1 }
+		END { for (c in conc) { f = cpu["fastproxy," c]; if (f == "" || f == "n/a") continue
+			for (s in cpu) { split(s, k, ","); if (k[2] != c || k[1] == "fastproxy" || cpu[s] == "n/a") continue
+				printf "| %s, %s conns | %s vs %s cpu_us/req | %+.1f%% |\n", k[1], c, cpu[s], f, (cpu[s] / f - 1) * 100 } } }' "$RESULTS_CSV" | sort -t, -k1,1 -k2,2n
 }
 
 main "$@"
