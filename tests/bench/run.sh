@@ -3,8 +3,9 @@
 # ../shared/bench/compare.sh (seqgate beside nginx, HAProxy, Caddy and Go's
 # reverse proxy, same pinned CPUs, one run) with our three scenarios, the Go
 # benchmarks, json.sh (JSON rewrite), the scale tool and rss.sh, and ends
-# with the issue-7 target table (targets/: target, figure reached, met).
-# Results land in tests/bench/out/ (targets-STAMP.md is the table). About
+# with the issue-7 target table, then issue 18's (targets/: target, figure
+# reached, met). Results land in tests/bench/out/ (targets-STAMP.md holds
+# both tables). About
 # 20 minutes; QUICK=1 runs compare.sh and the Go benchmarks only (~8 min).
 # The fasthttp floor (fastproxy/: a fasthttp server + HostClient, nothing
 # else) is measured in every run: compare.sh's pass scenario once more with
@@ -49,6 +50,7 @@ if [ "${QUICK:-0}" != 1 ]; then
 	bash "$here/rss.sh" | tee "$here/out/rss-$stamp.md"
 fi
 (cd "$repo" && go run ./tests/bench/targets -compare "$here/out/compare-$stamp.csv" -json "$here/out/json-$stamp.csv" \
-	-gobench "$here/out/gobench-$stamp.txt" -scale "$here/out/scale-$stamp.md" -rss "$here/out/rss-$stamp.md") \
+	-gobench "$here/out/gobench-$stamp.txt" -scale "$here/out/scale-$stamp.md" -rss "$here/out/rss-$stamp.md" \
+	-floor "$here/out/floor-$stamp.csv" -xml "$here/out/xml-$stamp.csv") \
 	| tee "$here/out/targets-$stamp.md"
 echo "results: $here/out/*-$stamp.*"

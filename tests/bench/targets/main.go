@@ -1,10 +1,13 @@
 // Command targets turns one run of tests/bench/run.sh into the issue-7
-// target table: each target, the figure reached at 16 / 64 / 256
-// connections (or the one figure it has) and whether it is met. It reads
-// the files run.sh leaves in tests/bench/out: compare.sh's CSV, json.sh's
-// CSV, the Go benchmark lines, and the markdown tables of the scale tool
-// and rss.sh (their rows are copied: those tools judge their own targets).
-// A file that is missing (a step that was skipped) gives "not run".
+// target table, then the issue-18 one: each target, the figure reached at
+// 16 / 64 / 256 connections (or the one figure it has) and whether it is
+// met. It reads the files run.sh leaves in tests/bench/out: compare.sh's
+// CSV, json.sh's CSV, the Go benchmark lines, the markdown tables of the
+// scale tool and rss.sh (their rows are copied: those tools judge their own
+// targets), and for issue 18 the fasthttp floor's CSV (compare.sh's pass
+// with fastproxy in the ours slot) and xml.sh's CSV. A file that is missing
+// (a step that was skipped) gives "not run"; a file that lacks a row the
+// target needs says what is missing, with "–" for met.
 package main
 
 import (
@@ -27,14 +30,21 @@ func main() {
 	gobench := flag.String("gobench", "", "go test -bench output")
 	scale := flag.String("scale", "", "scale tool output")
 	rss := flag.String("rss", "", "rss.sh output")
+	floor := flag.String("floor", "", "compare.sh CSV of the fasthttp floor (fastproxy as ours, pass)")
+	xml := flag.String("xml", "", "xml.sh CSV")
 	flag.Parse()
+	cmp, gb := readCSV(*compare), readFile(*gobench)
 	t := &table{}
-	t.compare(readCSV(*compare))
+	t.compare(cmp)
 	t.json(readCSV(*jsonCSV))
-	t.chain(readFile(*gobench))
+	t.chain(gb)
 	t.copyRows("10,000 sequences (go run ./tests/bench/scale)", readFile(*scale))
 	t.copyRows("RSS over 5 minutes (rss.sh)", readFile(*rss))
 	t.write(os.Stdout)
+	fmt.Println()
+	fmt.Println("## Issue 18: XML at the pace of JSON, CPU per request near the fasthttp floor")
+	fmt.Println()
+	issue18(cmp, readCSV(*floor), readCSV(*xml), gb).write18(os.Stdout)
 }
 
 type table struct{ rows [][3]string }
@@ -188,6 +198,19 @@ func (t *table) copyRows(what, out string) {
 
 func (t *table) write(w io.Writer) {
 	fmt.Fprintln(w, "| target (issue 7) | reached (16 / 64 / 256 connections where it applies) | met |")
+	t.writeRows(w)
+}
+
+// write18 is the issue-18 table, with a note on what its Go figures are.
+func (t *table) write18(w io.Writer) {
+	fmt.Fprintln(w, "| target (issue 18) | reached (16 / 64 / 256 connections where it applies) | met |")
+	t.writeRows(w)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "The Go benchmark figures are wall-clock ns/op from `go test -bench` (other load on the machine raises them);")
+	fmt.Fprintln(w, "CPU per request is the proxy's user+sys time over the requests wrk completed.")
+}
+
+func (t *table) writeRows(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|")
 	for _, r := range t.rows {
 		fmt.Fprintf(w, "| %s | %s | %s |\n", r[0], r[1], r[2])
