@@ -27,6 +27,9 @@ type lineCore struct {
 	zapcore.LevelEnabler
 	zap zapcore.Encoder // zap's encoder, with the same context fields
 	out zapcore.WriteSyncer
+	// lw, when out is the process log's lineWriter, takes lines encoded
+	// straight into its buffer (no pooled buffer, no copy).
+	lw *lineWriter
 	// ctx holds the context fields (With) encoded as `,"k":v...`; ok is
 	// false once a context field is of a type lineCore does not encode,
 	// and every entry then goes to zap's encoder.
@@ -43,14 +46,15 @@ func lineEncoderConfig() zapcore.EncoderConfig {
 }
 
 func newLineCore(lvl zapcore.LevelEnabler, out zapcore.WriteSyncer) *lineCore {
-	return &lineCore{LevelEnabler: lvl, zap: zapcore.NewJSONEncoder(lineEncoderConfig()), out: out, ok: true}
+	lw, _ := out.(*lineWriter)
+	return &lineCore{LevelEnabler: lvl, zap: zapcore.NewJSONEncoder(lineEncoderConfig()), out: out, lw: lw, ok: true}
 }
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // With implements zapcore.Core.
 func (c *lineCore) With(fields []zapcore.Field) zapcore.Core {
-	n := &lineCore{LevelEnabler: c.LevelEnabler, zap: c.zap.Clone(), out: c.out, ok: c.ok}
+	n := &lineCore{LevelEnabler: c.LevelEnabler, zap: c.zap.Clone(), out: c.out, lw: c.lw, ok: c.ok}
 	for i := range fields {
 		fields[i].AddTo(n.zap)
 	}
@@ -78,9 +82,38 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 	if !c.ok || e.Caller.Defined {
 		return c.zapWrite(e, fields)
 	}
+	if w := c.lw; w != nil {
+		w.mu.Lock()
+		start := len(w.buf)
+		b, ok := c.appendLine(w.buf, e, fields)
+		if !ok {
+			w.buf = b[:start]
+			w.mu.Unlock()
+			return c.zapWrite(e, fields)
+		}
+		w.buf = b
+		var err error
+		if len(b) >= w.size {
+			err = w.flushLocked()
+		}
+		w.mu.Unlock()
+		return err
+	}
 	bp := linePool.Get().(*[]byte)
 	defer linePool.Put(bp)
-	b := append((*bp)[:0], `{"level":"`...)
+	b, ok := c.appendLine((*bp)[:0], e, fields)
+	*bp = b
+	if !ok {
+		return c.zapWrite(e, fields)
+	}
+	_, err := c.out.Write(b)
+	return err
+}
+
+// appendLine appends the entry's JSON line to b, or reports false at the
+// first field of a type it leaves to zap.
+func (c *lineCore) appendLine(b []byte, e zapcore.Entry, fields []zapcore.Field) ([]byte, bool) {
+	b = append(b, `{"level":"`...)
 	b = append(b, e.Level.String()...)
 	b = append(b, '"')
 	if !e.Time.IsZero() {
@@ -95,16 +128,12 @@ func (c *lineCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 	b = append(b, c.ctx...)
 	b, ok := appendFields(b, fields)
 	if !ok {
-		*bp = b
-		return c.zapWrite(e, fields)
+		return b, false
 	}
 	if e.Stack != "" {
 		b = jsontext.AppendString(append(b, `,"stacktrace":`...), e.Stack)
 	}
-	b = append(b, "}\n"...)
-	*bp = b
-	_, err := c.out.Write(b)
-	return err
+	return append(b, "}\n"...), true
 }
 
 func (c *lineCore) zapWrite(e zapcore.Entry, fields []zapcore.Field) error {
