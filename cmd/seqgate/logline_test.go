@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 
@@ -185,4 +187,36 @@ func BenchmarkUsageLine(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestAppendFloatMatchesStrconv: the thousandths fast path writes what
+// strconv's shortest form writes, on every ms value the usage line makes
+// from a duration (µs / 1000, small and large), near the 2^33 bound, and on
+// values that are not thousandths.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	check := func(v float64) {
+		t.Helper()
+		if got, want := appendFloat(nil, v), strconv.AppendFloat(nil, v, 'f', -1, 64); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+	for us := int64(-3000); us <= 100000; us++ {
+		check(float64(us) / 1000)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 200000; i++ {
+		us := rng.Int64N(1 << 40)
+		check(float64(us) / 1000)
+		check(-float64(us) / 1000)
+		check(float64(time.Duration(rng.Int64N(1<<45)).Microseconds()) / 1000)
+		check(rng.Float64() * 1e6)
+	}
+	for _, k := range []int64{1<<33 - 1, 1 << 33, 1<<33 + 1, 1 << 40, 1 << 53} {
+		check(float64(k) / 1000)
+		check(float64(k))
+	}
+	check(math.Copysign(0, -1))
+	check(0)
+	check(0.1 + 0.2)
+	check(1e-7)
 }
