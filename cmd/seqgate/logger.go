@@ -20,7 +20,7 @@ import (
 const logBufferSize = 256 << 10
 
 // newLogger builds the process logger on stderr, JSON (or console). Lines
-// are buffered unless c.Unbuffered: a write(2) per line would cost more
+// are buffered (lineWriter) unless c.Unbuffered: a write(2) per line would cost more
 // than the rest of a header-only chain. Warnings and errors are flushed at
 // once, and the caller's Sync flushes the rest on exit.
 func newLogger(c config.Log) (*zap.Logger, error) { return newLoggerTo(c, os.Stderr) }
@@ -33,8 +33,11 @@ func newLoggerTo(c config.Log, w io.Writer) (*zap.Logger, error) {
 	}
 	var ws zapcore.WriteSyncer = zapcore.Lock(zapcore.AddSync(w))
 	if !c.Unbuffered {
-		ws = &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(w), Size: logBufferSize,
-			FlushInterval: c.FlushInterval.D()}
+		every := c.FlushInterval.D()
+		if every <= 0 { // zap's BufferedWriteSyncer's default; config gives 200ms
+			every = 30 * time.Second
+		}
+		ws = newLineWriter(zapcore.AddSync(w), logBufferSize, every)
 	}
 	var inner zapcore.Core
 	if c.Format == "console" {

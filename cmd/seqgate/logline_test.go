@@ -2,16 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"math"
+	"math/rand/v2"
+	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/seqgate/seqgate/deploy/config"
+	"github.com/seqgate/seqgate/handlers/analytics"
 )
 
 // lineSink collects what a core writes.
@@ -119,4 +125,98 @@ func BenchmarkLogLine(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		log.Log(zap.InfoLevel, "gi = yes", f...)
 	}
+}
+
+// usageEvents are the usage lines of TestUsageLineMatchesZap and
+// BenchmarkUsageLine: a response, a fault with every optional field and
+// awkward strings, a request event.
+func usageEvents() []analytics.Event {
+	ts := time.Date(2026, 12, 5, 4, 3, 2, 891_234_567, time.UTC)
+	resp := analytics.Event{Type: analytics.TypeResponse, Time: ts, Node: "node-1", Tenant: "carbon.super",
+		API: "admin--Bench:v1.0.0", Version: "1.0.0", Resource: "/*", Method: "GET", Status: 200,
+		Latency: 1234567 * time.Nanosecond, Backend: 800 * time.Microsecond, Mediation: 45 * time.Microsecond,
+		Application: "BenchApp", ApplicationID: "1", ConsumerKey: "bench-ck", User: "bench",
+		ClientIP: netip.MustParseAddr("127.0.0.1")}
+	fault := resp
+	fault.Type, fault.Status, fault.ErrorCode, fault.CorrelationID = analytics.TypeFault, 503, "101503", "urn:uuid:1\"2"
+	fault.User, fault.Resource, fault.TraceID = "ünï\ncode\x01\xff", `/a\b`, [16]byte{0xab, 1}
+	fault.ClientIP = netip.MustParseAddr("2001:db8::1")
+	req := resp
+	req.Type, req.ClientIP = analytics.TypeRequest, netip.Addr{}
+	return []analytics.Event{resp, fault, req}
+}
+
+// TestUsageLineMatchesZap: the usage line through lineCore is byte for
+// byte what zap's JSON encoder writes from the event's fields.
+func TestUsageLineMatchesZap(t *testing.T) {
+	for i, ev := range usageEvents() {
+		var want, got lineSink
+		clock := zap.WithClock(fixedClock{ev.Time})
+		ref := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(lineEncoderConfig()), &want, zap.InfoLevel), clock).Named("usage")
+		lc := zap.New(newLineCore(zap.InfoLevel, &got), clock).Named("usage")
+		for _, l := range []*zap.Logger{ref, lc} {
+			if n, err := analytics.NewLogSink(l).Write(context.Background(), &ev); n != 1 || err != nil {
+				t.Fatal(n, err)
+			}
+		}
+		// The sink's fields are ones lineCore encodes itself, not zap's.
+		obs, seen := observer.New(zap.InfoLevel)
+		analytics.NewLogSink(zap.New(obs)).Write(context.Background(), &ev)
+		if _, fast := appendFields(nil, seen.All()[0].Context); !fast {
+			t.Errorf("event %d: lineCore hands the usage line to zap's encoder", i)
+		}
+		if got.String() != want.String() {
+			t.Errorf("event %d: lineCore wrote\n%s\nzap wrote\n%s", i, got.String(), want.String())
+		}
+	}
+}
+
+// BenchmarkUsageLine is one usage event written by the log sink through
+// the process logger (buffered, to io.Discard), as the publisher's
+// goroutine does once per request.
+func BenchmarkUsageLine(b *testing.B) {
+	log, err := newLoggerTo(config.Log{Level: "info", FlushInterval: config.Duration(time.Second)}, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sink := analytics.NewLogSink(log.Named("usage"))
+	ev := usageEvents()[0]
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := sink.Write(context.Background(), &ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestAppendFloatMatchesStrconv: the thousandths fast path writes what
+// strconv's shortest form writes, on every ms value the usage line makes
+// from a duration (µs / 1000, small and large), near the 2^33 bound, and on
+// values that are not thousandths.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	check := func(v float64) {
+		t.Helper()
+		if got, want := appendFloat(nil, v), strconv.AppendFloat(nil, v, 'f', -1, 64); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+	for us := int64(-3000); us <= 100000; us++ {
+		check(float64(us) / 1000)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 200000; i++ {
+		us := rng.Int64N(1 << 40)
+		check(float64(us) / 1000)
+		check(-float64(us) / 1000)
+		check(float64(time.Duration(rng.Int64N(1<<45)).Microseconds()) / 1000)
+		check(rng.Float64() * 1e6)
+	}
+	for _, k := range []int64{1<<33 - 1, 1 << 33, 1<<33 + 1, 1 << 40, 1 << 53} {
+		check(float64(k) / 1000)
+		check(float64(k))
+	}
+	check(math.Copysign(0, -1))
+	check(0)
+	check(0.1 + 0.2)
+	check(1e-7)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/beevik/etree"
 	"github.com/seqgate/seqgate/mediation"
@@ -28,6 +29,11 @@ type logMediator struct {
 	sep    string
 	props  []logProp
 	fields []zap.Field // "mediator":"log", plus "category" for TRACE/FATAL
+	// last is the last message string this mediator made, handed out
+	// again while the line's bytes are the same (message); misses counts
+	// the times it was not.
+	last   atomic.Pointer[string]
+	misses atomic.Uint32
 }
 
 type logLevel uint8
@@ -76,15 +82,39 @@ func (l *logMediator) Mediate(mc *mediation.MessageContext) (bool, error) {
 			return false, fmt.Errorf("log level=\"full\": %w", err)
 		}
 	}
-	// One allocation: the message string zap gets (it may keep it, for
-	// example in a request trace, so it cannot share the pooled buffer).
-	msg := string(bytes.TrimPrefix(b.Bytes(), []byte(l.sep)))
+	msg := l.message(bytes.TrimPrefix(b.Bytes(), []byte(l.sep)))
 	mc.Logger.Log(l.zlevel, msg, l.fields...)
 	if b.Cap() > maxPooledLogBuf {
 		*b = bytes.Buffer{}
 	}
 	return true, nil
 }
+
+// message is line as the string zap gets. zap may keep it (a request
+// trace does), so it cannot share the pooled buffer; but most <log>
+// mediators write the same few words on every request ("gi = yes"), so
+// the last string made is handed out again while the bytes match: no
+// allocation per line. A mediator whose lines always differ (a request id
+// in them) stops replacing the kept string after a few misses, and then
+// only every 64th miss, so it pays one extra allocation (the *string) on
+// 1/64 of its lines. Strings are immutable: sharing one between requests
+// and goroutines is safe.
+func (l *logMediator) message(line []byte) string {
+	if p := l.last.Load(); p != nil && *p == string(line) {
+		return *p
+	}
+	s := string(line)
+	if len(s) <= maxKeptLogMsg {
+		if n := l.misses.Add(1); n <= 16 || n%64 == 0 {
+			l.last.Store(&s)
+		}
+	}
+	return s
+}
+
+// maxKeptLogMsg bounds the message a mediator keeps for reuse: a long
+// line (headers, full) is rarely the same twice and would pin its memory.
+const maxKeptLogMsg = 256
 
 // logBufs pools line buffers: a <log> line used to cost two or three
 // allocations as its strings.Builder grew.

@@ -2,8 +2,10 @@ package mediators
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/seqgate/seqgate/mediation"
 	"go.uber.org/zap"
@@ -167,6 +169,42 @@ func TestLogDisabledLevel(t *testing.T) {
 	e.mc.Logger = nil
 	if cont, err := l.Mediate(e.mc); !cont || err != nil {
 		t.Errorf("nil logger: %v %v", cont, err)
+	}
+}
+
+// TestLogReusesMessage: a <log> whose line repeats hands zap the same
+// string (the same bytes in memory, not a new allocation), and a line that
+// changes is written as it is now, never as the kept one (values alternate
+// and vary here, past the misses after which the kept string is rarely
+// replaced).
+func TestLogReusesMessage(t *testing.T) {
+	l, _, err := compileSnippet(`<log level="custom"><property name="trace" expression="$trp:X-Trace"/></log>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "GET / HTTP/1.1\nHost: h\nX-Trace: same\n", "")
+	last := func() string { all := e.logs.All(); return all[len(all)-1].Message }
+	for i := 0; i < 2; i++ {
+		if _, err := l.Mediate(e.mc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := last()
+	if _, err := l.Mediate(e.mc); err != nil {
+		t.Fatal(err)
+	}
+	if again := last(); again != "trace = same" || unsafe.StringData(again) != unsafe.StringData(first) {
+		t.Errorf("repeated line %q was made again, not reused", again)
+	}
+	for i := 0; i < 300; i++ {
+		v := []string{"a", "b", "same", strconv.Itoa(i)}[i%4]
+		e.mc.Req.Header.Set("X-Trace", v)
+		if _, err := l.Mediate(e.mc); err != nil {
+			t.Fatal(err)
+		}
+		if got := last(); got != "trace = "+v {
+			t.Fatalf("line %d: %q, want %q", i, got, "trace = "+v)
+		}
 	}
 }
 

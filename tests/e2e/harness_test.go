@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,6 +40,10 @@ type gateway struct {
 	backend   *backend
 	stderr    *syncBuffer
 	client    *http.Client
+	// halt stops the process as the test's cleanup does (SIGTERM, exit 0
+	// checked), once: a test may call it first to read what was written
+	// on the way out.
+	halt func()
 }
 
 // seqFile is a sequence file written before the gateway starts, so that
@@ -101,7 +106,9 @@ func (g *gateway) launch(cfgPath, traffic, admin string) bool {
 		default:
 		}
 		if st, _, _ := get(g.client, g.admin+"/readyz"); st == http.StatusOK {
-			t.Cleanup(func() { g.stop(cmd, exited) })
+			var once sync.Once
+			g.halt = func() { once.Do(func() { g.stop(cmd, exited) }) }
+			t.Cleanup(g.halt)
 			return true
 		}
 		time.Sleep(20 * time.Millisecond)
