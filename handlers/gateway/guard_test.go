@@ -21,7 +21,7 @@ func parseRaw(t testing.TB, raw string) *fasthttp.Request {
 }
 
 func TestCheckRequest(t *testing.T) {
-	o := ServerOptions{MaxURIBytes: 64, MaxHeaderBytes: 200, MaxHeaders: 5}.withDefaults()
+	o := ServerOptions{Limits: config.Limits{MaxURIBytes: 64, MaxHeaderBytes: 200, MaxHeaders: 5}}.withDefaults()
 	many := strings.Repeat("X-A: 1\r\n", 6)
 	cases := []struct {
 		name     string
@@ -90,7 +90,7 @@ func BenchmarkCheckRequest(b *testing.B) {
 // TestServerOptionsDefaults: a field set is kept, every zero one takes the
 // config default (one source: config.Defaults through ServerOptionsFrom).
 func TestServerOptionsDefaults(t *testing.T) {
-	got := ServerOptions{MaxURIBytes: 64, IdleTimeout: time.Second}.withDefaults()
+	got := ServerOptions{Limits: config.Limits{MaxURIBytes: 64}, IdleTimeout: time.Second}.withDefaults()
 	want := ServerOptionsFrom(config.Defaults())
 	want.MaxURIBytes, want.IdleTimeout = 64, time.Second
 	if got != want {

@@ -18,12 +18,12 @@ import (
 // Zero fields take the config package's defaults, so every limit holds even
 // when a caller sets only some of them.
 type ServerOptions struct {
-	MaxBodyBytes        int
-	MaxURIBytes         int  // request target; 414 beyond
-	MaxHeaderBytes      int  // header block without the request line; 431 beyond
-	MaxHeaders          int  // header lines; 431 beyond
-	MaxConns            int  // open client connections; 503 beyond
-	AllowEncodedSlashes bool // %2F and %5C in paths; 400 when false
+	// Limits are the config's limits as they are (deploy/config/limits.go
+	// is their table): the listener enforces max_body_bytes, max_uri_bytes
+	// (414), max_header_bytes and max_headers (431), max_conns (503) and
+	// allow_encoded_slashes (400); a new listener limit is a config field,
+	// its table row and its check in guard.go, with no mapping here.
+	config.Limits
 	// HeaderReadTimeout bounds the request line and headers: from the
 	// connection's opening (first request) or first byte (keep-alive).
 	HeaderReadTimeout time.Duration
@@ -34,26 +34,29 @@ type ServerOptions struct {
 
 // ServerOptionsFrom maps a validated config onto ServerOptions.
 func ServerOptionsFrom(c *config.Config) ServerOptions {
-	l, t := c.Limits, c.Timeouts
-	return ServerOptions{
-		MaxBodyBytes: l.MaxBodyBytes, MaxURIBytes: l.MaxURIBytes, MaxHeaderBytes: l.MaxHeaderBytes,
-		MaxHeaders: l.MaxHeaders, MaxConns: l.MaxConns, AllowEncodedSlashes: l.AllowEncodedSlashes,
+	t := c.Timeouts
+	return ServerOptions{Limits: c.Limits,
 		HeaderReadTimeout: t.HeaderRead.D(), ReadTimeout: t.Read.D(), WriteTimeout: t.Write.D(), IdleTimeout: t.Idle.D(),
 	}
 }
 
-// withDefaults fills zero fields from the config defaults, mapped as
-// ServerOptionsFrom maps a real config, so a field added there needs no
-// default of its own here.
+// withDefaults fills zero (or negative) numbers and empty strings from the
+// config defaults, mapped as ServerOptionsFrom maps a real config, so a
+// field added there needs no default of its own here.
 func (o ServerOptions) withDefaults() ServerOptions {
-	def := reflect.ValueOf(ServerOptionsFrom(config.Defaults()))
-	v := reflect.ValueOf(&o).Elem()
+	fillZero(reflect.ValueOf(&o).Elem(), reflect.ValueOf(ServerOptionsFrom(config.Defaults())))
+	return o
+}
+
+func fillZero(v, def reflect.Value) {
 	for i := range v.NumField() {
-		if f := v.Field(i); f.CanInt() && f.Int() <= 0 {
+		switch f := v.Field(i); {
+		case f.Kind() == reflect.Struct:
+			fillZero(f, def.Field(i))
+		case f.CanInt() && f.Int() <= 0, f.Kind() == reflect.String && f.String() == "":
 			f.Set(def.Field(i))
 		}
 	}
-	return o
 }
 
 // Server returns the fasthttp server for the traffic listener.
