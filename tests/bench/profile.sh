@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # profile.sh SCENARIO [CONNS] [SECONDS]: where one request's CPU goes, kernel
-# included. Serves ours.sh SCENARIO (pass, headers, mediation, json) in front
+# included. Serves ours.sh SCENARIO (pass, headers, mediation, json, xml) in front
 # of the bench backend with compare.sh's CPU layout (gateway + backend on
 # SUT_CPU, wrk on LOADGEN_CPU), records CPU SUT_CPU with
 # `perf record -e cpu-clock -g` during a wrk run, and prints perfsplit's
 # table: the gateway's kernel time by entry (write to the client, write to
 # the backend, reads, Go's sysmon...), its user time by the first seqgate
 # function on the stack, and the backend's share, all in µs per request.
-# `json` posts tests/bench/json-body.json. Needs perf (Debian: linux-perf),
+# `json` posts tests/bench/json-body.json, `xml` tests/bench/xml-body.xml;
+# POST=json or POST=xml posts that body in any scenario (`POST=xml
+# profile.sh pass` is xml's baseline). Needs perf (Debian: linux-perf),
 # wrk, taskset, setsid, curl, go. Knobs: SUT_CPU=0 LOADGEN_CPU=1
 # PORT_BASE=19300 SEQGATE_BIN=<binary> KEEP_WORK=0.
 set -u
@@ -36,8 +38,11 @@ if [ -z "${SEQGATE_BIN:-}" ]; then
 	export SEQGATE_BIN=$WORK/seqgate
 fi
 wrkargs=(-t1 -c"$CONNS" -H 'apikey: bench-key')
-if [ "$scen" = json ]; then
-	printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = assert(io.open("%s", "rb"))\nwrk.body = f:read("*a")\nf:close()\n' "$here/json-body.json" >"$WORK/post.lua"
+post=${POST:-}
+case $scen in json | xml) post=${POST:-$scen} ;; esac
+if [ -n "$post" ]; then
+	ctype=application/$post
+	printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "%s"\nlocal f = assert(io.open("%s", "rb"))\nwrk.body = f:read("*a")\nf:close()\n' "$ctype" "$here/$post-body.$post" >"$WORK/post.lua"
 	wrkargs+=(-s "$WORK/post.lua")
 fi
 
