@@ -125,14 +125,36 @@ func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
 			}
 		}
 	}
-	for i := range ix.elems {
+	wrap := 0 // the synthetic Envelope and Body above a plain body's root
+	if !ix.soap {
+		wrap = 2
+	}
+	for i := 0; i < len(ix.elems); {
 		e := &ix.elems[i]
-		depth := int(e.depth)
-		if !ix.soap {
-			depth += 2
-		}
-		if depth+1 < len(f.Steps) || f.Anchored && depth+1 != len(f.Steps) {
-			continue
+		depth := int(e.depth) + wrap
+		if f.Anchored {
+			// An anchored path names every ancestor: a subtree whose root
+			// fails its step, or that lies below the last step, holds no
+			// match, and is skipped whole (the order's line items, when
+			// the path reads its id).
+			switch {
+			case depth+1 < len(f.Steps):
+				if !f.stepMatches(&f.Steps[depth], ix.name(e)) {
+					i = int(e.after)
+				} else {
+					i++
+				}
+				continue
+			case depth+1 > len(f.Steps):
+				i = int(e.after)
+				continue
+			}
+			i = int(e.after) // e is checked below; its subtree is too deep
+		} else {
+			i++
+			if depth+1 < len(f.Steps) {
+				continue
+			}
 		}
 		// compare from the element outwards, as many names as there are
 		// steps; past a wrapped body's root come the wrapper's Body and
