@@ -100,6 +100,10 @@ var (
 	synBody     = fastName{[]byte("Body"), []byte("soapenv"), SOAP11NS}
 )
 
+// synChains are the synthetic elements of a wrapped body's envelope view,
+// each as its chain of names from the top.
+var synChains = [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}}
+
 // matches reports whether the chain of names (outermost first) is selected.
 func (f *xpathFast) matches(chain []fastName) bool {
 	if len(chain) < len(f.Steps) || f.Anchored && len(chain) != len(f.Steps) {
@@ -118,8 +122,8 @@ func (f *xpathFast) matches(chain []fastName) bool {
 // returns false; ok false when fn did or a synthetic element is selected
 // (then the answer needs the tree).
 func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
-	if !ix.soap {
-		for _, syn := range [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}} {
+	if !ix.soap && len(f.Steps) <= 2 { // longer paths cannot select a synthetic element
+		for _, syn := range synChains {
 			if f.matches(syn) {
 				return false
 			}
