@@ -265,7 +265,7 @@ func (s *xmlScanner) startTag() bool {
 			if s.top != 0 || len(v) == 0 || bytes.IndexByte(v, '&') >= 0 {
 				return false
 			}
-			p := string(s.b[aColon+1 : aEnd])
+			p := internXMLName(s.b[aColon+1 : aEnd])
 			if p == "xml" || p == "xmlns" {
 				return false
 			}
@@ -274,7 +274,7 @@ func (s *xmlScanner) startTag() bool {
 					return false
 				}
 			}
-			ix.ns = append(ix.ns, xmlNSDecl{p, string(v)})
+			ix.ns = append(ix.ns, xmlNSDecl{p, internXMLName(v)})
 		case aColon >= 0:
 			if p := string(s.b[aStart:aColon]); p != "xml" && s.top == 0 {
 				s.pendingAttrPrefix = append(s.pendingAttrPrefix, p)
@@ -338,6 +338,28 @@ func (s *xmlScanner) endTag() bool {
 	s.top--
 	s.text = 0
 	return true
+}
+
+// internXMLName is string(b) without a copy for the SOAP envelope's usual
+// prefixes and namespaces, declared on the root of every SOAP message.
+func internXMLName(b []byte) string {
+	switch string(b) {
+	case "soapenv":
+		return "soapenv"
+	case "soap":
+		return "soap"
+	case "s":
+		return "s"
+	case "SOAP-ENV":
+		return "SOAP-ENV"
+	case "env":
+		return "env"
+	case SOAP11NS:
+		return SOAP11NS
+	case SOAP12NS:
+		return SOAP12NS
+	}
+	return string(b)
 }
 
 func (e *xmlElem) localStart() int32 {
