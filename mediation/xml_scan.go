@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -32,7 +33,8 @@ type xmlElem struct {
 	name       [2]int32
 	colon      int32 // offset of ':' in the name, or -1
 	content    [2]int32
-	leaf       bool // no child element, comment or processing instruction
+	after      int32 // index of the first element past its subtree
+	leaf       bool  // no child element, comment or processing instruction
 	uri        int16
 	crOrEntity bool // the content holds '\r' or '&' (decoded by readers)
 }
@@ -56,21 +58,43 @@ func scanXML(ix *xmlIndex, body []byte, l XMLLimits) {
 }
 
 // plainText: valid UTF-8 with no control character but tab, LF, CR and
-// none of U+FFFE/U+FFFF, which encoding/xml refuses.
+// none of U+FFFE/U+FFFF, which encoding/xml refuses. It reads eight bytes
+// at a time: a word with no byte under 0x20 (the common case, even in
+// pretty-printed XML most words have none) needs no byte loop.
 func plainText(b []byte) bool {
-	ascii := true
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	var seen uint64 // OR of every word: a high bit set means non-ASCII
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		seen |= w
+		if (w-0x20*ones)&^w&high != 0 && !plainControls(b[i:i+8]) { // some byte < 0x20 (exact test)
+			return false
+		}
+	}
+	for _, c := range b[i:] {
+		seen |= uint64(c)
+	}
+	if !plainControls(b[i:]) {
+		return false
+	}
+	if seen&high == 0 {
+		return true
+	}
+	return utf8.Valid(b) && !bytes.Contains(b, []byte("\xef\xbf\xbe")) && !bytes.Contains(b, []byte("\xef\xbf\xbf"))
+}
+
+// plainControls: no byte of b is a control character but tab, LF and CR.
+func plainControls(b []byte) bool {
 	for _, c := range b {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return false
 		}
-		if c >= 0x80 {
-			ascii = false
-		}
 	}
-	if ascii {
-		return true
-	}
-	return utf8.Valid(b) && !bytes.Contains(b, []byte("\xef\xbf\xbe")) && !bytes.Contains(b, []byte("\xef\xbf\xbf"))
+	return true
 }
 
 type xmlScanner struct {
@@ -182,8 +206,15 @@ func (s *xmlScanner) startTag() bool {
 		}
 	}
 	s.text = 0
-	el := xmlElem{parent: parent, depth: int32(s.top), name: [2]int32{int32(nameStart), int32(end)},
-		colon: int32(colon), leaf: true, uri: -1}
+	// The element is written in place: building it on the stack and
+	// appending it cost a store-forwarding stall per element (fields
+	// stored as words, read back as one block). Nothing else appends to
+	// elems before it is done, and a refused tag fails the whole scan.
+	idx := int32(len(ix.elems))
+	ix.elems = append(ix.elems, xmlElem{})
+	el := &ix.elems[idx]
+	el.parent, el.depth, el.colon, el.leaf, el.uri = parent, int32(s.top), int32(colon), true, -1
+	el.name[0], el.name[1] = int32(nameStart), int32(end) // not as an array literal: the same stall
 	attrs := 0
 	for {
 		sp := s.i
@@ -234,7 +265,7 @@ func (s *xmlScanner) startTag() bool {
 			if s.top != 0 || len(v) == 0 || bytes.IndexByte(v, '&') >= 0 {
 				return false
 			}
-			p := string(s.b[aColon+1 : aEnd])
+			p := internXMLName(s.b[aColon+1 : aEnd])
 			if p == "xml" || p == "xmlns" {
 				return false
 			}
@@ -243,7 +274,7 @@ func (s *xmlScanner) startTag() bool {
 					return false
 				}
 			}
-			ix.ns = append(ix.ns, xmlNSDecl{p, string(v)})
+			ix.ns = append(ix.ns, xmlNSDecl{p, internXMLName(v)})
 		case aColon >= 0:
 			if p := string(s.b[aStart:aColon]); p != "xml" && s.top == 0 {
 				s.pendingAttrPrefix = append(s.pendingAttrPrefix, p)
@@ -265,8 +296,6 @@ func (s *xmlScanner) startTag() bool {
 		}
 		el.uri = int16(u)
 	}
-	idx := int32(len(ix.elems))
-	ix.elems = append(ix.elems, el)
 	if s.top == 0 && string(s.b[el.localStart():end]) == "Envelope" && el.uri >= 0 {
 		u := ix.ns[el.uri].uri
 		ix.soap = u == SOAP11NS || u == SOAP12NS
@@ -276,11 +305,12 @@ func (s *xmlScanner) startTag() bool {
 			return false
 		}
 		s.i += 2
-		ix.elems[idx].content = [2]int32{int32(s.i), int32(s.i)}
+		el.content[0], el.content[1] = int32(s.i), int32(s.i)
+		el.after = idx + 1
 		return true
 	}
 	s.i++
-	ix.elems[idx].content[0] = int32(s.i)
+	el.content[0] = int32(s.i)
 	s.stack[s.top], s.children[s.top] = idx, 0
 	s.top++
 	return true
@@ -304,9 +334,32 @@ func (s *xmlScanner) endTag() bool {
 	}
 	s.i++
 	el.content[1] = int32(tagStart)
+	el.after = int32(len(s.ix.elems))
 	s.top--
 	s.text = 0
 	return true
+}
+
+// internXMLName is string(b) without a copy for the SOAP envelope's usual
+// prefixes and namespaces, declared on the root of every SOAP message.
+func internXMLName(b []byte) string {
+	switch string(b) {
+	case "soapenv":
+		return "soapenv"
+	case "soap":
+		return "soap"
+	case "s":
+		return "s"
+	case "SOAP-ENV":
+		return "SOAP-ENV"
+	case "env":
+		return "env"
+	case SOAP11NS:
+		return SOAP11NS
+	case SOAP12NS:
+		return SOAP12NS
+	}
+	return string(b)
 }
 
 func (e *xmlElem) localStart() int32 {

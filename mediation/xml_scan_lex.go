@@ -8,38 +8,50 @@ import "bytes"
 // isXMLSpace is XML's S production.
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-func xmlNameByte(c byte, first bool) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
-		return true
-	case c >= '0' && c <= '9', c == '-', c == '.':
-		return !first
+// xmlNameTab classifies the bytes of the ASCII names the scan accepts:
+// nameStart may begin a name (or the part after the colon), nameChar may
+// continue one.
+var xmlNameTab = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+			t[c] = nameStart | nameChar
+		case c >= '0' && c <= '9', c == '-', c == '.':
+			t[c] = nameChar
+		}
 	}
-	return false
-}
+	return t
+}()
+
+const (
+	nameStart = 1 << iota
+	nameChar
+)
 
 // name scans an ASCII QName (one optional ':' between two NCNames) at s.i
 // and returns its end and the colon offset (-1).
 func (s *xmlScanner) name() (end, colon int, ok bool) {
 	b, i := s.b, s.i
 	colon = -1
-	start := i
-	for i < len(b) {
+	if i >= len(b) || xmlNameTab[b[i]]&nameStart == 0 {
+		return 0, 0, false
+	}
+	for i++; i < len(b); {
 		c := b[i]
-		if c == ':' {
-			if colon >= 0 || i == start || i+1 >= len(b) || !xmlNameByte(b[i+1], true) {
-				return 0, 0, false
-			}
-			colon = i
+		if xmlNameTab[c]&nameChar != 0 {
 			i++
 			continue
 		}
-		if !xmlNameByte(c, i == start || i == colon+1 && colon >= 0) {
+		if c != ':' {
 			break
 		}
-		i++
+		if colon >= 0 || i+1 >= len(b) || xmlNameTab[b[i+1]]&nameStart == 0 {
+			return 0, 0, false
+		}
+		colon = i
+		i += 2 // past the colon and the local name's first byte
 	}
-	if i == start || i < len(b) && b[i] >= 0x80 {
+	if i < len(b) && b[i] >= 0x80 {
 		return 0, 0, false
 	}
 	return i, colon, true
@@ -51,24 +63,50 @@ func (s *xmlScanner) skipSpace() {
 	}
 }
 
-// chardata scans text up to the next '<', checking its entities.
+// charTab marks the bytes of character data that need a closer look.
+var charTab = [256]uint8{'<': charLT, '&': charAmp, ']': charBracket, '\r': charCR}
+
+const (
+	charLT = 1 << iota
+	charAmp
+	charBracket
+	charCR
+)
+
+// chardata scans text up to the next '<', checking its entities. Short
+// text (most element content) is read in one pass that also notes any
+// '&', ']' or CR; longer text is searched with IndexByte.
 func (s *xmlScanner) chardata() bool {
 	b := s.b
 	start := s.i
-	end := bytes.IndexByte(b[start:], '<')
+	end, seen := -1, uint8(0)
+	for j, lim := start, min(len(b), start+32); j < lim; j++ {
+		f := charTab[b[j]]
+		if f == charLT {
+			end = j
+			break
+		}
+		seen |= f
+	}
 	if end < 0 {
-		return false
+		if end = bytes.IndexByte(b[start:], '<'); end < 0 {
+			return false
+		}
+		end += start
+		seen = charAmp | charBracket | charCR // look at all of it
 	}
-	end += start
 	t := b[start:end]
-	if bytes.Contains(t, []byte("]]>")) {
+	if seen&charBracket != 0 && bytes.Contains(t, []byte("]]>")) {
 		return false
 	}
-	if bytes.IndexByte(t, '&') >= 0 && !knownEntities(t) {
-		return false
-	}
-	if bytes.IndexByte(t, '&') >= 0 || bytes.IndexByte(t, '\r') >= 0 {
-		s.ix.elems[s.stack[s.top-1]].crOrEntity = true
+	if seen&(charAmp|charCR) != 0 {
+		amp := bytes.IndexByte(t, '&') >= 0
+		if amp && !knownEntities(t) {
+			return false
+		}
+		if amp || bytes.IndexByte(t, '\r') >= 0 {
+			s.ix.elems[s.stack[s.top-1]].crOrEntity = true
+		}
 	}
 	s.text += len(t)
 	if over(s.text, s.l.TextLength) {

@@ -100,6 +100,10 @@ var (
 	synBody     = fastName{[]byte("Body"), []byte("soapenv"), SOAP11NS}
 )
 
+// synChains are the synthetic elements of a wrapped body's envelope view,
+// each as its chain of names from the top.
+var synChains = [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}}
+
 // matches reports whether the chain of names (outermost first) is selected.
 func (f *xpathFast) matches(chain []fastName) bool {
 	if len(chain) < len(f.Steps) || f.Anchored && len(chain) != len(f.Steps) {
@@ -118,21 +122,43 @@ func (f *xpathFast) matches(chain []fastName) bool {
 // returns false; ok false when fn did or a synthetic element is selected
 // (then the answer needs the tree).
 func (f *xpathFast) each(ix *xmlIndex, fn func(*xmlElem) bool) bool {
-	if !ix.soap {
-		for _, syn := range [][]fastName{{synEnvelope}, {synEnvelope, synHeader}, {synEnvelope, synBody}} {
+	if !ix.soap && len(f.Steps) <= 2 { // longer paths cannot select a synthetic element
+		for _, syn := range synChains {
 			if f.matches(syn) {
 				return false
 			}
 		}
 	}
-	for i := range ix.elems {
+	wrap := 0 // the synthetic Envelope and Body above a plain body's root
+	if !ix.soap {
+		wrap = 2
+	}
+	for i := 0; i < len(ix.elems); {
 		e := &ix.elems[i]
-		depth := int(e.depth)
-		if !ix.soap {
-			depth += 2
-		}
-		if depth+1 < len(f.Steps) || f.Anchored && depth+1 != len(f.Steps) {
-			continue
+		depth := int(e.depth) + wrap
+		if f.Anchored {
+			// An anchored path names every ancestor: a subtree whose root
+			// fails its step, or that lies below the last step, holds no
+			// match, and is skipped whole (the order's line items, when
+			// the path reads its id).
+			switch {
+			case depth+1 < len(f.Steps):
+				if !f.stepMatches(&f.Steps[depth], ix.name(e)) {
+					i = int(e.after)
+				} else {
+					i++
+				}
+				continue
+			case depth+1 > len(f.Steps):
+				i = int(e.after)
+				continue
+			}
+			i = int(e.after) // e is checked below; its subtree is too deep
+		} else {
+			i++
+			if depth+1 < len(f.Steps) {
+				continue
+			}
 		}
 		// compare from the element outwards, as many names as there are
 		// steps; past a wrapped body's root come the wrapper's Body and

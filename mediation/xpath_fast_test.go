@@ -55,6 +55,10 @@ var fastBodies = []string{
 	"<order><id>\xff</id></order>",
 	`<order>  <id>o-1</id>  </order>  `,
 	`<order><id>o-1</id><customer><id>c-1</id></customer></order>`,
+	// anchored paths skip subtrees that cannot hold a match: matches after,
+	// between and below skipped ones
+	`<order><items><id>i-1</id><item><id>i-2</id></item></items><id>o-1</id><customer><x/><name>A</name></customer><customer><name>B</name><id/></customer><total>3</total></order>`,
+	`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><order><id>h-1</id></order></soapenv:Header><soapenv:Body><order><customer><name>Ada</name></customer><id>s-1</id></order></soapenv:Body></soapenv:Envelope>`,
 }
 
 var fastExprs = []string{
@@ -66,6 +70,8 @@ var fastExprs = []string{
 	"//soapenv:Header", "//o:id", "//m:id", "//p:id", "//tier", "//a",
 	"//id/text()", "$body/order/id/text()", "//tier/text()", "//customer/text()", "/soapenv:Envelope/soapenv:Body/order/id/text()",
 	"//name/text()", "$body/order/text()",
+	"/order", "/soapenv:Envelope", "/soapenv:Envelope/soapenv:Body", "/soapenv:Envelope/soapenv:Header/order/id",
+	"$body/order/customer/name/text()", "$body/order/items/item/id",
 }
 
 func TestXPathFastMatchesFull(t *testing.T) {
@@ -176,7 +182,7 @@ func TestXPathFastAfterEdit(t *testing.T) {
 	}
 }
 
-func mustCompileX(t *testing.T, src string, ns map[string]string) *xpathExpr {
+func mustCompileX(t testing.TB, src string, ns map[string]string) *xpathExpr {
 	t.Helper()
 	e, err := compileXPath(src, ns)
 	if err != nil {
@@ -206,4 +212,28 @@ func newFastMC(body, ct string) *MessageContext {
 	mc := &MessageContext{}
 	mc.Reset(req, resp)
 	return mc
+}
+
+// FuzzXPathFast: on any body, every path of fastExprs gives the same
+// answer (and error or not) from the byte index as from the tree.
+func FuzzXPathFast(f *testing.F) {
+	for _, b := range fastBodies {
+		f.Add(b)
+	}
+	ns := map[string]string{"m": "urn:m", "o": "urn:o", "p": "urn:p"}
+	exprs := make([]*xpathExpr, len(fastExprs))
+	for i, src := range fastExprs {
+		exprs[i] = mustCompileX(f, src, ns)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for i, x := range exprs {
+			for _, asBool := range []bool{false, true} {
+				got, gotErr := evalX(x, newFastMC(body, "application/xml"), asBool)
+				want, wantErr := evalX(x, fullOnly{newFastMC(body, "application/xml")}, asBool)
+				if got != want || (gotErr == nil) != (wantErr == nil) {
+					t.Fatalf("%s on %q (bool %v):\nfast %q, %v\nfull %q, %v", fastExprs[i], body, asBool, got, gotErr, want, wantErr)
+				}
+			}
+		}
+	})
 }

@@ -20,7 +20,7 @@ type payloadFactory struct {
 	media mediaType
 	tmpl  template
 	args  []pfArg
-	ct    string // Content-Type to set ("" for xml: see contentType)
+	ct    string // Content-Type to set ("" for xml: see SetXMLContentType)
 	// envelope: the xml format is itself a SOAP Envelope, so it replaces
 	// the whole message instead of the body's content.
 	envelope bool
@@ -51,7 +51,11 @@ func (p *payloadFactory) Mediate(mc *mediation.MessageContext) (bool, error) {
 		buf.B = append(buf.B, "</soapenv:Body></soapenv:Envelope>"...)
 	}
 	mc.SetBody(buf.B)
-	mc.SetContentType(p.contentType(mc))
+	if p.media == mediaXML {
+		mc.SetXMLContentType() // an XML type the message has is kept
+	} else {
+		mc.SetContentType(p.ct)
+	}
 	return true, nil
 }
 
@@ -69,21 +73,6 @@ func (p *payloadFactory) soapNS(mc *mediation.MessageContext) string {
 		return mediation.SOAP12NS
 	}
 	return ""
-}
-
-// contentType is the media type's Content-Type; for xml an XML type the
-// message already has is kept (Synapse keeps text/xml and SOAP types).
-func (p *payloadFactory) contentType(mc *mediation.MessageContext) string {
-	if p.media != mediaXML {
-		return p.ct
-	}
-	ct := mc.ContentType()
-	mt, _, _ := strings.Cut(ct, ";")
-	switch strings.ToLower(strings.TrimSpace(mt)) {
-	case "application/xml", "text/xml", "application/soap+xml":
-		return ct
-	}
-	return "application/xml"
 }
 
 // writeArg evaluates argument i and writes it into buf, escaped for the

@@ -3,6 +3,8 @@ package mediators
 import (
 	"bufio"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -92,4 +94,72 @@ func xmlOrder(size int) string {
 	}
 	s.WriteString(`</items></order>`)
 	return s.String()
+}
+
+// BenchmarkXMLScenario is the mediation of tests/bench/xml.sh's `xml`
+// scenario on one MessageContext, without the network: the 1 KiB XML POST
+// (tests/bench/xml-body.xml) through repo-xml's In sequence (an XPath
+// <filter>, an XML payloadFactory with 3 XPath args) and the wire write
+// of the request, then the bench backend's 75-byte JSON answer through the
+// Out sequence (messageType application/xml) and its wire write as XML.
+// Each round resets the context and puts both bodies back, as a request
+// does. BenchmarkChainXML (cmd/seqgate) is the same through the gateway.
+func BenchmarkXMLScenario(b *testing.B) {
+	dir := filepath.Join("..", "..", "tests", "bench")
+	body, err := os.ReadFile(filepath.Join(dir, "xml-body.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	seqDir := filepath.Join(dir, "repo-xml", "repository", "deployment", "server", "synapse-configs", "default", "sequences")
+	var lists [2]mediation.List
+	for i, n := range []string{"xml_in.xml", "xml_out.xml"} {
+		src, err := os.ReadFile(filepath.Join(seqDir, n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if lists[i], _, err = compileXML(n, string(src)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	answer := []byte(`{"status":"ok","service":"bench-backend","items":[1,2,3],"message":"hello"}`)
+	req, resp := &fasthttp.Request{}, &fasthttp.Response{}
+	mc := &mediation.MessageContext{}
+	round := func() {
+		req.Reset()
+		resp.Reset()
+		req.Header.SetMethod("POST")
+		req.SetRequestURI("/bench/1.0.0/")
+		req.Header.SetContentType("application/xml")
+		req.SetBody(body)
+		mc.Reset(req, resp)
+		if _, err := lists[0].Mediate(mc); err != nil {
+			b.Fatal(err)
+		}
+		if err := mc.SerializeForWire(); err != nil {
+			b.Fatal(err)
+		}
+		resp.Header.SetContentType("application/json")
+		resp.SetBody(answer)
+		mc.Dir = mediation.Out
+		mc.InvalidatePayload()
+		if _, err := lists[1].Mediate(mc); err != nil {
+			b.Fatal(err)
+		}
+		if err := mc.SerializeForWire(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	round()
+	const wantReq = `<order xmlns=""><id>ord-20261125-000042</id><customer>Ada Lovelace</customer><total>1234.5</total></order>`
+	if got := string(req.Body()); got != wantReq {
+		b.Fatalf("request body %q, want %q", got, wantReq)
+	}
+	if got := string(resp.Body()); !strings.HasPrefix(got, "<jsonObject><status>ok</status>") || string(resp.Header.ContentType()) != "application/xml" {
+		b.Fatalf("answer %s %q, want XML", resp.Header.ContentType(), got)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		round()
+	}
 }

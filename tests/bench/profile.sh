@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # profile.sh SCENARIO [CONNS] [SECONDS]: where one request's CPU goes, kernel
-# included. Serves ours.sh SCENARIO (pass, headers, mediation, json) in front
+# included. Serves ours.sh SCENARIO (pass, headers, mediation, json, xml) in front
 # of the bench backend with compare.sh's CPU layout (gateway + backend on
 # SUT_CPU, wrk on LOADGEN_CPU), records CPU SUT_CPU with
 # `perf record -e cpu-clock -g` during a wrk run, and prints perfsplit's
 # table: the gateway's kernel time by entry (write to the client, write to
 # the backend, reads, Go's sysmon...), its user time by the first seqgate
 # function on the stack, and the backend's share, all in µs per request.
-# `json` posts tests/bench/json-body.json; BODY=<file> posts that file in
-# any scenario (BODY=tests/bench/xml-body.xml: xml.sh's 1 KiB POST).
-# SCENARIO `floor` profiles fastproxy/ (the fasthttp floor) the same way,
-# so seqgate's table can be read against it. Needs perf (Debian:
-# linux-perf), wrk, taskset, setsid, curl, go. Knobs: SUT_CPU=0
-# LOADGEN_CPU=1 PORT_BASE=19300 SEQGATE_BIN=<binary> KEEP_WORK=0 BODY=<file>.
+# `json` posts tests/bench/json-body.json, `xml` tests/bench/xml-body.xml;
+# POST=json or POST=xml posts that body in any scenario (`POST=xml
+# profile.sh pass` is xml's baseline), BODY=<file> any file (.xml sent as
+# application/xml, else application/json). SCENARIO `floor` profiles
+# fastproxy/ (the fasthttp floor) the same way, so seqgate's table can be
+# read against it. Needs perf (Debian: linux-perf), wrk, taskset, setsid,
+# curl, go. Knobs: SUT_CPU=0 LOADGEN_CPU=1 PORT_BASE=19300
+# SEQGATE_BIN=<binary> KEEP_WORK=0 POST=json|xml BODY=<file>.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -40,7 +42,9 @@ if [ -z "${SEQGATE_BIN:-}" ] && [ "$scen" != floor ]; then
 fi
 wrkargs=(-t1 -c"$CONNS" -H 'apikey: bench-key')
 body=${BODY:-}
-[ "$scen" = json ] && body=${body:-$here/json-body.json}
+post=${POST:-}
+case $scen in json | xml) post=${POST:-$scen} ;; esac
+[ -z "$body" ] && [ -n "$post" ] && body=$here/$post-body.$post
 if [ -n "$body" ]; then
 	ct=application/json
 	case $body in *.xml) ct=application/xml ;; esac
