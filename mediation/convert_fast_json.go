@@ -103,21 +103,29 @@ func (w *jsonXMLWriter) object() bool {
 			return false
 		}
 		w.names = w.names[:mark]
-		w.space()
-		if w.i >= len(w.b) {
-			return false
-		}
-		switch w.b[w.i] {
-		case ',':
-			w.i++
-			w.space()
-		case '}':
-			w.i++
-			return true
-		default:
-			return false
+		if more, ok := w.next('}'); !more {
+			return ok
 		}
 	}
+}
+
+// next reads what follows a member or an item: ',' (more follow: more
+// and ok) or end, the object's or array's closing byte (ok only).
+func (w *jsonXMLWriter) next(end byte) (more, ok bool) {
+	w.space()
+	if w.i >= len(w.b) {
+		return false, false
+	}
+	switch w.b[w.i] {
+	case ',':
+		w.i++
+		w.space()
+		return true, true
+	case end:
+		w.i++
+		return false, true
+	}
+	return false, false
 }
 
 // array writes the items after '[' up to and past ']' as <name> elements;
@@ -137,19 +145,8 @@ func (w *jsonXMLWriter) array(name []byte) bool {
 		if !w.member(name) {
 			return false
 		}
-		w.space()
-		if w.i >= len(w.b) {
-			return false
-		}
-		switch w.b[w.i] {
-		case ',':
-			w.i++
-			w.space()
-		case ']':
-			w.i++
-			return true
-		default:
-			return false
+		if more, ok := w.next(']'); !more {
+			return ok
 		}
 	}
 }
