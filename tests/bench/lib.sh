@@ -192,3 +192,33 @@ measure() {
 	printf '%s,%s,%.0f,%s,%s,%s,%s,%s,%s,%s\n' "$sys" "$c" "$rps" "$p50" "$p99" "$errs" "$ratio" "$cpu" "$lg" "$chk" >>"$RESULTS_CSV"
 }
 
+# post_bench CONTENT_TYPE: json.sh's and xml.sh's run: build, start the backend,
+# then for each of $SYSTEMS launch it (launch_system SYSTEM, defined by the
+# script; non-zero skips it), check it (verify SYSTEM URL) and measure a POST
+# of $BODY as CONTENT_TYPE at each of $CONNS into $RESULTS_CSV, rows named
+# $REQUEST.
+post_bench() {
+	check_tools
+	log "work dir $WORK; proxy + backend on CPU $SUT_CPU, wrk on CPU $LOADGEN_CPU; ${DURATION}s runs after ${WARMUP}s warm-up; conns: $CONNS"
+	build_tools "$repo"
+	printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "%s"\nlocal f = assert(io.open("%s", "rb"))\nwrk.body = f:read("*a")\nf:close()\n' "$1" "$BODY" >"$WORK/post.lua"
+	local p
+	for p in $BACKEND_PORT $NGINX_PORT ${FAST_PORT:-} $OURS_PORT $OURS_ADMIN_PORT; do port_busy "127.0.0.1:$p" && die "port $p is in use (set PORT_BASE)"; done
+	start backend "$WORK/backend" -addr "127.0.0.1:$BACKEND_PORT"
+	wait_http "$BACKEND_URL/" 10 || die "backend did not start"
+	echo "system,conc,rps,p50_ms,p99_ms,errors,x_nginx_pass,cpu_us_per_req,lg_cpu_pct,check" >"$RESULTS_CSV"
+	echo "| system | request | conc | req/s | p50 ms | p99 ms | errors | x nginx pass | cpu_us/req | lg_cpu% | check |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	local sys c chk
+	for sys in $SYSTEMS; do
+		SUT_PID="" SUT_URL=""
+		launch_system "$sys" || continue
+		if ! wait_http "$SUT_URL" 20 || ! kill -0 "$SUT_PID" 2>/dev/null; then
+			printf '| %s | - | did not start (log: %s) |\n' "$sys" "$WORK/$sys.log"; KEEP_WORK=1
+			stop "$SUT_PID"; continue
+		fi
+		chk=$(verify "$sys" "$SUT_URL")
+		for c in $CONNS; do measure "$sys" "$c" "$SUT_URL" "$chk"; done
+		stop "$SUT_PID"
+	done
+}

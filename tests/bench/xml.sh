@@ -58,36 +58,18 @@ verify() {
 
 REQUEST="POST 1 KiB XML"
 
+launch_system() {
+	case $1 in
+		nginx) launch_nginx ;;
+		fastproxy) launch_fastproxy ;;
+		ours-pass) launch_ours pass ;;
+		ours-xml) launch_ours xml ;;
+		*) die "unknown system $1" ;;
+	esac
+}
+
 main() {
-	check_tools
-	log "work dir $WORK; proxy + backend on CPU $SUT_CPU, wrk on CPU $LOADGEN_CPU; ${DURATION}s runs after ${WARMUP}s warm-up; conns: $CONNS"
-	build_tools "$repo"
-	printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/xml"\nlocal f = assert(io.open("%s", "rb"))\nwrk.body = f:read("*a")\nf:close()\n' "$BODY" >"$WORK/post.lua"
-	local p
-	for p in $BACKEND_PORT $NGINX_PORT $FAST_PORT $OURS_PORT $OURS_ADMIN_PORT; do port_busy "127.0.0.1:$p" && die "port $p is in use (set PORT_BASE)"; done
-	start backend "$WORK/backend" -addr "127.0.0.1:$BACKEND_PORT"
-	wait_http "$BACKEND_URL/" 10 || die "backend did not start"
-	echo "system,conc,rps,p50_ms,p99_ms,errors,x_nginx_pass,cpu_us_per_req,lg_cpu_pct,check" >"$RESULTS_CSV"
-	echo "| system | request | conc | req/s | p50 ms | p99 ms | errors | x nginx pass | cpu_us/req | lg_cpu% | check |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-	local sys c chk
-	for sys in $SYSTEMS; do
-		SUT_PID="" SUT_URL=""
-		case $sys in
-			nginx) launch_nginx || continue ;;
-			fastproxy) launch_fastproxy || continue ;;
-			ours-pass) launch_ours pass ;;
-			ours-xml) launch_ours xml ;;
-			*) die "unknown system $sys" ;;
-		esac
-		if ! wait_http "$SUT_URL" 20 || ! kill -0 "$SUT_PID" 2>/dev/null; then
-			printf '| %s | - | did not start (log: %s) |\n' "$sys" "$WORK/$sys.log"; KEEP_WORK=1
-			stop "$SUT_PID"; continue
-		fi
-		chk=$(verify "$sys" "$SUT_URL")
-		for c in $CONNS; do measure "$sys" "$c" "$SUT_URL" "$chk"; done
-		stop "$SUT_PID"
-	done
+	post_bench application/xml
 	floor_rows
 	log "CSV: $RESULTS_CSV"
 }
