@@ -2,15 +2,12 @@ package gateway
 
 import (
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/seqgate/seqgate/deploy"
-	"github.com/seqgate/seqgate/deploy/config"
 	"github.com/seqgate/seqgate/handlers/accesslog"
 )
 
@@ -42,26 +39,10 @@ func BenchmarkGatewayAccessLog(b *testing.B) {
 	} {
 		format := bc.format
 		b.Run(bc.name, func(b *testing.B) {
-			root := b.TempDir()
-			if err := os.MkdirAll(filepath.Join(root, "repository/deployment/server/synapse-configs/default/sequences"), 0o755); err != nil {
-				b.Fatal(err)
-			}
-			cfg, err := config.Parse([]byte(strings.NewReplacer("REPO", root, "BACKEND", "http://"+ln.Addr().String()).Replace(
-				"listen: {http: \"127.0.0.1:0\", admin: \"off\"}\nrepository: REPO\nusage: {events: false}\n" + `
+			cfg, repo, root := benchRepo(b, "listen: {http: \"127.0.0.1:0\", admin: \"off\"}\nrepository: REPO\nusage: {events: false}\n"+`
 apis:
   - {provider: admin, name: Orders, version: v1, context: /orders, auth: none, backend: ["BACKEND"]}
-`)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := repo.Start(); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = repo.Close() })
+`, "http://"+ln.Addr().String())
 			var al *accesslog.Log
 			if format != "off" {
 				if al, err = accesslog.New(accesslog.Options{Output: filepath.Join(root, "access.log"), Format: format}); err != nil {

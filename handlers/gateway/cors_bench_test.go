@@ -2,15 +2,10 @@ package gateway
 
 import (
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
-
-	"github.com/seqgate/seqgate/deploy"
-	"github.com/seqgate/seqgate/deploy/config"
 )
 
 // BenchmarkGatewayCORS is the whole gateway on a request that ends in the
@@ -30,26 +25,11 @@ apis:
   - {provider: admin, name: Orders, version: v1, context: /orders, backend: ["http://127.0.0.1:1"], cors: {enable: ENABLE}}
   - {provider: admin, name: Other, version: v1, context: /other, backend: ["http://127.0.0.1:1"]}
 `
-			root := b.TempDir()
-			if err := os.MkdirAll(filepath.Join(root, "repository/deployment/server/synapse-configs/default/sequences"), 0o755); err != nil {
-				b.Fatal(err)
-			}
 			enable := "false"
 			if bc.name == "on" {
 				enable = "true"
 			}
-			cfg, err := config.Parse([]byte(strings.NewReplacer("REPO", root, "ENABLE", enable).Replace(yaml)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := repo.Start(); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = repo.Close() })
+			cfg, repo, _ := benchRepo(b, strings.ReplaceAll(yaml, "ENABLE", enable), "")
 			g, err := Assemble(cfg, Deps{Repo: repo})
 			if err != nil {
 				b.Fatal(err)

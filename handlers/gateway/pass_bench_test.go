@@ -3,16 +3,10 @@ package gateway
 import (
 	"bytes"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/valyala/fasthttp"
-
-	"github.com/seqgate/seqgate/deploy"
-	"github.com/seqgate/seqgate/deploy/config"
 )
 
 // BenchmarkPassPath is the bench's `pass` scenario in one process, beside
@@ -103,26 +97,10 @@ func floorProxy(upstream string) *fasthttp.Server {
 
 // passGateway is seqgate serving tests/bench/ours.sh's pass scenario.
 func passGateway(b *testing.B, upstream string) *fasthttp.Server {
-	root := b.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "repository/deployment/server/synapse-configs/default/sequences"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := config.Parse([]byte(strings.NewReplacer("REPO", root, "BACKEND", "http://"+upstream).Replace(
-		"listen: {http: \"127.0.0.1:0\", admin: \"off\"}\nrepository: REPO\nusage: {events: false}\n" + `
+	cfg, repo, _ := benchRepo(b, "listen: {http: \"127.0.0.1:0\", admin: \"off\"}\nrepository: REPO\nusage: {events: false}\n"+`
 apis:
   - {provider: admin, name: Bench, version: 1.0.0, context: /bench, auth: none, backend: ["BACKEND"]}
-`)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	repo, err := deploy.New(deploy.Options{Root: root, Tenants: cfg.Tenants})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := repo.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = repo.Close() })
+`, "http://"+upstream)
 	g, err := Assemble(cfg, Deps{Repo: repo})
 	if err != nil {
 		b.Fatal(err)
