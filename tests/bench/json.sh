@@ -15,22 +15,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2}
-CONNS=${CONNS:-"16 64 256"}
-SUT_CPU=${SUT_CPU:-0}
-LOADGEN_CPU=${LOADGEN_CPU:-1}
 SYSTEMS=${SYSTEMS:-"nginx ours-pass ours-json"}
-PORT_BASE=${PORT_BASE:-19200}
-BACKEND_PORT=$PORT_BASE NGINX_PORT=$((PORT_BASE + 2))
-export OURS_PORT=$((PORT_BASE + 10)) OURS_ADMIN_PORT=$((PORT_BASE + 11))
-WORK=$(mktemp -d /tmp/seqgate-json.XXXXXX)
-RESULTS_CSV=${RESULTS_CSV:-$WORK/results.csv}
-export BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" BENCH_WORK=$WORK
+. "$here/lib.sh"
+post_env json 19200
 BODY=$here/json-body.json
 # What repo-json's payloadFactory makes of json-body.json.
 WANT='{"order":{"id":"ord-20261125-000042","customer":"Ada Lovelace","total":1234.5}}'
-. "$here/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

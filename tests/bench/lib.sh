@@ -222,3 +222,17 @@ post_bench() {
 		stop "$SUT_PID"
 	done
 }
+
+# post_env NAME PORT_BASE: json.sh's and xml.sh's knobs (DURATION, WARMUP,
+# CONNS, SUT_CPU, LOADGEN_CPU, PORT_BASE, RESULTS_CSV), their ports and
+# their work folder /tmp/seqgate-NAME.*.
+post_env() {
+	DURATION=${DURATION:-10} WARMUP=${WARMUP:-2} CONNS=${CONNS:-"16 64 256"}
+	SUT_CPU=${SUT_CPU:-0} LOADGEN_CPU=${LOADGEN_CPU:-1}
+	PORT_BASE=${PORT_BASE:-$2}
+	BACKEND_PORT=$PORT_BASE NGINX_PORT=$((PORT_BASE + 2)) FAST_PORT=$((PORT_BASE + 3))
+	export OURS_PORT=$((PORT_BASE + 10)) OURS_ADMIN_PORT=$((PORT_BASE + 11))
+	WORK=$(mktemp -d "/tmp/seqgate-$1.XXXXXX")
+	RESULTS_CSV=${RESULTS_CSV:-$WORK/results.csv}
+	export BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" BENCH_WORK=$WORK
+}

@@ -18,22 +18,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2}
-CONNS=${CONNS:-"16 64 256"}
-SUT_CPU=${SUT_CPU:-0}
-LOADGEN_CPU=${LOADGEN_CPU:-1}
 SYSTEMS=${SYSTEMS:-"nginx fastproxy ours-pass ours-xml"}
-PORT_BASE=${PORT_BASE:-19400}
-BACKEND_PORT=$PORT_BASE NGINX_PORT=$((PORT_BASE + 2)) FAST_PORT=$((PORT_BASE + 3))
-export OURS_PORT=$((PORT_BASE + 10)) OURS_ADMIN_PORT=$((PORT_BASE + 11))
-WORK=$(mktemp -d /tmp/seqgate-xml.XXXXXX)
-RESULTS_CSV=${RESULTS_CSV:-$WORK/results.csv}
-export BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" BENCH_WORK=$WORK
+. "$here/lib.sh"
+post_env xml 19400
 BODY=$here/xml-body.xml
 # What repo-xml's payloadFactory makes of xml-body.xml.
 WANT='<order xmlns=""><id>ord-20261125-000042</id><customer>Ada Lovelace</customer><total>1234.5</total></order>'
-. "$here/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
