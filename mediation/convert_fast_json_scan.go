@@ -154,8 +154,8 @@ func (w *jsonXMLWriter) decodeString(toNames bool) bool {
 		case 't':
 			one = '\t'
 		case 'u':
-			r, ok := hex4Rune(b[i+2:])
-			if !ok {
+			r := hex4(b[i+2:]) // threat_json.go: -1 when not 4 hex digits
+			if r < 0 {
 				return false
 			}
 			i += 6
@@ -163,8 +163,8 @@ func (w *jsonXMLWriter) decodeString(toNames bool) bool {
 				if len(b)-i < 6 || b[i] != '\\' || b[i+1] != 'u' {
 					return false // a lone surrogate: encoding/json writes U+FFFD
 				}
-				r2, ok := hex4Rune(b[i+2:])
-				if !ok {
+				r2 := hex4(b[i+2:])
+				if r2 < 0 {
 					return false
 				}
 				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
@@ -184,27 +184,6 @@ func (w *jsonXMLWriter) decodeString(toNames bool) bool {
 		start = i
 	}
 	return false
-}
-
-func hex4Rune(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
 }
 
 // appendEscapedText is html.EscapeString: & ' < > " as entities.
