@@ -300,12 +300,7 @@ func (mc *MessageContext) InvalidatePayload() {
 }
 
 // ContentType is the Content-Type of the current message.
-func (mc *MessageContext) ContentType() string {
-	if mc.Dir == Out {
-		return string(mc.Resp.Header.ContentType())
-	}
-	return string(mc.Req.Header.ContentType())
-}
+func (mc *MessageContext) ContentType() string { return string(mc.contentTypeBytes()) }
 
 // SetContentType sets the Content-Type of the current message and says the
 // body is in that format (a mediator that builds a payload calls it, as
