@@ -1,7 +1,8 @@
 # lib.sh: helpers shared by json.sh, xml.sh, rss.sh and profile.sh, sourced, not run. Copied in
 # spirit from ../shared/bench/compare.sh (same process handling, same CPU
 # accounting, same wrk parsing) so the figures read the same way.
-# Expects: WORK (scratch folder), SUT_CPU, LOADGEN_CPU. Sets PIDS.
+# Expects: WORK (scratch folder), SUT_CPU, LOADGEN_CPU (post_env sets them for json.sh and
+# xml.sh). Sets PIDS.
 
 CLK_TCK=$(getconf CLK_TCK)
 PIDS=()
